@@ -1,0 +1,28 @@
+"""quotebot's corpus and retrieval engine. Knows nothing of Telegram.
+
+Public API::
+
+    from index import Settings, Engine, build_index
+    build_index(Settings.from_env())
+    engine = Engine.open(Settings.from_env())
+    answer = engine.ask("Когда Алиев позвонил Трампу?")
+"""
+
+from .build import BuildReport, build_index
+from .config import DEFAULT_MODEL, Settings
+from .search import Engine, Tuning
+from .types import Answer, Event, Hit, Passage, SourceInfo
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "Answer",
+    "BuildReport",
+    "Engine",
+    "Event",
+    "Hit",
+    "Passage",
+    "Settings",
+    "SourceInfo",
+    "Tuning",
+    "build_index",
+]

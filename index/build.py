@@ -1,0 +1,164 @@
+"""Building an index version: sources → passages → vectors + BM25 → published directory.
+
+Incremental: vectors of passages whose text hash and model fingerprint are unchanged are
+copied from the current version instead of being re-embedded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .config import Settings
+from .lexical import LexicalIndex
+from .passages import build_passages
+from .sources import REGISTRY_FILE, SPEAKERS_FILE, load_sources, load_speakers
+from .store import FORMAT, IndexStore, new_version_id, read_jsonl, vectors_checksum, write_json, write_jsonl
+from .types import Passage
+from .vectors import VectorIndex
+
+
+class Encoder(Protocol):
+    name: str
+    dim: int
+    fingerprint: str
+
+    def encode_passages(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    version: str
+    passages: int
+    sources: int
+    embedded: int  # passages that had to be encoded
+    reused: int  # passages whose vectors came from the previous version
+    seconds: float
+    path: Path
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def _previous_vectors(store: IndexStore, fingerprint: str) -> dict[str, np.ndarray]:
+    """Map text hash → vector from the current version, when built with the same model."""
+    version = store.current()
+    if not version:
+        return {}
+    vdir = store.version_dir(version)
+    try:
+        manifest = store.manifest(version)
+        if manifest.model_fingerprint != fingerprint:
+            return {}
+        rows = read_jsonl(vdir / "passages.jsonl")
+        vectors = np.load(vdir / "vectors.npy")
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {row["text_hash"]: vectors[i].astype(np.float32) for i, row in enumerate(rows) if i < len(vectors)}
+
+
+def build_index(
+    settings: Settings,
+    *,
+    progress: bool = False,
+    encoder: Encoder | None = None,
+    vector_dtype: str = "float32",
+    fault: str | None = None,
+) -> BuildReport:
+    """Build and publish a new index version of the corpus in ``settings.data_dir``.
+
+    ``fault`` is for crash tests: the name of a step after which the process exits hard.
+    """
+    from .model import load_embedder  # heavy import, only when building
+
+    t0 = time.perf_counter()
+    store = IndexStore(settings.index_dir)
+    with store.lock():
+        store.clean_partial()
+        sources = load_sources(settings.data_dir)
+        speakers = load_speakers(settings.data_dir)
+        encoder = encoder or load_embedder(settings.model, settings.cache_dir)
+
+        passages: list[Passage] = []
+        paragraphs: list[dict] = []
+        events: list[dict] = []
+        infos = []
+        for source in sources:
+            src_passages, src_events, src_paras = build_passages(source, speakers)
+            passages += src_passages
+            events += [asdict(e) for e in src_events]
+            paragraphs += [{"source_id": source.id, "number": p.number, "start": p.start, "end": p.end,
+                            "date": p.date, "speaker": p.speaker, "occasion": p.occasion, "event": p.event}
+                           for p in src_paras]
+            infos.append({**asdict(source.info), "passages": len(src_passages), "paragraphs": len(src_paras)})
+
+        hashes = [text_hash(p.text) for p in passages]
+        previous = _previous_vectors(store, encoder.fingerprint)
+        missing = [i for i, h in enumerate(hashes) if h not in previous]
+        vectors = np.zeros((len(passages), encoder.dim), dtype=np.float32)
+        for i, h in enumerate(hashes):
+            if h in previous:
+                vectors[i] = previous[h]
+        if missing:
+            encoded = encoder.encode_passages([passages[i].text for i in missing], progress=progress)
+            vectors[missing] = encoded
+        _maybe_crash(fault, "embedded")
+
+        version = new_version_id()
+        staging = store.staging_dir(version)
+        write_jsonl(staging / "passages.jsonl",
+                    [{**p.to_dict(), "text_hash": h} for p, h in zip(passages, hashes, strict=True)])
+        write_jsonl(staging / "paragraphs.jsonl", paragraphs)
+        write_json(staging / "events.json", events)
+        (staging / "texts").mkdir()
+        for source in sources:
+            (staging / "texts" / f"{source.id}.txt").write_text(source.text, encoding="utf-8")
+        shutil.copyfile(settings.data_dir / REGISTRY_FILE, staging / "sources.yaml")
+        shutil.copyfile(settings.data_dir / SPEAKERS_FILE, staging / "speakers.yaml")
+        vindex = VectorIndex.build(vectors)
+        vindex.save(staging, dtype=vector_dtype)
+        _maybe_crash(fault, "vectors_written")
+        bm25_dir = staging / "bm25"
+        bm25_dir.mkdir()
+        LexicalIndex.build([p.text for p in passages]).save(bm25_dir)
+        stored = np.load(staging / "vectors.npy")
+        corpus_hash = hashlib.sha256(
+            json.dumps(sorted((i["id"], i["sha256"]) for i in infos)).encode()
+            + (settings.data_dir / SPEAKERS_FILE).read_bytes()
+        ).hexdigest()
+        manifest = {
+            "format": FORMAT,
+            "version": version,
+            "parent": store.current(),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "model": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": encoder.dim},
+            "vectors": {"dtype": vector_dtype, "sha256": vectors_checksum(stored), "count": len(stored),
+                        "faiss": type(vindex.index).__name__},
+            "corpus_hash": corpus_hash,
+            "passage_count": len(passages),
+            "sources": infos,
+            "embedded": len(missing),
+            "reused": len(passages) - len(missing),
+        }
+        write_json(staging / "manifest.json", manifest)
+        _maybe_crash(fault, "before_switch")
+        store.publish(staging, version)
+        _maybe_crash(fault, "after_switch")
+        store.prune()
+    return BuildReport(version, len(passages), len(sources), len(missing), len(passages) - len(missing),
+                       time.perf_counter() - t0, store.version_dir(version))
+
+
+def _maybe_crash(fault: str | None, step: str) -> None:
+    if fault == step:
+        os._exit(137)

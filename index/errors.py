@@ -1,0 +1,35 @@
+"""Named exceptions of the index package. Every message names what to fix."""
+
+from __future__ import annotations
+
+
+class QuotebotError(Exception):
+    """Base class of every error the index package raises on purpose."""
+
+
+class ConfigError(QuotebotError):
+    """A configuration value is missing or invalid."""
+
+
+class CorpusError(QuotebotError):
+    """A corpus file (registry, speakers, source text) is missing or invalid."""
+
+
+class SourceRejected(QuotebotError):
+    """A new source cannot be added (empty, binary, duplicate, too large, ...)."""
+
+
+class ModelMissingError(QuotebotError):
+    """The embedding model is not available locally; the message says how to get it."""
+
+
+class IndexMissingError(QuotebotError):
+    """No published index version exists yet."""
+
+
+class ManifestMismatchError(QuotebotError):
+    """The published index was built with another model than the configured one."""
+
+
+class IndexLockedError(QuotebotError):
+    """Another process holds the data directory's write lock."""

@@ -1,0 +1,100 @@
+"""Lexical side of retrieval: tokenisation with Snowball stemming (PyStemmer) and BM25 (bm25s).
+
+Cyrillic words are stemmed with the Russian stemmer, Latin words with the English one;
+stop words and one-letter tokens are dropped. The BM25 index saves as JSON + ``.npy``
+files (no pickle).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-яё]")
+
+RU_STOP = frozenset("""
+а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до
+его ее ей ему если есть еще же за здесь и из или им их к как какая какие каким какой когда кто ли
+либо мне может мы на над надо наш не него нее нет ни них но ну о об однако он она они оно от очень
+по под при с со так также такой там те тем то того тоже той только том ты у уже хотя чего чей чем
+что чтобы чье чья эта эти это этот я ли ко мой моя мое мои свой своя свое свои себя который которая
+которое которые между через после будет будут было раз ещё всё её сам сама само сами один одна одно
+""".split())
+EN_STOP = frozenset("""
+a an the and or but if of to in on at by for with about from into over after before is are was were
+be been being do does did done have has had this that these those it its he she they them his her
+their what which who whom whose when where why how i you we my your our me us not no so as than then
+there here can could would should will shall may might must also just any some all
+""".split())
+
+# Question words that carry no topic: "what did X say" must not match "said" everywhere.
+QUESTION_STOP = frozenset("""
+что как когда где почему зачем какой какая какие каким какую кто чем о об про ли сказал сказала
+говорил говорила писал писала написал написала what when where why how who whom which did does do
+say said tell told write wrote about
+""".split())
+
+
+@cache
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(lang)
+
+
+def normalise(text: str) -> str:
+    return text.lower().replace("ё", "е")
+
+
+def tokenize(text: str, *, query: bool = False) -> list[str]:
+    """Stemmed content tokens of ``text``; ``query`` also drops question words."""
+    tokens = []
+    ru, en = _stemmer("russian"), _stemmer("english")
+    for word in _WORD.findall(normalise(text)):
+        if len(word) < 2 or word in RU_STOP or word in EN_STOP:
+            continue
+        if query and word in QUESTION_STOP:
+            continue
+        if word.isdigit():
+            tokens.append(word)
+        elif _CYRILLIC.search(word):
+            tokens.append(ru.stemWord(word))
+        else:
+            tokens.append(en.stemWord(word))
+    return tokens
+
+
+class LexicalIndex:
+    """BM25 over passage texts; scores come back for every passage, in passage order."""
+
+    def __init__(self, retriever: bm25s.BM25, size: int) -> None:
+        self._retriever = retriever
+        self._vocab = set(retriever.vocab_dict) if retriever.vocab_dict else set()
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        corpus = [tokenize(t) or ["∅"] for t in texts]
+        retriever.index(corpus, show_progress=False)
+        return cls(retriever, len(texts))
+
+    def save(self, directory: Path) -> None:
+        self._retriever.save(str(directory))
+
+    @classmethod
+    def load(cls, directory: Path, size: int) -> LexicalIndex:
+        return cls(bm25s.BM25.load(str(directory), mmap=False), size)
+
+    def known(self, tokens: list[str]) -> list[str]:
+        return [t for t in tokens if t in self._vocab]
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        tokens = self.known(tokens)
+        if not tokens or self.size == 0:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)

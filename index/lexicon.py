@@ -1,0 +1,55 @@
+"""Loads the language knowledge (occasions, reporting verbs) from ``lexicon.yaml``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+_PATH = Path(__file__).with_name("lexicon.yaml")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    occasion_patterns: dict[str, re.Pattern[str]]
+    occasion_names: dict[str, dict[str, str]]
+    reporting: re.Pattern[str]
+
+    def occasion_of(self, text: str) -> str | None:
+        """The occasion whose keyword appears first in ``text``."""
+        best: tuple[int, str] | None = None
+        for name, pattern in self.occasion_patterns.items():
+            m = pattern.search(text)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), name)
+        return best[1] if best else None
+
+    def has_reporting_verb(self, text: str) -> bool:
+        return self.reporting.search(text) is not None
+
+    def occasion_name(self, occasion: str, lang: str) -> str:
+        names = self.occasion_names.get(occasion, {})
+        return names.get(lang) or names.get("en") or occasion
+
+
+def _stems_pattern(stems: list[str]) -> re.Pattern[str]:
+    parts = sorted({re.escape(s.strip().lower()).replace(r"\ ", r"\s+") for s in stems}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", re.IGNORECASE)
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    raw = yaml.safe_load(_PATH.read_text(encoding="utf-8"))
+    occ = {
+        name: _stems_pattern([*langs.get("ru", []), *langs.get("en", [])])
+        for name, langs in raw["occasions"].items()
+    }
+    verbs = raw["reporting_verbs"]
+    return Lexicon(
+        occasion_patterns=occ,
+        occasion_names=raw["occasion_names"],
+        reporting=_stems_pattern([*verbs["ru"], *verbs["en"]]),
+    )

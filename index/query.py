@@ -1,0 +1,63 @@
+"""Reading a question: cleaning, validation, date range, speaker, lexical tokens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .dates import DateRange, find_dates, question_range
+from .lexical import tokenize
+from .sources import Speakers
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+class BadQuery(ValueError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "empty" | "too_long" | "bad_input"
+
+
+@dataclass(frozen=True)
+class Intent:
+    text: str
+    date_range: DateRange | None
+    month_day: tuple[int, int] | None  # "22 июля" with no year: matches that day in any year
+    speaker: str | None
+    tokens: list[str]
+
+
+def clean(question: str, max_chars: int) -> str:
+    """Normalise a raw question or raise :class:`BadQuery`."""
+    if not isinstance(question, str):
+        raise BadQuery("bad_input")
+    if len(question) > max_chars * 4:
+        raise BadQuery("too_long")
+    text = unicodedata.normalize("NFC", question)
+    text = _CONTROL.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise BadQuery("empty")
+    if len(text) > max_chars:
+        raise BadQuery("too_long")
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 2:
+        raise BadQuery("empty")
+    replacement = text.count("\ufffd")
+    if replacement and replacement * 4 >= len(text):
+        raise BadQuery("bad_input")
+    return text
+
+
+def parse(text: str, speakers: Speakers) -> Intent:
+    rng = question_range(text)
+    month_day = None
+    if rng is None:
+        days = [d for d in find_dates(text) if d.is_day and d.year is None]
+        if days:
+            month_day = (days[0].month or 0, days[0].day or 0)
+    mentions = speakers.mentions(text)
+    speaker = mentions[0][2] if mentions else None
+    return Intent(text=text, date_range=rng, month_day=month_day, speaker=speaker,
+                  tokens=tokenize(text, query=True))

@@ -1,0 +1,74 @@
+"""Dense side of retrieval: the FAISS index over passage vectors.
+
+Exact inner-product search (``IndexFlatIP``) below ``HNSW_THRESHOLD`` passages; above it an
+HNSW graph, whose recall against exact search is measured in ``bench/``. The raw vectors are
+kept too (``vectors.npy``), so filtered searches can score any subset exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+HNSW_THRESHOLD = 20_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+
+
+def build_faiss(vectors: np.ndarray) -> faiss.Index:
+    vecs = np.ascontiguousarray(vectors, dtype=np.float32)
+    dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[0] else 384
+    if len(vecs) >= HNSW_THRESHOLD:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if len(vecs):
+        index.add(vecs)
+    return index
+
+
+class VectorIndex:
+    def __init__(self, index: faiss.Index, vectors: np.ndarray) -> None:
+        self.index = index
+        self.vectors = vectors
+        if isinstance(index, faiss.IndexHNSWFlat):
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+
+    @property
+    def size(self) -> int:
+        return int(self.index.ntotal)
+
+    @classmethod
+    def build(cls, vectors: np.ndarray) -> VectorIndex:
+        return cls(build_faiss(vectors), vectors)
+
+    def save(self, directory: Path, *, dtype: str = "float32") -> None:
+        np.save(directory / "vectors.npy", self.vectors.astype(dtype))
+        faiss.write_index(self.index, str(directory / "faiss.index"))
+
+    @classmethod
+    def load(cls, directory: Path) -> VectorIndex:
+        vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+        index = faiss.read_index(str(directory / "faiss.index"))
+        return cls(index, vectors)
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` (scores, ids) for one L2-normalised query vector."""
+        k = min(k, self.size)
+        if k <= 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
+        keep = ids[0] >= 0
+        return scores[0][keep], ids[0][keep]
+
+    def score_subset(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Exact cosine scores of the given passages."""
+        if len(ids) == 0:
+            return np.zeros(0, np.float32)
+        sub = np.asarray(self.vectors[ids], dtype=np.float32)
+        return sub @ query.astype(np.float32)

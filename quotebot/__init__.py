@@ -1,0 +1,1 @@
+"""quotebot: the command-line composition root of the ``index`` and ``bot`` packages."""

