@@ -7,6 +7,7 @@ files (no pickle).
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
 from pathlib import Path
@@ -68,12 +69,22 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
     return tokens
 
 
+MIN_PREFIX = 5
+MAX_EXPANSIONS = 8
+
+
+def coverage(groups: list[list[str]], passage_tokens: set[str]) -> int:
+    """How many query tokens (each a group of its expansions) occur in a passage."""
+    return sum(1 for g in groups if any(t in passage_tokens for t in g))
+
+
 class LexicalIndex:
     """BM25 over passage texts; scores come back for every passage, in passage order."""
 
     def __init__(self, retriever: bm25s.BM25, size: int) -> None:
         self._retriever = retriever
         self._vocab = set(retriever.vocab_dict) if retriever.vocab_dict else set()
+        self._sorted_vocab = sorted(self._vocab)
         self.size = size
 
     @classmethod
@@ -92,6 +103,21 @@ class LexicalIndex:
 
     def known(self, tokens: list[str]) -> list[str]:
         return [t for t in tokens if t in self._vocab]
+
+    def expand(self, token: str) -> list[str]:
+        """The token and the vocabulary stems it is a prefix of ("вашингтон" → "вашингтонск"),
+        for stems of five or more characters; at most ``MAX_EXPANSIONS``."""
+        found = [token] if token in self._vocab else []
+        if len(token) >= MIN_PREFIX:
+            i = bisect.bisect_right(self._sorted_vocab, token)
+            while i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(token) \
+                    and len(found) < MAX_EXPANSIONS:
+                found.append(self._sorted_vocab[i])
+                i += 1
+        return found
+
+    def expand_all(self, tokens: list[str]) -> list[list[str]]:
+        return [self.expand(t) for t in tokens]
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         tokens = self.known(tokens)

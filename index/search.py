@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from .config import Settings
-from .lexical import LexicalIndex
+from .lexical import LexicalIndex, coverage, tokenize
 from .lexicon import load_lexicon
 from .query import BadQuery, Intent, clean, parse
 from .sources import Speakers, load_speakers
@@ -30,6 +31,12 @@ from .types import Answer, Event, Hit, Passage, SourceInfo
 from .vectors import VectorIndex
 
 log = logging.getLogger("quotebot.search")
+OFFTOPIC = Path(__file__).with_name("offtopic.yaml")
+
+
+def load_offtopic() -> list[str]:
+    """Generic off-topic questions: the negative class of the abstention check."""
+    return [str(q) for q in yaml.safe_load(OFFTOPIC.read_text(encoding="utf-8"))["questions"]]
 
 
 @dataclass(frozen=True)
@@ -39,10 +46,11 @@ class Tuning:
     candidates: int = 64  # dense and lexical candidates each, before fusion
     lexical_weight: float = 0.06  # BM25 (normalised to the best hit) added to cosine
     speaker_boost: float = 0.02
-    min_dense: float = 0.815  # below this best cosine, decline ...
-    min_dense_with_lexical: float = 0.79  # ... unless lexical evidence is strong
-    min_lexical_share: float = 0.5  # share of query tokens found in the top passage
-    keep_within: float = 0.06  # hits further below the best than this are not shown
+    min_dense: float = 0.78  # below this best cosine, always decline
+    offtopic_margin: float = -0.01  # best cosine minus best off-topic anchor similarity must reach this ...
+    min_lexical_tokens: int = 2  # ... unless this many query words (and ...
+    min_lexical_share: float = 0.6  # ... this share of them) occur together in one top BM25 passage
+    keep_within: float = 0.12  # hits further below the best than this are not shown
     max_hits: int = 12
     paragraph_chars: int = 700  # paragraphs up to this long are shown whole
 
@@ -108,6 +116,7 @@ class Engine:
         self._loaded: LoadedVersion | None = None
         self._opened_at = time.time()
         self._lexicon = load_lexicon()
+        self._offtopic = np.asarray(embedder.encode_queries(load_offtopic()), dtype=np.float32)
 
     @classmethod
     def open(cls, settings: Settings, *, embedder: Any = None, tuning: Tuning | None = None) -> Engine:
@@ -176,20 +185,30 @@ class Engine:
                     lex_scores: np.ndarray) -> np.ndarray:
         n = self.tuning.candidates
         if intent.date_range is not None:
-            return state.rows_in_range(intent.date_range.start, intent.date_range.end)
+            rows = state.rows_in_range(intent.date_range.start, intent.date_range.end)
+            if len(rows):
+                return rows
         if intent.month_day is not None:
             m, d = intent.month_day
             suffix = f"-{m:02d}-{d:02d}"
-            return np.asarray([i for _, i in state.by_date if state.passages[i].date.endswith(suffix)], np.int64)
+            rows = np.asarray([i for _, i in state.by_date if state.passages[i].date.endswith(suffix)], np.int64)
+            if len(rows):
+                return rows
         _, dense_ids = state.vectors.search(qvec, n)
         lex_ids = np.argsort(-lex_scores)[:n] if lex_scores.any() else np.zeros(0, np.int64)
         lex_ids = lex_ids[lex_scores[lex_ids] > 0]
-        return np.unique(np.concatenate([dense_ids.astype(np.int64), lex_ids.astype(np.int64)]))
+        ids = np.unique(np.concatenate([dense_ids.astype(np.int64), lex_ids.astype(np.int64)]))
+        if intent.date_range is not None:
+            # a period with no events: only passages that mention its year can answer ("санкции 1992 года")
+            year = intent.date_range.start[:4]
+            ids = np.asarray([i for i in ids if year in state.passages[i].text], dtype=np.int64)
+        return ids
 
     def _rank(self, state: LoadedVersion, intent: Intent) -> tuple[list[Hit], str | None]:
         t = self.tuning
         qvec = np.asarray(self.embedder.encode_queries([intent.text])[0], dtype=np.float32)
-        lex_all = state.lexical.scores(intent.tokens)
+        groups = state.lexical.expand_all(intent.tokens)
+        lex_all = state.lexical.scores([tok for g in groups for tok in g])
         ids = self._candidates(state, intent, qvec, lex_all)
         if len(ids) == 0:
             return [], "not_covered"
@@ -202,19 +221,37 @@ class Engine:
             fused += t.speaker_boost * np.asarray(
                 [state.passages[i].speaker == intent.speaker for i in ids], dtype=np.float32)
         order = np.argsort(-fused)
-        if not self._covered(state, intent, float(dense.max()), ids[order[0]]):
+        if not self._covered(state, intent, qvec, float(dense.max()), lex_all, groups, ids):
             return [], "not_covered"
         return self._group(state, ids, fused, order), None
 
-    def _covered(self, state: LoadedVersion, intent: Intent, best_dense: float, top_row: int) -> bool:
+    def _covered(self, state: LoadedVersion, intent: Intent, qvec: np.ndarray, best_dense: float,
+                 lex_all: np.ndarray, groups: list[list[str]], ids: np.ndarray) -> bool:
+        """Abstention: is the best passage about the question at all?"""
         t = self.tuning
-        if intent.date_range is not None or intent.month_day is not None:
-            return True  # the date filter already matched passages of that period
-        if best_dense >= t.min_dense:
+        if intent.date_range is not None:
+            in_period = state.rows_in_range(intent.date_range.start, intent.date_range.end)
+            if len(in_period):
+                return True  # the question names a period the corpus has events in
+        if intent.month_day is not None:
             return True
-        if best_dense >= t.min_dense_with_lexical and intent.tokens:
-            known = state.lexical.known(intent.tokens)
-            return len(known) / len(intent.tokens) >= t.min_lexical_share
+        if best_dense < t.min_dense:
+            return False
+        offtopic = float((self._offtopic @ qvec).max()) if len(self._offtopic) else 0.0
+        if best_dense - offtopic >= t.offtopic_margin:
+            return True
+        return self._lexically_covered(state, lex_all, groups)
+
+    def _lexically_covered(self, state: LoadedVersion, lex_all: np.ndarray, groups: list[list[str]]) -> bool:
+        t = self.tuning
+        if len(groups) < t.min_lexical_tokens or not lex_all.any():
+            return False
+        need = max(t.min_lexical_tokens, int(np.ceil(t.min_lexical_share * len(groups))))
+        for row in np.argsort(-lex_all)[:5]:
+            if lex_all[row] <= 0:
+                break
+            if coverage(groups, set(tokenize(state.passages[row].text))) >= need:
+                return True
         return False
 
     def _group(self, state: LoadedVersion, ids: np.ndarray, fused: np.ndarray, order: np.ndarray) -> list[Hit]:
