@@ -40,8 +40,8 @@ class BuildReport:
     version: str
     passages: int
     sources: int
-    embedded: int  # passages that had to be encoded
-    reused: int  # passages whose vectors came from the previous version
+    embedded: int  # passages and paragraphs that had to be encoded
+    reused: int  # vectors copied from the previous version
     seconds: float
     path: Path
 
@@ -56,15 +56,37 @@ def _previous_vectors(store: IndexStore, fingerprint: str) -> dict[str, np.ndarr
     if not version:
         return {}
     vdir = store.version_dir(version)
+    found: dict[str, np.ndarray] = {}
     try:
-        manifest = store.manifest(version)
-        if manifest.model_fingerprint != fingerprint:
+        if store.manifest(version).model_fingerprint != fingerprint:
             return {}
-        rows = read_jsonl(vdir / "passages.jsonl")
-        vectors = np.load(vdir / "vectors.npy")
+        for rows_file, vectors_file in (("passages.jsonl", "vectors.npy"),
+                                        ("paragraphs.jsonl", "paragraph_vectors.npy")):
+            if not (vdir / vectors_file).is_file():
+                continue
+            rows = read_jsonl(vdir / rows_file)
+            vectors = np.load(vdir / vectors_file)
+            for i, row in enumerate(rows[: len(vectors)]):
+                if "text_hash" in row:
+                    found[row["text_hash"]] = vectors[i].astype(np.float32)
     except (OSError, ValueError, KeyError):
         return {}
-    return {row["text_hash"]: vectors[i].astype(np.float32) for i, row in enumerate(rows) if i < len(vectors)}
+    return found
+
+
+def _embed(encoder: Encoder, texts: list[str], hashes: list[str], previous: dict[str, np.ndarray],
+           progress: bool) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts``, reusing ``previous`` by text hash; returns (vectors, how many encoded)."""
+    vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    missing = []
+    for i, h in enumerate(hashes):
+        if h in previous:
+            vectors[i] = previous[h]
+        else:
+            missing.append(i)
+    if missing:
+        vectors[missing] = encoder.encode_passages([texts[i] for i in missing], progress=progress)
+    return vectors, len(missing)
 
 
 def build_index(
@@ -93,25 +115,23 @@ def build_index(
         paragraphs: list[dict] = []
         events: list[dict] = []
         infos = []
+        sources_by_id = {source.id: source.text for source in sources}
         for source in sources:
             src_passages, src_events, src_paras = build_passages(source, speakers)
             passages += src_passages
             events += [asdict(e) for e in src_events]
             paragraphs += [{"source_id": source.id, "number": p.number, "start": p.start, "end": p.end,
-                            "date": p.date, "speaker": p.speaker, "occasion": p.occasion, "event": p.event}
+                            "text_hash": text_hash(p.text), "date": p.date, "speaker": p.speaker,
+                            "occasion": p.occasion, "event": p.event}
                            for p in src_paras]
             infos.append({**asdict(source.info), "passages": len(src_passages), "paragraphs": len(src_paras)})
 
         hashes = [text_hash(p.text) for p in passages]
         previous = _previous_vectors(store, encoder.fingerprint)
-        missing = [i for i, h in enumerate(hashes) if h not in previous]
-        vectors = np.zeros((len(passages), encoder.dim), dtype=np.float32)
-        for i, h in enumerate(hashes):
-            if h in previous:
-                vectors[i] = previous[h]
-        if missing:
-            encoded = encoder.encode_passages([passages[i].text for i in missing], progress=progress)
-            vectors[missing] = encoded
+        vectors, embedded = _embed(encoder, [p.text for p in passages], hashes, previous, progress)
+        para_texts = [sources_by_id[p["source_id"]][p["start"]:p["end"]] for p in paragraphs]
+        para_vectors, para_embedded = _embed(encoder, para_texts, [p["text_hash"] for p in paragraphs], previous,
+                                             progress)
         _maybe_crash(fault, "embedded")
 
         version = new_version_id()
@@ -127,10 +147,13 @@ def build_index(
         shutil.copyfile(settings.data_dir / SPEAKERS_FILE, staging / "speakers.yaml")
         vindex = VectorIndex.build(vectors)
         vindex.save(staging, dtype=vector_dtype)
+        np.save(staging / "paragraph_vectors.npy", para_vectors.astype(vector_dtype))
         _maybe_crash(fault, "vectors_written")
         bm25_dir = staging / "bm25"
         bm25_dir.mkdir()
         LexicalIndex.build([p.text for p in passages]).save(bm25_dir)
+        (staging / "bm25_paragraphs").mkdir()
+        LexicalIndex.build(para_texts).save(staging / "bm25_paragraphs")
         stored = np.load(staging / "vectors.npy")
         corpus_hash = hashlib.sha256(
             json.dumps(sorted((i["id"], i["sha256"]) for i in infos)).encode()
@@ -147,15 +170,15 @@ def build_index(
             "corpus_hash": corpus_hash,
             "passage_count": len(passages),
             "sources": infos,
-            "embedded": len(missing),
-            "reused": len(passages) - len(missing),
+            "embedded": embedded + para_embedded,
+            "reused": len(passages) + len(paragraphs) - embedded - para_embedded,
         }
         write_json(staging / "manifest.json", manifest)
         _maybe_crash(fault, "before_switch")
         store.publish(staging, version)
         _maybe_crash(fault, "after_switch")
         store.prune()
-    return BuildReport(version, len(passages), len(sources), len(missing), len(passages) - len(missing),
+    return BuildReport(version, len(passages), len(sources), manifest["embedded"], manifest["reused"],
                        time.perf_counter() - t0, store.version_dir(version))
 
 

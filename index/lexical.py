@@ -105,9 +105,14 @@ class LexicalIndex:
         return [t for t in tokens if t in self._vocab]
 
     def expand(self, token: str) -> list[str]:
-        """The token and the vocabulary stems it is a prefix of ("вашингтон" → "вашингтонск"),
-        for stems of five or more characters; at most ``MAX_EXPANSIONS``."""
+        """The token, the longest vocabulary stem that is a prefix of it ("новрузск" → "новруз")
+        and the vocabulary stems it is a prefix of ("вашингтон" → "вашингтонск"), for stems of
+        five or more characters; at most ``MAX_EXPANSIONS``."""
         found = [token] if token in self._vocab else []
+        for cut in range(len(token) - 1, MIN_PREFIX - 1, -1):  # a shorter stem of the same word
+            if token[:cut] in self._vocab:
+                found.append(token[:cut])
+                break
         if len(token) >= MIN_PREFIX:
             i = bisect.bisect_right(self._sorted_vocab, token)
             while i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(token) \

@@ -38,7 +38,7 @@ from .types import Event, Passage
 OPENERS = {"«": "»", "“": "”", "„": "“"}
 CLOSERS = {"»", "”"}
 MIN_SPEECH_WORDS = 4
-DEFAULT_MAX_CHARS = 400
+DEFAULT_MAX_CHARS = 500
 
 
 @dataclass

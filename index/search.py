@@ -41,16 +41,20 @@ def load_offtopic() -> list[str]:
 
 @dataclass(frozen=True)
 class Tuning:
-    """Ranking and abstention constants, calibrated on multilingual-e5-small."""
+    """Ranking and abstention constants, tuned on multilingual-e5-small (docs/passages.md)."""
 
-    candidates: int = 64  # dense and lexical candidates each, before fusion
-    lexical_weight: float = 0.06  # BM25 (normalised to the best hit) added to cosine
-    speaker_boost: float = 0.02
-    min_dense: float = 0.78  # below this best cosine, always decline
+    candidates: int = 64  # dense and lexical window candidates each, before fusion
+    window_dense: float = 0.5  # cosine of the best window of a paragraph ...
+    paragraph_dense: float = 0.5  # ... and of the whole paragraph
+    window_lexical: float = 0.03  # BM25 (normalised to the best hit) of the window ...
+    paragraph_lexical: float = 0.03  # ... and of the paragraph
+    speaker_boost: float = 0.02  # the paragraph's speaker is the one the question names
+    event_weight: float = 0.3  # share of the best score of the paragraph's event added to it
+    min_dense: float = 0.78  # below this best window cosine, always decline
     offtopic_margin: float = -0.01  # best cosine minus best off-topic anchor similarity must reach this ...
     min_lexical_tokens: int = 2  # ... unless this many query words (and ...
     min_lexical_share: float = 0.6  # ... this share of them) occur together in one top BM25 passage
-    keep_within: float = 0.12  # hits further below the best than this are not shown
+    keep_within: float = 0.25  # hits further below the best than this are not shown
     max_hits: int = 12
     paragraph_chars: int = 700  # paragraphs up to this long are shown whole
 
@@ -66,42 +70,68 @@ class LoadedVersion:
     speakers: Speakers
     events: list[Event]
     sources: dict[str, SourceInfo]
-    paragraphs: dict[tuple[str, int], tuple[int, int]]
     texts: dict[str, str]
-    by_date: list[tuple[str, int]] = field(default_factory=list)  # (iso, passage row), sorted
+    para_keys: list[tuple[str, int]]  # paragraph row → (source id, number)
+    para_spans: np.ndarray  # paragraph row → (start, end)
+    para_vectors: np.ndarray
+    para_lexical: LexicalIndex
+    para_event: np.ndarray  # paragraph row → event group (-1: commentary)
+    para_speaker: list[str | None]
+    row_para: np.ndarray  # passage row → paragraph row
+    date_keys: list[str] = field(default_factory=list)  # sorted dates of dated passages ...
+    date_rows: list[int] = field(default_factory=list)  # ... and their passage rows
+    para_index: dict[tuple[str, int], int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: IndexStore, version: str, data_dir: Path) -> LoadedVersion:
         vdir = store.version_dir(version)
         manifest = store.manifest(version)
-        rows = read_jsonl(vdir / "passages.jsonl")
-        passages = [Passage(**{k: v for k, v in r.items() if k != "text_hash"}) for r in rows]
-        vectors = VectorIndex.load(vdir)
-        lexical = LexicalIndex.load(vdir / "bm25", len(passages))
+        passages = [Passage(**{k: v for k, v in r.items() if k != "text_hash"})
+                    for r in read_jsonl(vdir / "passages.jsonl")]
         speakers = load_speakers(vdir) if (vdir / "speakers.yaml").is_file() else load_speakers(data_dir)
         events = [Event(**{**e, "paragraphs": tuple(e["paragraphs"])})
                   for e in json.loads((vdir / "events.json").read_text(encoding="utf-8"))]
         fields = set(SourceInfo.__dataclass_fields__)
         sources = {s["id"]: SourceInfo(**{k: v for k, v in s.items() if k in fields})
                    for s in manifest.raw["sources"]}
-        paragraphs = {(p["source_id"], p["number"]): (p["start"], p["end"])
-                      for p in read_jsonl(vdir / "paragraphs.jsonl")}
         texts = {sid: (vdir / "texts" / f"{sid}.txt").read_text(encoding="utf-8") for sid in sources}
-        by_date = sorted((p.date, i) for i, p in enumerate(passages) if p.date)
-        return cls(manifest, passages, vectors, lexical, speakers, events, sources, paragraphs, texts, by_date)
+        paras = read_jsonl(vdir / "paragraphs.jsonl")
+        para_keys = [(p["source_id"], p["number"]) for p in paras]
+        para_index = {k: i for i, k in enumerate(para_keys)}
+        event_ids: dict[tuple[str, int], int] = {}
+        para_event = np.asarray([
+            event_ids.setdefault((p["source_id"], p["event"]), len(event_ids)) if p.get("event") is not None else -1
+            for p in paras], dtype=np.int64)
+        dated = sorted((p.date, i) for i, p in enumerate(passages) if p.date)
+        return cls(
+            manifest=manifest, passages=passages, vectors=VectorIndex.load(vdir),
+            lexical=LexicalIndex.load(vdir / "bm25", len(passages)), speakers=speakers, events=events,
+            sources=sources, texts=texts, para_keys=para_keys,
+            para_spans=np.asarray([(p["start"], p["end"]) for p in paras], dtype=np.int64).reshape(-1, 2),
+            para_vectors=np.load(vdir / "paragraph_vectors.npy", mmap_mode="r"),
+            para_lexical=LexicalIndex.load(vdir / "bm25_paragraphs", len(paras)),
+            para_event=para_event, para_speaker=[p.get("speaker") for p in paras],
+            row_para=np.asarray([para_index[(p.source_id, p.paragraph)] for p in passages], dtype=np.int64),
+            date_keys=[d for d, _ in dated], date_rows=[i for _, i in dated], para_index=para_index,
+        )
 
     def rows_in_range(self, start: str, end: str) -> np.ndarray:
-        keys = [d for d, _ in self.by_date]
-        lo = bisect.bisect_left(keys, start)
-        hi = bisect.bisect_right(keys, end)
-        return np.asarray([row for _, row in self.by_date[lo:hi]], dtype=np.int64)
+        lo = bisect.bisect_left(self.date_keys, start)
+        hi = bisect.bisect_right(self.date_keys, end)
+        return np.asarray(self.date_rows[lo:hi], dtype=np.int64)
 
     def paragraph_text(self, source_id: str, number: int) -> str | None:
-        span = self.paragraphs.get((source_id, number))
+        row = self.para_index.get((source_id, number))
         text = self.texts.get(source_id)
-        if span is None or text is None:
+        if row is None or text is None:
             return None
-        return text[span[0]:span[1]]
+        start, end = self.para_spans[row]
+        return text[int(start):int(end)]
+
+
+def _normalised(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else scores
 
 
 class Engine:
@@ -191,7 +221,8 @@ class Engine:
         if intent.month_day is not None:
             m, d = intent.month_day
             suffix = f"-{m:02d}-{d:02d}"
-            rows = np.asarray([i for _, i in state.by_date if state.passages[i].date.endswith(suffix)], np.int64)
+            rows = np.asarray([i for d, i in zip(state.date_keys, state.date_rows, strict=True)
+                               if d.endswith(suffix)], np.int64)
             if len(rows):
                 return rows
         _, dense_ids = state.vectors.search(qvec, n)
@@ -213,20 +244,38 @@ class Engine:
         if len(ids) == 0:
             return [], "not_covered"
         dense = state.vectors.score_subset(qvec, ids)
-        lex = lex_all[ids]
-        lex_max = float(lex_all.max()) if lex_all.size else 0.0
-        lex_norm = lex / lex_max if lex_max > 0 else np.zeros_like(lex)
-        fused = dense + t.lexical_weight * lex_norm
-        if intent.speaker:
-            fused += t.speaker_boost * np.asarray(
-                [state.passages[i].speaker == intent.speaker for i in ids], dtype=np.float32)
-        order = np.argsort(-fused)
-        if not self._covered(state, intent, qvec, float(dense.max()), lex_all, groups, ids):
+        if not self._covered(state, intent, qvec, float(dense.max()), lex_all, groups):
             return [], "not_covered"
-        return self._group(state, ids, fused, order), None
+        window = t.window_dense * dense + t.window_lexical * _normalised(lex_all)[ids]
+
+        # paragraphs: the best window of each, plus the whole paragraph's own scores
+        prow = state.row_para[ids]
+        paras, inverse = np.unique(prow, return_inverse=True)
+        best = np.full(len(paras), -np.inf, dtype=np.float32)
+        np.maximum.at(best, inverse, window)
+        best_row = np.zeros(len(paras), dtype=np.int64)
+        for j in np.argsort(window):  # ascending: the best window of a paragraph is written last
+            best_row[inverse[j]] = ids[j]
+        pgroups = state.para_lexical.expand_all(intent.tokens)
+        plex = _normalised(state.para_lexical.scores([tok for g in pgroups for tok in g]))[paras]
+        pdense = np.asarray(state.para_vectors[paras], dtype=np.float32) @ qvec
+        score = best + t.paragraph_dense * pdense + t.paragraph_lexical * plex
+        if intent.speaker:
+            score += t.speaker_boost * np.asarray([state.para_speaker[i] == intent.speaker for i in paras])
+
+        # event context: a paragraph of a well-matching event (its header, its letter) rises with it
+        events = state.para_event[paras]
+        context = score.copy()
+        for ev in np.unique(events[events >= 0]):
+            members = events == ev
+            context[members] = score[members].max()
+        final = score + t.event_weight * context
+
+        score_of = {int(r): float(w) for r, w in zip(ids, window, strict=True)}
+        return self._group(state, best_row, final, score_of), None
 
     def _covered(self, state: LoadedVersion, intent: Intent, qvec: np.ndarray, best_dense: float,
-                 lex_all: np.ndarray, groups: list[list[str]], ids: np.ndarray) -> bool:
+                 lex_all: np.ndarray, groups: list[list[str]]) -> bool:
         """Abstention: is the best passage about the question at all?"""
         t = self.tuning
         if intent.date_range is not None:
@@ -254,39 +303,33 @@ class Engine:
                 return True
         return False
 
-    def _group(self, state: LoadedVersion, ids: np.ndarray, fused: np.ndarray, order: np.ndarray) -> list[Hit]:
-        """One hit per paragraph: the best passage, widened to the whole paragraph when short,
-        else merged with its adjacent passages that also ranked close to it."""
+    def _group(self, state: LoadedVersion, best_row: np.ndarray, final: np.ndarray,
+               score_of: dict[int, float]) -> list[Hit]:
+        """One hit per paragraph, best first, down to ``keep_within`` below the best."""
         t = self.tuning
-        best_score = float(fused[order[0]])
-        score_of = {int(ids[j]): float(fused[j]) for j in range(len(ids))}
-        seen: set[tuple[str, int]] = set()
-        hits: list[Hit] = []
-        for j in order:
-            row = int(ids[j])
-            p = state.passages[row]
-            key = (p.source_id, p.paragraph)
-            if key in seen:
-                continue
-            score = float(fused[j])
-            if score < best_score - t.keep_within or len(hits) >= t.max_hits:
+        order = np.argsort(-final)
+        top = float(final[order[0]])
+        hits = []
+        for j in order[: t.max_hits]:
+            if float(final[j]) < top - t.keep_within:
                 break
-            seen.add(key)
-            hits.append(self._hit(state, row, score, score_of))
+            hits.append(self._hit(state, int(best_row[j]), float(final[j]), score_of))
         return hits
 
     def _hit(self, state: LoadedVersion, row: int, score: float, score_of: dict[int, float]) -> Hit:
+        """The paragraph whole when short; else its best window widened over adjacent windows
+        of the same paragraph that ranked close to it."""
         p = state.passages[row]
-        span = state.paragraphs.get((p.source_id, p.paragraph), (p.start, p.end))
-        rows = [row]
-        if span[1] - span[0] <= self.tuning.paragraph_chars:
-            rows = [i for i in self._paragraph_rows(state, row)]
+        start, end = state.para_spans[state.row_para[row]]
+        if end - start <= self.tuning.paragraph_chars:
+            rows = self._paragraph_rows(state, row)
         else:
-            for step in (-1, 1):  # grow while neighbours of the same paragraph ranked close
+            rows = [row]
+            best = score_of.get(row, 0.0)
+            for step in (-1, 1):
                 i = row + step
-                while 0 <= i < len(state.passages) and state.passages[i].paragraph == p.paragraph \
-                        and state.passages[i].source_id == p.source_id \
-                        and score_of.get(i, -1.0) >= score - self.tuning.keep_within / 2:
+                while 0 <= i < len(state.passages) and state.row_para[i] == state.row_para[row] \
+                        and score_of.get(i, -1.0) >= best - 0.02:
                     rows.append(i)
                     i += step
             rows.sort()
@@ -305,14 +348,12 @@ class Engine:
 
     @staticmethod
     def _paragraph_rows(state: LoadedVersion, row: int) -> list[int]:
-        p = state.passages[row]
+        para = state.row_para[row]
         lo = row
-        while lo > 0 and state.passages[lo - 1].paragraph == p.paragraph \
-                and state.passages[lo - 1].source_id == p.source_id:
+        while lo > 0 and state.row_para[lo - 1] == para:
             lo -= 1
         hi = row
-        while hi + 1 < len(state.passages) and state.passages[hi + 1].paragraph == p.paragraph \
-                and state.passages[hi + 1].source_id == p.source_id:
+        while hi + 1 < len(state.passages) and state.row_para[hi + 1] == para:
             hi += 1
         return list(range(lo, hi + 1))
 
