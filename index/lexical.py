@@ -51,21 +51,28 @@ def normalise(text: str) -> str:
     return text.lower().replace("ё", "е")
 
 
+def stem(word: str) -> str:
+    word = normalise(word)
+    return _stemmer("russian" if _CYRILLIC.search(word) else "english").stemWord(word)
+
+
 def tokenize(text: str, *, query: bool = False) -> list[str]:
     """Stemmed content tokens of ``text``; ``query`` also drops question words."""
     tokens = []
     ru, en = _stemmer("russian"), _stemmer("english")
-    for word in _WORD.findall(normalise(text)):
-        if len(word) < 2 or word in RU_STOP or word in EN_STOP:
-            continue
-        if query and word in QUESTION_STOP:
-            continue
-        if word.isdigit():
-            tokens.append(word)
-        elif _CYRILLIC.search(word):
-            tokens.append(ru.stemWord(word))
-        else:
-            tokens.append(en.stemWord(word))
+    for whole in _WORD.findall(normalise(text)):
+        words = [whole, *whole.split("-")] if "-" in whole else [whole]
+        for word in words:
+            if len(word) < 2 or word in RU_STOP or word in EN_STOP:
+                continue
+            if query and word in QUESTION_STOP:
+                continue
+            if word.isdigit():
+                tokens.append(word)
+            elif _CYRILLIC.search(word):
+                tokens.append(ru.stemWord(word))
+            else:
+                tokens.append(en.stemWord(word))
     return tokens
 
 
@@ -120,6 +127,15 @@ class LexicalIndex:
                 found.append(self._sorted_vocab[i])
                 i += 1
         return found
+
+    def knows_name(self, stem: str) -> bool:
+        """Whether a name's stem occurs in the corpus, allowing other inflections of it."""
+        if stem in self._vocab:
+            return True
+        if any(stem[:cut] in self._vocab for cut in range(len(stem) - 1, 3, -1)):
+            return True
+        i = bisect.bisect_left(self._sorted_vocab, stem)
+        return i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(stem)
 
     def expand_all(self, tokens: list[str]) -> list[list[str]]:
         return [self.expand(t) for t in tokens]

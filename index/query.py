@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .dates import DateRange, find_dates, question_range
-from .lexical import tokenize
+from .lexical import stem, tokenize
 from .sources import Speakers
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
@@ -26,6 +26,7 @@ class Intent:
     month_day: tuple[int, int] | None  # "22 июля" with no year: matches that day in any year
     speaker: str | None
     tokens: list[str]
+    names: list[str]  # stems of the named things (proper nouns, codes) the question asks about
 
 
 def clean(question: str, max_chars: int) -> str:
@@ -60,4 +61,28 @@ def parse(text: str, speakers: Speakers) -> Intent:
     mentions = speakers.mentions(text)
     speaker = mentions[0][2] if mentions else None
     return Intent(text=text, date_range=rng, month_day=month_day, speaker=speaker,
-                  tokens=tokenize(text, query=True))
+                  tokens=tokenize(text, query=True), names=named_things(text, mentions))
+
+
+_NAME_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def named_things(text: str, mentions: list[tuple[int, int, str]]) -> list[str]:
+    """Stems of what a Russian question names: capitalised words after its first word, and
+    Latin codes such as "COP29"; speakers' names and dates are not counted. English questions
+    name things in English, which a Russian corpus cannot confirm word by word, so none."""
+    cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
+    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    if cyrillic <= latin:
+        return []
+    dates = [(d.start, d.end) for d in find_dates(text)]
+    names = []
+    for i, m in enumerate(_NAME_WORD.finditer(text)):
+        word = m.group()
+        if any(s <= m.start() < e for s, e, _ in mentions) or any(s <= m.start() < e for s, e in dates):
+            continue
+        is_code = bool(re.search(r"[A-Za-z]", word)) and (any(ch.isdigit() for ch in word) or len(word) > 1)
+        is_proper = i > 0 and word[0].isupper() and len(word) >= 4 and not word.isupper()
+        if is_code or is_proper:
+            names.append(stem(word))
+    return names

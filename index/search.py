@@ -286,6 +286,8 @@ class Engine:
             return True
         if best_dense < t.min_dense:
             return False
+        if any(not state.para_lexical.knows_name(name) for name in intent.names):
+            return False  # the question names something the corpus never mentions
         offtopic = float((self._offtopic @ qvec).max()) if len(self._offtopic) else 0.0
         if best_dense - offtopic >= t.offtopic_margin:
             return True
