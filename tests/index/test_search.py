@@ -1,0 +1,91 @@
+"""Search behaviour on the real seed index: answers, dates, filters, grouping, abstention."""
+
+from __future__ import annotations
+
+from index import Engine
+
+SEED = "000_077138273beb30d3"
+
+
+def test_fact_question_gets_dated_attributed_quote(engine: Engine) -> None:
+    ans = engine.ask("Когда Ильхам Алиев позвонил Дональду Трампу?")
+    assert ans.answered
+    top = ans.hits[0]
+    assert "позвонил Дональду Трампу" in top.text
+    assert top.date == "2024-11-25"
+    assert top.speaker == "aliyev" and top.speaker_name["ru"] == "Ильхам Алиев"
+    assert top.occasion == "phone_call"
+    assert top.source_id == SEED and top.location == "абзац 19"
+
+
+def test_hit_text_is_exact_source_text(engine: Engine) -> None:
+    text = (engine.settings.data_dir / "sources" / f"{SEED}.txt").read_text(encoding="utf-8")
+    for q in ("Что Трамп пожелал на Новруз?", "What did Biden do with Section 907?", "вашингтонское болото"):
+        for hit in engine.ask(q, top_k=5).hits:
+            assert hit.text in text
+
+
+def test_one_hit_per_paragraph_and_paging(engine: Engine) -> None:
+    first = engine.ask("энергетическая безопасность", top_k=3)
+    second = engine.ask("энергетическая безопасность", top_k=3, offset=3)
+    assert first.total == second.total >= 4
+    paras = [h.paragraphs for h in first.hits + second.hits]
+    assert len(paras) == len(set(paras))
+
+
+def test_date_in_question_filters(engine: Engine) -> None:
+    ans = engine.ask("Что было в марте 2025 года?", top_k=5)
+    assert ans.answered and ans.date_filter == "2025-03"
+    assert {h.date for h in ans.hits} == {"2025-03-13"}
+    may = engine.ask("What happened in May 2025?", top_k=5)
+    assert may.answered and all(h.date and h.date.startswith("2025-05") for h in may.hits)
+
+
+def test_year_mentioned_as_topic_still_answers(engine: Engine) -> None:
+    ans = engine.ask("Что говорил Алиев о санкциях 1992 года?")
+    assert ans.answered and "1992" in ans.hits[0].text
+
+
+def test_period_without_events_is_declined(engine: Engine) -> None:
+    ans = engine.ask("Что было в декабре 2023 года?")
+    assert not ans.answered and ans.reason == "not_covered"
+
+
+def test_speaker_in_question_boosts_that_speaker(engine: Engine) -> None:
+    ans = engine.ask("Как Трамп ответил на поздравления Алиева?")
+    assert ans.hits[0].speaker == "trump"
+
+
+def test_english_question_finds_russian_passage(engine: Engine) -> None:
+    ans = engine.ask("What did Trump share on Truth Social?")
+    assert ans.answered and any("Truth Social" in h.text for h in ans.hits[:3])
+
+
+def test_out_of_scope_is_declined(engine: Engine) -> None:
+    for q in ("Как сварить борщ?", "What is the best smartphone to buy?", "Привет, как дела?",
+              "Что Алиев говорил о Путине?"):
+        ans = engine.ask(q)
+        assert not ans.answered and ans.hits == [] and ans.reason == "not_covered", q
+
+
+def test_bad_input_is_declined_not_raised(engine: Engine) -> None:
+    assert engine.ask("").reason == "empty"
+    assert engine.ask("   \n\t ").reason == "empty"
+    assert engine.ask("x" * 100_000).reason == "too_long"
+    assert engine.ask("\x00\x01\x02").reason == "empty"
+    assert engine.ask("???!!!").reason == "empty"
+    weird = engine.ask("Трамп\x00 новруз\u200b")
+    assert weird.answered
+
+
+def test_browsing_api(engine: Engine) -> None:
+    assert engine.paragraph(SEED, 19).startswith("25 ноября 2024 года")
+    assert engine.paragraph(SEED, 999) is None
+    timeline = engine.timeline()
+    assert [e.date for e in timeline] == sorted(e.date for e in timeline)
+    assert len(timeline) == 13
+    assert engine.sources()[0].passages > 54
+    status = engine.status()
+    assert status["passages"] > 54 and status["sources"] == 1
+    hit = engine.ask("трамп новруз").hits[0]
+    assert engine.passage(hit.passage_ids[0]).text in hit.text
