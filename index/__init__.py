@@ -10,6 +10,18 @@ Public API::
 
 from .build import BuildReport, build_index
 from .config import DEFAULT_MODEL, Settings
+from .corpus import (
+    Preview,
+    add_source,
+    audit,
+    list_sources,
+    parse_metadata,
+    prepare_source,
+    rebuild,
+    recover_data,
+    remove_source,
+    rollback,
+)
 from .search import Engine, Tuning
 from .types import Answer, Event, Hit, Passage, SourceInfo
 
@@ -21,8 +33,18 @@ __all__ = [
     "Event",
     "Hit",
     "Passage",
+    "Preview",
     "Settings",
     "SourceInfo",
     "Tuning",
+    "add_source",
+    "audit",
     "build_index",
+    "list_sources",
+    "parse_metadata",
+    "prepare_source",
+    "rebuild",
+    "recover_data",
+    "remove_source",
+    "rollback",
 ]

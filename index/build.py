@@ -21,7 +21,7 @@ import numpy as np
 from .config import Settings
 from .lexical import LexicalIndex
 from .passages import build_passages
-from .sources import REGISTRY_FILE, SPEAKERS_FILE, load_sources, load_speakers
+from .sources import REGISTRY_FILE, SPEAKERS_FILE, Source, atomic_write, load_sources, load_speakers, registry_yaml
 from .store import FORMAT, IndexStore, new_version_id, read_jsonl, vectors_checksum, write_json, write_jsonl
 from .types import Passage
 from .vectors import VectorIndex
@@ -97,87 +97,129 @@ def build_index(
     vector_dtype: str = "float32",
     fault: str | None = None,
 ) -> BuildReport:
-    """Build and publish a new index version of the corpus in ``settings.data_dir``.
+    """Build and publish a new index version of the corpus registered in ``settings.data_dir``.
 
     ``fault`` is for crash tests: the name of a step after which the process exits hard.
+    """
+    store = IndexStore(settings.index_dir)
+    with store.lock():
+        recover(settings, store)
+        return build_locked(settings, store, load_sources(settings.data_dir), progress=progress, encoder=encoder,
+                            vector_dtype=vector_dtype, fault=fault)
+
+
+def recover(settings: Settings, store: IndexStore) -> None:
+    """Finish or forget an operation a crash interrupted. Call under the writer lock.
+
+    A half-written version directory is removed. A registry change journalled for a version
+    that did get published is written (roll forward); one for a version that did not is
+    dropped (the old registry and the old version stay, consistent).
+    """
+    store.clean_partial()
+    pending = store.pending()
+    if pending is None:
+        return
+    if store.current() == pending["version"]:
+        atomic_write(settings.data_dir / REGISTRY_FILE, pending["registry"].encode("utf-8"))
+    store.clear_pending()
+
+
+def build_locked(
+    settings: Settings,
+    store: IndexStore,
+    sources: list[Source],
+    *,
+    progress: bool = False,
+    encoder: Encoder | None = None,
+    vector_dtype: str = "float32",
+    fault: str | None = None,
+    registry_changed: bool = False,
+) -> BuildReport:
+    """Build a version of ``sources`` and publish it; the caller holds the lock.
+
+    With ``registry_changed``, ``sources`` differ from ``sources.yaml``: the new registry is
+    journalled before the switch and written after it, so a crash leaves either the old
+    version and registry or the new ones.
     """
     from .model import load_embedder  # heavy import, only when building
 
     t0 = time.perf_counter()
-    store = IndexStore(settings.index_dir)
-    with store.lock():
-        store.clean_partial()
-        sources = load_sources(settings.data_dir)
-        speakers = load_speakers(settings.data_dir)
-        encoder = encoder or load_embedder(settings.model, settings.cache_dir)
+    speakers = load_speakers(settings.data_dir)
+    encoder = encoder or load_embedder(settings.model, settings.cache_dir)
 
-        passages: list[Passage] = []
-        paragraphs: list[dict] = []
-        events: list[dict] = []
-        infos = []
-        sources_by_id = {source.id: source.text for source in sources}
-        for source in sources:
-            src_passages, src_events, src_paras = build_passages(source, speakers)
-            passages += src_passages
-            events += [asdict(e) for e in src_events]
-            paragraphs += [{"source_id": source.id, "number": p.number, "start": p.start, "end": p.end,
-                            "text_hash": text_hash(p.text), "date": p.date, "speaker": p.speaker,
-                            "occasion": p.occasion, "event": p.event}
-                           for p in src_paras]
-            infos.append({**asdict(source.info), "passages": len(src_passages), "paragraphs": len(src_paras)})
+    passages: list[Passage] = []
+    paragraphs: list[dict] = []
+    events: list[dict] = []
+    infos = []
+    sources_by_id = {source.id: source.text for source in sources}
+    for source in sources:
+        src_passages, src_events, src_paras = build_passages(source, speakers)
+        passages += src_passages
+        events += [asdict(e) for e in src_events]
+        paragraphs += [{"source_id": source.id, "number": p.number, "start": p.start, "end": p.end,
+                        "text_hash": text_hash(p.text), "date": p.date, "speaker": p.speaker,
+                        "occasion": p.occasion, "event": p.event}
+                       for p in src_paras]
+        infos.append({**asdict(source.info), "passages": len(src_passages), "paragraphs": len(src_paras)})
 
-        hashes = [text_hash(p.text) for p in passages]
-        previous = _previous_vectors(store, encoder.fingerprint)
-        vectors, embedded = _embed(encoder, [p.text for p in passages], hashes, previous, progress)
-        para_texts = [sources_by_id[p["source_id"]][p["start"]:p["end"]] for p in paragraphs]
-        para_vectors, para_embedded = _embed(encoder, para_texts, [p["text_hash"] for p in paragraphs], previous,
-                                             progress)
-        _maybe_crash(fault, "embedded")
+    hashes = [text_hash(p.text) for p in passages]
+    previous = _previous_vectors(store, encoder.fingerprint)
+    vectors, embedded = _embed(encoder, [p.text for p in passages], hashes, previous, progress)
+    para_texts = [sources_by_id[p["source_id"]][p["start"]:p["end"]] for p in paragraphs]
+    para_vectors, para_embedded = _embed(encoder, para_texts, [p["text_hash"] for p in paragraphs], previous,
+                                         progress)
+    _maybe_crash(fault, "embedded")
 
-        version = new_version_id()
-        staging = store.staging_dir(version)
-        write_jsonl(staging / "passages.jsonl",
-                    [{**p.to_dict(), "text_hash": h} for p, h in zip(passages, hashes, strict=True)])
-        write_jsonl(staging / "paragraphs.jsonl", paragraphs)
-        write_json(staging / "events.json", events)
-        (staging / "texts").mkdir()
-        for source in sources:
-            (staging / "texts" / f"{source.id}.txt").write_text(source.text, encoding="utf-8")
-        shutil.copyfile(settings.data_dir / REGISTRY_FILE, staging / "sources.yaml")
-        shutil.copyfile(settings.data_dir / SPEAKERS_FILE, staging / "speakers.yaml")
-        vindex = VectorIndex.build(vectors)
-        vindex.save(staging, dtype=vector_dtype)
-        np.save(staging / "paragraph_vectors.npy", para_vectors.astype(vector_dtype))
-        _maybe_crash(fault, "vectors_written")
-        bm25_dir = staging / "bm25"
-        bm25_dir.mkdir()
-        LexicalIndex.build([p.text for p in passages]).save(bm25_dir)
-        (staging / "bm25_paragraphs").mkdir()
-        LexicalIndex.build(para_texts).save(staging / "bm25_paragraphs")
-        stored = np.load(staging / "vectors.npy")
-        corpus_hash = hashlib.sha256(
-            json.dumps(sorted((i["id"], i["sha256"]) for i in infos)).encode()
-            + (settings.data_dir / SPEAKERS_FILE).read_bytes()
-        ).hexdigest()
-        manifest = {
-            "format": FORMAT,
-            "version": version,
-            "parent": store.current(),
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "model": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": encoder.dim},
-            "vectors": {"dtype": vector_dtype, "sha256": vectors_checksum(stored), "count": len(stored),
-                        "faiss": type(vindex.index).__name__},
-            "corpus_hash": corpus_hash,
-            "passage_count": len(passages),
-            "sources": infos,
-            "embedded": embedded + para_embedded,
-            "reused": len(passages) + len(paragraphs) - embedded - para_embedded,
-        }
-        write_json(staging / "manifest.json", manifest)
-        _maybe_crash(fault, "before_switch")
-        store.publish(staging, version)
-        _maybe_crash(fault, "after_switch")
-        store.prune()
+    version = new_version_id()
+    staging = store.staging_dir(version)
+    write_jsonl(staging / "passages.jsonl",
+                [{**p.to_dict(), "text_hash": h} for p, h in zip(passages, hashes, strict=True)])
+    write_jsonl(staging / "paragraphs.jsonl", paragraphs)
+    write_json(staging / "events.json", events)
+    (staging / "texts").mkdir()
+    for source in sources:
+        (staging / "texts" / f"{source.id}.txt").write_text(source.text, encoding="utf-8")
+    registry_text = registry_yaml([s.info for s in sources])
+    (staging / "sources.yaml").write_text(registry_text, encoding="utf-8")
+    shutil.copyfile(settings.data_dir / SPEAKERS_FILE, staging / "speakers.yaml")
+    vindex = VectorIndex.build(vectors)
+    vindex.save(staging, dtype=vector_dtype)
+    np.save(staging / "paragraph_vectors.npy", para_vectors.astype(vector_dtype))
+    _maybe_crash(fault, "vectors_written")
+    (staging / "bm25").mkdir()
+    LexicalIndex.build([p.text for p in passages]).save(staging / "bm25")
+    (staging / "bm25_paragraphs").mkdir()
+    LexicalIndex.build(para_texts).save(staging / "bm25_paragraphs")
+    stored = np.load(staging / "vectors.npy")
+    corpus_hash = hashlib.sha256(
+        json.dumps(sorted((i["id"], i["sha256"]) for i in infos)).encode()
+        + (settings.data_dir / SPEAKERS_FILE).read_bytes()
+    ).hexdigest()
+    manifest = {
+        "format": FORMAT,
+        "version": version,
+        "parent": store.current(),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": encoder.dim},
+        "vectors": {"dtype": vector_dtype, "sha256": vectors_checksum(stored), "count": len(stored),
+                    "faiss": type(vindex.index).__name__},
+        "corpus_hash": corpus_hash,
+        "passage_count": len(passages),
+        "paragraph_count": len(paragraphs),
+        "sources": infos,
+        "embedded": embedded + para_embedded,
+        "reused": len(passages) + len(paragraphs) - embedded - para_embedded,
+    }
+    write_json(staging / "manifest.json", manifest)
+    if registry_changed:
+        store.set_pending({"version": version, "registry": registry_text})
+    _maybe_crash(fault, "before_switch")
+    store.publish(staging, version)
+    _maybe_crash(fault, "after_switch")
+    if registry_changed:
+        atomic_write(settings.data_dir / REGISTRY_FILE, registry_text.encode("utf-8"))
+        store.clear_pending()
+    store.prune()
     return BuildReport(version, len(passages), len(sources), manifest["embedded"], manifest["reused"],
                        time.perf_counter() - t0, store.version_dir(version))
 

@@ -31,6 +31,7 @@ class Settings:
     cache_dir: Path = field(default_factory=_default_cache_dir)
     top_k: int = 3
     max_query_chars: int = 1000
+    max_source_bytes: int = 5 * 1024 * 1024  # uploads above this are refused (env QUOTEBOT_MAX_SOURCE_BYTES)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -42,6 +43,11 @@ class Settings:
             s = replace(s, model=env["QUOTEBOT_MODEL"])
         if env.get("QUOTEBOT_CACHE_DIR"):
             s = replace(s, cache_dir=Path(env["QUOTEBOT_CACHE_DIR"]))
+        if env.get("QUOTEBOT_MAX_SOURCE_BYTES"):
+            try:
+                s = replace(s, max_source_bytes=int(env["QUOTEBOT_MAX_SOURCE_BYTES"]))
+            except ValueError as exc:
+                raise ConfigError("QUOTEBOT_MAX_SOURCE_BYTES must be a whole number of bytes") from exc
         clean = {k: v for k, v in overrides.items() if v is not None}
         for key in ("data_dir", "cache_dir"):
             if key in clean:
@@ -54,6 +60,10 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.data_dir / "state" / "audit.jsonl"
 
     @property
     def model_cache(self) -> Path:

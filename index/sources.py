@@ -205,6 +205,10 @@ def load_speakers(data_dir: Path) -> Speakers:
 
 def write_registry(data_dir: Path, infos: list[SourceInfo]) -> None:
     """Atomically rewrite ``sources.yaml`` with ``infos``."""
+    atomic_write(data_dir / REGISTRY_FILE, registry_yaml(infos).encode("utf-8"))
+
+
+def registry_yaml(infos: list[SourceInfo]) -> str:
     entries = []
     for info in infos:
         entry: dict[str, Any] = {"id": info.id, "title": info.title, "language": info.language, "file": info.file}
@@ -214,8 +218,7 @@ def write_registry(data_dir: Path, infos: list[SourceInfo]) -> None:
                 entry[key] = value
         entries.append(entry)
     header = "# Registry of the corpus; see docs/passages.md. Written by quotebot.\n"
-    body = yaml.safe_dump({"sources": entries}, allow_unicode=True, sort_keys=False)
-    atomic_write(data_dir / REGISTRY_FILE, (header + body).encode("utf-8"))
+    return header + yaml.safe_dump({"sources": entries}, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

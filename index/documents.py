@@ -1,0 +1,128 @@
+"""Turning an uploaded document (bytes + file name) into clean UTF-8 text.
+
+Plain text and Markdown keep their paragraphs; HTML is reduced to its block text. Every
+refusal is a :class:`SourceRejected` with a message a moderator can act on.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import PurePosixPath, PureWindowsPath
+
+from .errors import SourceRejected
+
+ALLOWED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+FALLBACK_ENCODINGS = ("cp1251", "koi8-r", "utf-16")
+
+
+def safe_name(filename: str) -> str:
+    """The bare file name, without any directory part ("../../etc/passwd" → "passwd")."""
+    name = PureWindowsPath(PurePosixPath(filename or "").name).name
+    name = re.sub(r"[^\w.\-]+", "_", name).strip("._")
+    return name[:100]
+
+
+def check_name(filename: str) -> str:
+    name = safe_name(filename)
+    suffix = PurePosixPath(name.lower()).suffix
+    if suffix not in ALLOWED_SUFFIXES:
+        raise SourceRejected(
+            f"unsupported file type {suffix or '(none)'!r}: send a .txt, .md or .html file")
+    return name
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 text (with or without BOM); other encodings are reported, not guessed silently."""
+    if not data or not data.strip():
+        raise SourceRejected("the file is empty")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceRejected("the file is binary, not text")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        for enc in FALLBACK_ENCODINGS:
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _looks_like_text(text):
+                raise SourceRejected(
+                    f"the file is not UTF-8 (it looks like {enc}); re-save it as UTF-8 and send it again"
+                ) from exc
+        raise SourceRejected(f"the file is not UTF-8 text (invalid byte at position {exc.start})") from exc
+
+
+def _looks_like_text(text: str) -> bool:
+    letters = sum(ch.isalpha() or ch.isspace() for ch in text[:5000])
+    return letters >= 0.8 * min(len(text), 5000)
+
+
+class _BlockText(HTMLParser):
+    BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section",
+              "article", "tr", "header", "footer"})
+    SKIP = frozenset({"script", "style", "noscript", "head", "title", "nav"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(source: str) -> str:
+    parser = _BlockText()
+    parser.feed(source)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def markdown_to_text(source: str) -> str:
+    text = re.sub(r"```.*?```", "", source, flags=re.S)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
+    text = re.sub(r"^\s{0,3}>\s?", "", text, flags=re.M)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<!\w)[*_](?=\S)(.+?)(?<=\S)[*_](?!\w)", r"\1", text)
+    return html.unescape(text)
+
+
+def normalise_text(text: str) -> str:
+    """One paragraph per block, separated by a blank line; no control characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    blocks = re.split(r"\n[ \t]*\n", text) if re.search(r"\n[ \t]*\n", text) else text.split("\n")
+    paras = [re.sub(r"[ \t]+", " ", " ".join(line.strip() for line in b.split("\n"))).strip() for b in blocks]
+    return "\n\n".join(p for p in paras if p) + "\n"
+
+
+def document_text(data: bytes, filename: str) -> str:
+    """Clean text of an uploaded document, or :class:`SourceRejected`."""
+    name = check_name(filename)
+    text, _ = decode(data)
+    suffix = PurePosixPath(name.lower()).suffix
+    if suffix in (".html", ".htm"):
+        text = html_to_text(text)
+    elif suffix in (".md", ".markdown"):
+        text = markdown_to_text(text)
+    text = normalise_text(text)
+    if sum(ch.isalpha() for ch in text) < 20:
+        raise SourceRejected("the file has no paragraphs of text")
+    return text
