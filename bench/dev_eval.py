@@ -47,7 +47,8 @@ def main() -> int:
             top = ans.hits[0].text[:70] if ans.hits else ans.reason
             print(f"MISS {q['id']} {q['kind']} rank={rank} answered={ans.answered} {q['question']}\n     top: {top}")
     dt = time.perf_counter() - t0
-    print(f"{path.name}: hit@3 {h3 / n:.3f} MRR@5 {rr / n:.3f} oos {oos_ok}/{oos} ({dt / len(questions) * 1000:.0f} ms/q)")
+    per_q = dt / len(questions) * 1000
+    print(f"{path.name}: hit@3 {h3 / n:.3f} MRR@5 {rr / n:.3f} oos {oos_ok}/{oos} ({per_q:.0f} ms/q)")
     return 0
 
 

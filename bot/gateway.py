@@ -1,0 +1,89 @@
+"""Async access to the synchronous engine: CPU-bound calls run in a worker thread.
+
+Also checks (at most every ``reload_every`` seconds) whether a new index version was
+published and swaps to it, so a rebuilt corpus is served without restarting the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from typing import Any, Protocol
+
+from index import Answer, Event, SourceInfo
+
+log = logging.getLogger(__name__)
+
+
+class EngineLike(Protocol):
+    def ask(self, question: str, *, top_k: int | None = None, offset: int = 0) -> Answer: ...
+
+    def paragraph(self, source_id: str, number: int) -> str | None: ...
+
+    def timeline(self) -> list[Event]: ...
+
+    def sources(self) -> list[SourceInfo]: ...
+
+    def status(self) -> dict[str, Any]: ...
+
+    def speaker_name(self, speaker_id: str | None, lang: str) -> str: ...
+
+    def occasion_name(self, occasion: str, lang: str) -> str: ...
+
+    def reload_if_changed(self) -> bool: ...
+
+
+class EngineGateway:
+    """Wraps an engine; ``speaker_name``/``occasion_name`` make it a :class:`bot.render.Names`."""
+
+    def __init__(self, engine: EngineLike, reload_every: float = 10.0) -> None:
+        self.engine = engine
+        self.reload_every = reload_every
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+
+    def _maybe_reload(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.reload_every:
+            return
+        self._checked = now
+        try:
+            if self.engine.reload_if_changed():
+                log.info("serving a new index version")
+        except Exception:  # keep serving the loaded version
+            log.exception("index reload failed; still serving the loaded version")
+
+    def _ask(self, question: str, offset: int, top_k: int) -> Answer:
+        with self._lock:
+            self._maybe_reload()
+            return self.engine.ask(question, top_k=top_k, offset=offset)
+
+    async def ask(self, question: str, offset: int = 0, top_k: int = 3) -> Answer:
+        return await asyncio.to_thread(self._ask, question, offset, top_k)
+
+    async def paragraphs(self, source_id: str, numbers: tuple[int, ...]) -> list[str]:
+        def read() -> list[str]:
+            texts = [self.engine.paragraph(source_id, n) for n in numbers]
+            return [x for x in texts if x is not None]
+
+        return await asyncio.to_thread(read)
+
+    async def timeline(self) -> list[Event]:
+        return await asyncio.to_thread(self.engine.timeline)
+
+    async def sources(self) -> tuple[list[SourceInfo], dict[str, Any]]:
+        return await asyncio.to_thread(lambda: (self.engine.sources(), self.engine.status()))
+
+    def version(self) -> str | None:
+        try:
+            return str(self.engine.status().get("version"))
+        except Exception:
+            return None
+
+    def speaker_name(self, speaker_id: str, lang: str) -> str:
+        return self.engine.speaker_name(speaker_id, lang)
+
+    def occasion_name(self, occasion: str, lang: str) -> str:
+        return self.engine.occasion_name(occasion, lang)

@@ -1,0 +1,49 @@
+"""Inline mode: ``@bot question`` in any chat offers one article per result."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from .. import services
+from ..keyboards import votes_keyboard
+from ..render import HitRef, render_inline_article
+from ..texts import t
+from ..view_store import View
+from .common import rate_limited, user_lang
+
+CACHE_SECONDS = 300
+
+
+@rate_limited
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.inline_query
+    if query is None:
+        return
+    question = " ".join(query.query.split())
+    if not question:
+        await query.answer([], cache_time=CACHE_SECONDS)
+        return
+    svc, lang = services.get(context), user_lang(update)
+    answer = await svc.engine.ask(question, offset=0, top_k=svc.config.top_k)
+    if not answer.answered or not answer.hits:
+        button = InlineQueryResultsButton(t(lang, "inline_empty"), start_parameter="inline_empty")
+        await query.answer([], cache_time=CACHE_SECONDS, button=button)
+        return
+    results = []
+    for i, hit in enumerate(answer.hits):
+        view = View(query=question, offset=i, lang=lang, hits=(HitRef.of(hit),))
+        key = await asyncio.to_thread(svc.views.put, view)
+        article = render_inline_article(hit, lang, svc.engine)
+        results.append(InlineQueryResultArticle(
+            id=key,
+            title=article.title,
+            description=article.description,
+            input_message_content=InputTextMessageContent(article.html, parse_mode=ParseMode.HTML),
+            reply_markup=votes_keyboard(key, lang),
+        ))
+    # personal: the labels (dates in words) follow each user's language
+    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)

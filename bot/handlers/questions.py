@@ -1,0 +1,29 @@
+"""A text message is a question: search, then reply with the quotes and their buttons."""
+
+from __future__ import annotations
+
+from telegram import Bot, Update
+from telegram.ext import ContextTypes
+
+from .. import services
+from ..delivery import Target, send_screen, typing
+from ..filters import strip_mention
+from ..pages import question_screen
+from .common import rate_limited, user_lang
+
+
+async def send_answer(bot: Bot, svc: services.Services, target: Target, question: str, lang: str) -> None:
+    """Typing… while searching, then the answer (split at quote boundaries) with its keyboard."""
+    async with typing(bot, target):
+        screen = await question_screen(svc.engine, svc.views, question, 0, lang, svc.config.top_k)
+    await send_screen(bot, target, screen)
+
+
+@rate_limited
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    private = message.chat.type == "private"
+    question = message.text if private else strip_mention(message.text, context.bot.username)
+    await send_answer(context.bot, services.get(context), Target.of(message), question, user_lang(update))

@@ -1,0 +1,1 @@
+"""Unit tests of the Telegram bot (no model, no network)."""

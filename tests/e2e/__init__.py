@@ -1,0 +1,1 @@
+"""End-to-end tests of the Telegram bot against a local fake Bot API server."""
