@@ -57,6 +57,7 @@ class Tuning:
     keep_within: float = 0.25  # hits further below the best than this are not shown
     max_hits: int = 12
     paragraph_chars: int = 700  # paragraphs up to this long are shown whole
+    use_dense: bool = True  # False: BM25 only (the benchmarks' baseline)
 
 
 @dataclass
@@ -225,7 +226,7 @@ class Engine:
                                if d.endswith(suffix)], np.int64)
             if len(rows):
                 return rows
-        _, dense_ids = state.vectors.search(qvec, n)
+        _, dense_ids = state.vectors.search(qvec, n) if self.tuning.use_dense else (None, np.zeros(0, np.int64))
         lex_ids = np.argsort(-lex_scores)[:n] if lex_scores.any() else np.zeros(0, np.int64)
         lex_ids = lex_ids[lex_scores[lex_ids] > 0]
         ids = np.unique(np.concatenate([dense_ids.astype(np.int64), lex_ids.astype(np.int64)]))
@@ -237,14 +238,21 @@ class Engine:
 
     def _rank(self, state: LoadedVersion, intent: Intent) -> tuple[list[Hit], str | None]:
         t = self.tuning
-        qvec = np.asarray(self.embedder.encode_queries([intent.text])[0], dtype=np.float32)
         groups = state.lexical.expand_all(intent.tokens)
         lex_all = state.lexical.scores([tok for g in groups for tok in g])
+        if t.use_dense:
+            qvec = np.asarray(self.embedder.encode_queries([intent.text])[0], dtype=np.float32)
+        else:
+            qvec = np.zeros(state.para_vectors.shape[1], dtype=np.float32)
         ids = self._candidates(state, intent, qvec, lex_all)
         if len(ids) == 0:
             return [], "not_covered"
         dense = state.vectors.score_subset(qvec, ids)
-        if not self._covered(state, intent, qvec, float(dense.max()), lex_all, groups):
+        if t.use_dense:
+            covered = self._covered(state, intent, qvec, float(dense.max()), lex_all, groups)
+        else:
+            covered = bool(intent.date_range or intent.month_day) or self._lexically_covered(state, lex_all, groups)
+        if not covered:
             return [], "not_covered"
         window = t.window_dense * dense + t.window_lexical * _normalised(lex_all)[ids]
 
