@@ -91,6 +91,8 @@ def _ask_stream(engine: Engine, stream: TextIO, out: TextIO, top_k: int) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     engine = _open_engine(_settings(args))
+    if args.top_k is None:
+        args.top_k = 5 if (args.json or args.jsonl) else engine.settings.top_k
     if args.jsonl:
         return _ask_stream(engine, sys.stdin, sys.stdout, args.top_k)
     question = " ".join(args.question) if args.question else sys.stdin.read()
@@ -193,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer a question with quotes from the corpus")
     ask.add_argument("question", nargs="*", help="the question (default: read stdin)")
-    ask.add_argument("--top-k", type=int, default=3)
+    ask.add_argument("--top-k", type=int, help="results per question (default 3; 5 with --json/--jsonl)")
     mode = ask.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="one JSON object")
     mode.add_argument("--jsonl", action="store_true", help="questions on stdin, one JSON object per line out")
