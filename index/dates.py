@@ -125,10 +125,33 @@ def mentions_same_day(text: str) -> bool:
     return _SAME_DAY.search(text) is not None
 
 
+_SEASONS = [  # (pattern, first month, last month)
+    (r"зим(?:а|ой|у|е)|winter", 12, 2),
+    (r"весн(?:а|ой|у|е)|spring", 3, 5),
+    (r"лет(?:о|ом|а)|summer", 6, 8),
+    (r"осен(?:ь|ью|и)|autumn|fall", 9, 11),
+]
+_SEASON_RE = [(re.compile(rf"(?<!\w)(?:{p})(?:\s+of)?\s+{_YEAR}(?!\d)", re.I), a, b) for p, a, b in _SEASONS]
+
+
+def _season_range(text: str) -> DateRange | None:
+    for pattern, first, last in _SEASON_RE:
+        m = pattern.search(text)
+        if not m:
+            continue
+        year = int(m.group("year"))
+        start_year = year - 1 if first > last else year  # "зимой 2025": December 2024 – February 2025
+        end_day = calendar.monthrange(year, last)[1]
+        return DateRange(f"{start_year:04d}-{first:02d}-01", f"{year:04d}-{last:02d}-{end_day:02d}",
+                         f"{start_year:04d}-{first:02d}..{year:04d}-{last:02d}", (m.start(), m.end()))
+    return None
+
+
 def question_range(text: str, default_year: int | None = None) -> DateRange | None:
-    """The date range a question asks about, or None. The most specific mention wins."""
-    best: DateRange | None = None
-    best_rank = -1
+    """The date range a question asks about, or None. The most specific mention wins;
+    a season ("летом 2025", "in summer 2025") ranks between a month and a year."""
+    best: DateRange | None = _season_range(text)
+    best_rank = 1 if best else -1
     for d in find_dates(text):
         year = d.year or default_year
         if d.is_day and year:
@@ -139,7 +162,7 @@ def question_range(text: str, default_year: int | None = None) -> DateRange | No
             label = f"{d.year:04d}-{d.month:02d}"
             rng, rank = DateRange(f"{label}-01", f"{label}-{last:02d}", label, (d.start, d.end)), 2
         elif d.year and d.month is None:
-            rng, rank = DateRange(f"{d.year}-01-01", f"{d.year}-12-31", str(d.year), (d.start, d.end)), 1
+            rng, rank = DateRange(f"{d.year}-01-01", f"{d.year}-12-31", str(d.year), (d.start, d.end)), 0
         else:
             continue
         if rank > best_rank:

@@ -38,7 +38,8 @@ there here can could would should will shall may might must also just any some a
 QUESTION_STOP = frozenset("""
 что как когда где почему зачем какой какая какие каким какую кто чем о об про ли сказал сказала
 говорил говорила писал писала написал написала what when where why how who whom which did does do
-say said tell told write wrote about
+say said tell told write wrote about было были был была произошло происходило случилось
+happen happened happening going on
 """.split())
 
 

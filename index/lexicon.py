@@ -17,6 +17,15 @@ class Lexicon:
     occasion_patterns: dict[str, re.Pattern[str]]
     occasion_names: dict[str, dict[str, str]]
     reporting: re.Pattern[str]
+    abbreviations: dict[str, str]
+
+    def expand_abbreviations(self, text: str) -> str:
+        """``text`` with colloquial short forms ("соцсеть", "госдеп") followed by their full form."""
+        def add(m: re.Match[str]) -> str:
+            full = self.abbreviations.get(m.group(0).lower())
+            return f"{m.group(0)} {full}" if full else m.group(0)
+
+        return re.sub(r"[^\W\d_]+", add, text) if self.abbreviations else text
 
     def occasion_of(self, text: str) -> str | None:
         """The occasion whose keyword appears first in ``text``."""
@@ -52,4 +61,5 @@ def load_lexicon() -> Lexicon:
         occasion_patterns=occ,
         occasion_names=raw["occasion_names"],
         reporting=_stems_pattern([*verbs["ru"], *verbs["en"]]),
+        abbreviations={str(k).lower(): str(v) for k, v in (raw.get("abbreviations") or {}).items()},
     )

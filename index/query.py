@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .dates import DateRange, find_dates, question_range
 from .lexical import stem, tokenize
+from .lexicon import load_lexicon
 from .sources import Speakers
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
@@ -22,6 +23,7 @@ class BadQuery(ValueError):
 @dataclass(frozen=True)
 class Intent:
     text: str
+    semantic_text: str  # what is embedded: the question without its dates, unless it is only a date
     date_range: DateRange | None
     month_day: tuple[int, int] | None  # "22 июля" with no year: matches that day in any year
     speaker: str | None
@@ -60,8 +62,30 @@ def parse(text: str, speakers: Speakers) -> Intent:
             month_day = (days[0].month or 0, days[0].day or 0)
     mentions = speakers.mentions(text)
     speaker = mentions[0][2] if mentions else None
-    return Intent(text=text, date_range=rng, month_day=month_day, speaker=speaker,
-                  tokens=tokenize(text, query=True), names=named_things(text, mentions))
+    undated = strip_dates(text)
+    tokens = tokenize(load_lexicon().expand_abbreviations(undated), query=True)
+    return Intent(text=text, semantic_text=undated if tokens else text, date_range=rng, month_day=month_day,
+                  speaker=speaker, tokens=tokens, names=named_things(text, mentions))
+
+
+_DATE_WORDS = re.compile(r"(?<!\w)(?:в|во|на|от|за|in|on|of|during)?\s*$", re.I)
+
+
+def strip_dates(text: str) -> str:
+    """The question without its date mentions (the date is a filter, not a topic)."""
+    spans = [(d.start, d.end) for d in find_dates(text)]
+    rng = question_range(text)
+    if rng:
+        spans.append(rng.span)
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        if start < pos:
+            pos = max(pos, end)
+            continue
+        out.append(_DATE_WORDS.sub("", text[pos:start]))
+        pos = end
+    out.append(text[pos:])
+    return re.sub(r"\s+", " ", " ".join(out)).strip(" ,")
 
 
 _NAME_WORD = re.compile(r"[^\W_]+", re.UNICODE)

@@ -52,6 +52,7 @@ class Tuning:
     event_weight: float = 0.3  # share of the best score of the paragraph's event added to it
     min_dense: float = 0.78  # below this best window cosine, always decline
     offtopic_margin: float = -0.01  # best cosine minus best off-topic anchor similarity must reach this ...
+    period_relief: float = 0.03  # a question naming a covered period may sit this much closer to off-topic
     min_lexical_tokens: int = 2  # ... unless this many query words (and ...
     min_lexical_share: float = 0.6  # ... this share of them) occur together in one top BM25 passage
     keep_within: float = 0.25  # hits further below the best than this are not shown
@@ -241,7 +242,7 @@ class Engine:
         groups = state.lexical.expand_all(intent.tokens)
         lex_all = state.lexical.scores([tok for g in groups for tok in g])
         if t.use_dense:
-            qvec = np.asarray(self.embedder.encode_queries([intent.text])[0], dtype=np.float32)
+            qvec = np.asarray(self.embedder.encode_queries([intent.semantic_text])[0], dtype=np.float32)
         else:
             qvec = np.zeros(state.para_vectors.shape[1], dtype=np.float32)
         ids = self._candidates(state, intent, qvec, lex_all)
@@ -286,17 +287,21 @@ class Engine:
                  lex_all: np.ndarray, groups: list[list[str]]) -> bool:
         """Abstention: is the best passage about the question at all?"""
         t = self.tuning
-        if intent.date_range is not None:
-            in_period = state.rows_in_range(intent.date_range.start, intent.date_range.end)
-            if len(in_period):
-                return True  # the question names a period the corpus has events in
-        if intent.month_day is not None:
-            return True
+        offtopic = float((self._offtopic @ qvec).max()) if len(self._offtopic) else 0.0
+        in_period = intent.month_day is not None or (
+            intent.date_range is not None
+            and len(state.rows_in_range(intent.date_range.start, intent.date_range.end)) > 0)
+        if in_period and not intent.tokens:
+            return True  # "Что было в марте 2025 года?": the period is the whole question
+        if in_period:
+            # a period the corpus has events in is evidence of its own: only clearly off-topic
+            # questions that happen to name a year ("best laptop in 2025") are declined
+            return best_dense - offtopic >= t.offtopic_margin - t.period_relief \
+                or self._lexically_covered(state, lex_all, groups)
         if best_dense < t.min_dense:
             return False
         if any(not state.para_lexical.knows_name(name) for name in intent.names):
             return False  # the question names something the corpus never mentions
-        offtopic = float((self._offtopic @ qvec).max()) if len(self._offtopic) else 0.0
         if best_dense - offtopic >= t.offtopic_margin:
             return True
         return self._lexically_covered(state, lex_all, groups)

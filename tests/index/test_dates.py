@@ -38,3 +38,11 @@ def test_question_ranges() -> None:
     r = question_range("Какие письма были в 2024 году?")
     assert (r.start, r.end) == ("2024-01-01", "2024-12-31")
     assert question_range("Как приготовить плов?") is None
+
+
+def test_seasons() -> None:
+    r = question_range("Что говорили летом 2025 года?")
+    assert (r.start, r.end) == ("2025-06-01", "2025-08-31")
+    r = question_range("What happened in winter 2025?")
+    assert (r.start, r.end) == ("2024-12-01", "2025-02-28")
+    assert question_range("Что было в июле 2025 года летом?").label == "2025-07"

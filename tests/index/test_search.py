@@ -89,3 +89,21 @@ def test_browsing_api(engine: Engine) -> None:
     assert status["passages"] > 54 and status["sources"] == 1
     hit = engine.ask("трамп новруз").hits[0]
     assert engine.passage(hit.passage_ids[0]).text in hit.text
+
+
+def test_period_questions(engine: Engine) -> None:
+    assert engine.ask("What happened in 2024?").answered
+    summer = engine.ask("Какие контакты были летом 2025 года?", top_k=10)
+    assert summer.answered and all("2025-06-01" <= h.date <= "2025-08-31" for h in summer.hits)
+    same_day = engine.ask("Что произошло 22 июля?", top_k=5)
+    assert {h.date for h in same_day.hits} == {"2025-07-22"}
+
+
+def test_a_date_does_not_make_an_off_topic_question_relevant(engine: Engine) -> None:
+    for q in ("Best laptop for programming in 2025", "Погода в Баку 5 мая 2025", "Рецепт торта на 8 марта 2025"):
+        assert not engine.ask(q).answered, q
+
+
+def test_colloquial_short_forms(engine: Engine) -> None:
+    ans = engine.ask("алиев соцсеть x", top_k=3)
+    assert ans.answered and any("социальной сети X" in h.text for h in ans.hits)
