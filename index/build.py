@@ -20,6 +20,7 @@ import numpy as np
 
 from .config import Settings
 from .lexical import LexicalIndex
+from .offtopic import load_offtopic, offtopic_hash
 from .passages import build_passages
 from .sources import REGISTRY_FILE, SPEAKERS_FILE, Source, atomic_write, load_sources, load_speakers, registry_yaml
 from .store import FORMAT, IndexStore, new_version_id, read_jsonl, vectors_checksum, write_json, write_jsonl
@@ -33,6 +34,8 @@ class Encoder(Protocol):
     fingerprint: str
 
     def encode_passages(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray: ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,8 @@ def build_locked(
     vindex = VectorIndex.build(vectors)
     vindex.save(staging, dtype=vector_dtype)
     np.save(staging / "paragraph_vectors.npy", para_vectors.astype(vector_dtype))
+    offtopic = load_offtopic()
+    np.save(staging / "offtopic_vectors.npy", encoder.encode_queries(offtopic).astype(np.float32))
     _maybe_crash(fault, "vectors_written")
     (staging / "bm25").mkdir()
     LexicalIndex.build([p.text for p in passages]).save(staging / "bm25")
@@ -204,6 +209,7 @@ def build_locked(
         "vectors": {"dtype": vector_dtype, "sha256": vectors_checksum(stored), "count": len(stored),
                     "faiss": type(vindex.index).__name__},
         "corpus_hash": corpus_hash,
+        "offtopic_hash": offtopic_hash(offtopic),
         "passage_count": len(passages),
         "paragraph_count": len(paragraphs),
         "sources": infos,

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from .config import Settings
 from .lexical import LexicalIndex, coverage, tokenize
 from .lexicon import load_lexicon
+from .offtopic import load_offtopic, offtopic_hash
 from .query import BadQuery, Intent, clean, parse
 from .sources import Speakers, load_speakers
 from .store import IndexStore, Manifest, read_jsonl
@@ -31,12 +31,6 @@ from .types import Answer, Event, Hit, Passage, SourceInfo
 from .vectors import VectorIndex
 
 log = logging.getLogger("quotebot.search")
-OFFTOPIC = Path(__file__).with_name("offtopic.yaml")
-
-
-def load_offtopic() -> list[str]:
-    """Generic off-topic questions: the negative class of the abstention check."""
-    return [str(q) for q in yaml.safe_load(OFFTOPIC.read_text(encoding="utf-8"))["questions"]]
 
 
 @dataclass(frozen=True)
@@ -148,7 +142,7 @@ class Engine:
         self._loaded: LoadedVersion | None = None
         self._opened_at = time.time()
         self._lexicon = load_lexicon()
-        self._offtopic = np.asarray(embedder.encode_queries(load_offtopic()), dtype=np.float32)
+        self._offtopic = np.zeros((0, 1), dtype=np.float32)
 
     @classmethod
     def open(cls, settings: Settings, *, embedder: Any = None, tuning: Tuning | None = None) -> Engine:
@@ -164,7 +158,18 @@ class Engine:
         manifest.check_model(embedder.name, embedder.fingerprint)
         engine = cls(settings, embedder, tuning)
         engine._loaded = LoadedVersion.load(store, version, settings.data_dir)
+        engine._offtopic = engine._offtopic_vectors(store.version_dir(version), manifest)
         return engine
+
+    def _offtopic_vectors(self, vdir: Path, manifest: Manifest) -> np.ndarray:
+        """The off-topic anchors' vectors: stored with the version when it was built with the
+        same anchors and model, else encoded now."""
+        questions = load_offtopic()
+        stored = vdir / "offtopic_vectors.npy"
+        if stored.is_file() and manifest.raw.get("offtopic_hash") == offtopic_hash(questions) \
+                and manifest.model_fingerprint == self.embedder.fingerprint:
+            return np.load(stored)
+        return np.asarray(self.embedder.encode_queries(questions), dtype=np.float32)
 
     # -- versions -------------------------------------------------------------------------
 
