@@ -7,18 +7,21 @@ import logging
 import sys
 from typing import Any, TextIO
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from index import Engine, Settings, build_index
+from index import Engine, Settings, build_index, recover_data
 from index.errors import IndexMissingError, QuotebotError
 
 from . import handlers, redact
 from .config import BotConfig, load_config
 from .feedback import FeedbackStore
 from .gateway import EngineGateway, EngineLike
+from .moderation.ops import Moderation
+from .moderation.pending import PendingStore
+from .moderation.texts import mt
 from .ratelimit import UserRateLimiter
 from .services import KEY, Services
 from .telegram_io import ResilientLimiter
@@ -28,19 +31,37 @@ from .view_store import ViewStore
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "help", "timeline", "sources", "about")
+MODERATOR_COMMANDS = ("add", "cancel", "sources", "remove", "reindex", "status", "rollback", "feedback")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 16
 BOOTSTRAP_RETRIES = 3
 
 
+def moderator_menu(lang: str) -> list[BotCommand]:
+    """The public commands, then the moderators' (whose /sources shows ids and who added what)."""
+    public = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS if c != "sources"]
+    return public + [BotCommand(c, mt(lang, f"cmd_{c}")) for c in MODERATOR_COMMANDS]
+
+
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
-    """Register the command menu in Russian and (as the default) English."""
+    """Register the command menu in Russian and (as the default) English; each moderator's private
+    chat gets its own menu with the moderator commands (``BotCommandScopeChat``), so nobody else
+    sees them."""
+    services = app.bot_data.get(KEY)
+    moderators = services.config.moderators if isinstance(services, Services) else ()
     for lang, code in (("en", None), ("ru", "ru")):
         commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
         try:
             await app.bot.set_my_commands(commands, language_code=code)
         except TelegramError as exc:  # the menu is a convenience: never fail start-up for it
             log.warning("setMyCommands(%s) failed: %s", code or "default", type(exc).__name__)
+        for user_id in moderators:  # a private chat's id is the user's id
+            try:
+                await app.bot.set_my_commands(moderator_menu(lang), scope=BotCommandScopeChat(user_id),
+                                              language_code=code)
+            except TelegramError as exc:  # e.g. the moderator has not started the bot yet
+                log.warning("setMyCommands(moderator %s, %s) failed: %s", user_id, code or "default",
+                            type(exc).__name__)
 
 
 async def close_stores(app: Application) -> None:  # type: ignore[type-arg]
@@ -49,8 +70,12 @@ async def close_stores(app: Application) -> None:  # type: ignore[type-arg]
         services.views.close()
 
 
-def build_application(config: BotConfig, engine: EngineLike) -> Application:  # type: ignore[type-arg]
-    """The bot for ``config`` answering from ``engine``; nothing is sent until it is started."""
+def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[type-arg]
+                      settings: Settings | None = None) -> Application:
+    """The bot for ``config`` answering from ``engine``; nothing is sent until it is started.
+
+    Moderators change the corpus of ``settings`` (by default the engine's own); without
+    settings the moderator commands answer that corpus management is unavailable."""
     if not config.token:
         raise ValueError("build_application needs a bot token")
     redact.install(config.secrets)
@@ -68,12 +93,17 @@ def build_application(config: BotConfig, engine: EngineLike) -> Application:  # 
         .post_shutdown(close_stores)
         .build()
     )
+    gateway = EngineGateway(engine)
+    settings = settings or getattr(engine, "settings", None)
+    moderation = Moderation(settings, gateway, PendingStore(config.pending_dir), config.moderators) \
+        if isinstance(settings, Settings) else None
     app.bot_data[KEY] = Services(
         config=config,
-        engine=EngineGateway(engine),
+        engine=gateway,
         views=ViewStore(config.views_path),
         feedback=FeedbackStore(config.feedback_path),
         limiter=UserRateLimiter(config.rate_burst, config.rate_per_minute),
+        moderation=moderation,
     )
     handlers.register(app)
     return app
@@ -146,12 +176,21 @@ def run_from_cli(settings: Settings, config_path: str | None, *, stdin: TextIO |
 
         print(t(config.language, "local_intro"), file=err, flush=True)
         return asyncio.run(run_local_chat(engine, config, stdin or sys.stdin, stdout or sys.stdout))
-    return _serve(config, engine, err)
+    return _serve(config, engine, settings, err)
 
 
-def _serve(config: BotConfig, engine: Engine, err: TextIO) -> int:
+def _recover(settings: Settings) -> None:
+    """Clean up after a corpus change that a crash interrupted, before serving moderators."""
     try:
-        app = build_application(config, engine)
+        recover_data(settings)
+    except (QuotebotError, OSError) as exc:  # another writer holds the lock: it cleans up itself
+        log.warning("corpus recovery skipped: %s", exc)
+
+
+def _serve(config: BotConfig, engine: Engine, settings: Settings, err: TextIO) -> int:
+    _recover(settings)
+    try:
+        app = build_application(config, engine, settings)
         where = config.webhook.url.replace(config.webhook.path_secret, "<path secret>") \
             if config.mode == "webhook" else "long polling"
         log.info("starting the bot (%s) against %s", where, config.api_url)

@@ -9,6 +9,8 @@ argument. Formats (``K`` is a 12-character key)::
     b:K          back from a paragraph to the view's page
     v:K:u|d      vote 👍/👎 on the view
     x:LANG:I     ask example question I (the /start buttons)
+    m:y:K        a moderator confirms the pending action K (add, remove, rollback)
+    m:n:K        a moderator cancels the pending action K
 
 Unknown or malformed data parses to ``None``; the handler then answers with a short
 "expired" notice instead of failing.
@@ -28,6 +30,8 @@ FULL_PATTERN = rf"^f:{_KEY}:\d{{1,2}}$"
 BACK_PATTERN = rf"^b:{_KEY}$"
 VOTE_PATTERN = rf"^v:{_KEY}:[ud]$"
 EXAMPLE_PATTERN = r"^x:[a-z]{2}:\d$"
+CONFIRM_PATTERN = rf"^m:y:{_KEY}$"
+DECLINE_PATTERN = rf"^m:n:{_KEY}$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +63,17 @@ class Example:
     index: int
 
 
-Action = Page | Full | Back | Vote | Example
+@dataclass(frozen=True, slots=True)
+class Confirm:
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decline:
+    key: str
+
+
+Action = Page | Full | Back | Vote | Example | Confirm | Decline
 
 
 def encode(action: Action) -> str:
@@ -74,6 +88,10 @@ def encode(action: Action) -> str:
             data = f"v:{key}:{'u' if up else 'd'}"
         case Example(lang, index):
             data = f"x:{lang}:{index}"
+        case Confirm(key):
+            data = f"m:y:{key}"
+        case Decline(key):
+            data = f"m:n:{key}"
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
     return data
@@ -97,4 +115,8 @@ def decode(data: str | None) -> Action | None:
     if re.match(EXAMPLE_PATTERN, data):
         _, lang, index = data.split(":")
         return Example(lang, int(index))
+    if re.match(CONFIRM_PATTERN, data):
+        return Confirm(data.split(":")[2])
+    if re.match(DECLINE_PATTERN, data):
+        return Decline(data.split(":")[2])
     return None

@@ -95,6 +95,11 @@ class BotConfig:
         return self.state_dir / "views.sqlite3"
 
     @property
+    def pending_dir(self) -> Path:
+        """Uploads and other moderator actions waiting for confirmation."""
+        return self.state_dir / "pending"
+
+    @property
     def secrets(self) -> tuple[str, ...]:
         return tuple(s for s in (self.token, self.webhook.path_secret, self.webhook.secret_token) if s)
 

@@ -59,6 +59,21 @@ class FeedbackStore:
                 fh.write(line)
         return record
 
+    def downvotes(self) -> list[dict[str, Any]]:
+        """The 👎 records in file order (oldest first); unreadable lines are skipped."""
+        if not self.path.exists():
+            return []
+        found = []
+        with self.path.open(encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict) and record.get("vote") == -1:
+                    found.append(record)
+        return found
+
     def read(self) -> list[dict[str, Any]]:
         if not self.path.exists():
             return []

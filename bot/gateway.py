@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any, Protocol
 
-from index import Answer, Event, SourceInfo
+from index import Answer, Event, Passage, SourceInfo
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,19 @@ class EngineGateway:
         except Exception:  # keep serving the loaded version
             log.exception("index reload failed; still serving the loaded version")
 
+    def _reload_now(self) -> bool:
+        with self._lock:
+            self._checked = time.monotonic()
+            return self.engine.reload_if_changed()
+
+    async def reload(self) -> bool:
+        """Swap to the published version now (after a moderator's change); questions in flight finish
+        on the version they started with, the next ones use the new one."""
+        changed = await asyncio.to_thread(self._reload_now)
+        if changed:
+            log.info("serving a new index version")
+        return changed
+
     def _ask(self, question: str, offset: int, top_k: int) -> Answer:
         with self._lock:
             self._maybe_reload()
@@ -75,6 +88,17 @@ class EngineGateway:
 
     async def sources(self) -> tuple[list[SourceInfo], dict[str, Any]]:
         return await asyncio.to_thread(lambda: (self.engine.sources(), self.engine.status()))
+
+    async def status(self) -> dict[str, Any]:
+        return await asyncio.to_thread(self.engine.status)
+
+    async def passage(self, passage_id: str) -> Passage | None:
+        """The passage with ``passage_id`` in the served version, if the engine can tell."""
+        lookup = getattr(self.engine, "passage", None)
+        if lookup is None:
+            return None
+        found = await asyncio.to_thread(lookup, passage_id)
+        return found if isinstance(found, Passage) else None
 
     def version(self) -> str | None:
         try:

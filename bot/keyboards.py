@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from .callback_data import Back, Example, Full, Page, Vote, encode
+from .callback_data import Action, Back, Confirm, Decline, Example, Full, Page, Vote, encode
 from .texts import EXAMPLES, t
 
 
-def _button(text: str, action: Page | Full | Back | Vote | Example) -> InlineKeyboardButton:
+def _button(text: str, action: Action) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=encode(action))
 
 
@@ -41,3 +41,8 @@ def votes_keyboard(key: str, lang: str) -> InlineKeyboardMarkup:
 def examples_keyboard(lang: str) -> InlineKeyboardMarkup:
     examples = EXAMPLES.get(lang, EXAMPLES["en"])
     return InlineKeyboardMarkup([[_button(q, Example(lang, i))] for i, q in enumerate(examples)])
+
+
+def confirm_keyboard(key: str, confirm_label: str, cancel_label: str) -> InlineKeyboardMarkup:
+    """A moderator's confirm / cancel pair for the pending action ``key``."""
+    return InlineKeyboardMarkup([[_button(confirm_label, Confirm(key)), _button(cancel_label, Decline(key))]])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, cast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from telegram.ext import CallbackContext
 
@@ -11,7 +11,11 @@ from .config import BotConfig
 from .feedback import FeedbackStore
 from .gateway import EngineGateway
 from .ratelimit import UserRateLimiter
+from .stats import AnswerStats
 from .view_store import Views
+
+if TYPE_CHECKING:
+    from .moderation.ops import Moderation
 
 KEY = "services"
 
@@ -23,6 +27,8 @@ class Services:
     views: Views
     feedback: FeedbackStore
     limiter: UserRateLimiter
+    moderation: Moderation | None = None  # corpus management; None without a data directory
+    stats: AnswerStats = field(default_factory=AnswerStats)
 
 
 def get(context: CallbackContext[Any, Any, Any, Any]) -> Services:

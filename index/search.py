@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from .types import Answer, Event, Hit, Passage, SourceInfo
 from .vectors import VectorIndex
 
 log = logging.getLogger("quotebot.search")
+QUERY_CACHE = 2048  # question vectors kept per process (1.5 KB each)
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class Engine:
         self._opened_at = time.time()
         self._lexicon = load_lexicon()
         self._offtopic = np.zeros((0, 1), dtype=np.float32)
+        self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @classmethod
     def open(cls, settings: Settings, *, embedder: Any = None, tuning: Tuning | None = None) -> Engine:
@@ -247,7 +250,7 @@ class Engine:
         groups = state.lexical.expand_all(intent.tokens)
         lex_all = state.lexical.scores([tok for g in groups for tok in g])
         if t.use_dense:
-            qvec = np.asarray(self.embedder.encode_queries([intent.semantic_text])[0], dtype=np.float32)
+            qvec = self._query_vector(intent.semantic_text)
         else:
             qvec = np.zeros(state.para_vectors.shape[1], dtype=np.float32)
         ids = self._candidates(state, intent, qvec, lex_all)
@@ -287,6 +290,21 @@ class Engine:
 
         score_of = {int(r): float(w) for r, w in zip(ids, window, strict=True)}
         return self._group(state, best_row, final, score_of), None
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        """e5 vector of a question; recent ones are remembered (the same questions recur:
+        example buttons, popular topics, paging re-asks)."""
+        with self._lock:
+            cached = self._qcache.get(text)
+            if cached is not None:
+                self._qcache.move_to_end(text)
+                return cached
+        vec = np.asarray(self.embedder.encode_queries([text])[0], dtype=np.float32)
+        with self._lock:
+            self._qcache[text] = vec
+            while len(self._qcache) > QUERY_CACHE:
+                self._qcache.popitem(last=False)
+        return vec
 
     def _covered(self, state: LoadedVersion, intent: Intent, qvec: np.ndarray, best_dense: float,
                  lex_all: np.ndarray, groups: list[list[str]]) -> bool:

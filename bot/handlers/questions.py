@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from telegram import Bot, Update
 from telegram.ext import ContextTypes
 
@@ -14,9 +16,11 @@ from .common import rate_limited, user_lang
 
 async def send_answer(bot: Bot, svc: services.Services, target: Target, question: str, lang: str) -> None:
     """Typing… while searching, then the answer (split at quote boundaries) with its keyboard."""
+    started = time.perf_counter()
     async with typing(bot, target):
         screen = await question_screen(svc.engine, svc.views, question, 0, lang, svc.config.top_k)
     await send_screen(bot, target, screen)
+    svc.stats.record(screen.answered, time.perf_counter() - started)
 
 
 @rate_limited
