@@ -146,6 +146,7 @@ class Engine:
         self._lexicon = load_lexicon()
         self._offtopic = np.zeros((0, 1), dtype=np.float32)
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._qcache_lock = threading.Lock()  # not self._lock: a reload must not stall questions
 
     @classmethod
     def open(cls, settings: Settings, *, embedder: Any = None, tuning: Tuning | None = None) -> Engine:
@@ -294,13 +295,13 @@ class Engine:
     def _query_vector(self, text: str) -> np.ndarray:
         """e5 vector of a question; recent ones are remembered (the same questions recur:
         example buttons, popular topics, paging re-asks)."""
-        with self._lock:
+        with self._qcache_lock:
             cached = self._qcache.get(text)
             if cached is not None:
                 self._qcache.move_to_end(text)
                 return cached
         vec = np.asarray(self.embedder.encode_queries([text])[0], dtype=np.float32)
-        with self._lock:
+        with self._qcache_lock:
             self._qcache[text] = vec
             while len(self._qcache) > QUERY_CACHE:
                 self._qcache.popitem(last=False)
