@@ -36,6 +36,10 @@ class Lexicon:
                 best = (m.start(), name)
         return best[1] if best else None
 
+    def occasions_in(self, text: str) -> frozenset[str]:
+        """Every occasion a text mentions ("в телефонном разговоре" → phone_call)."""
+        return frozenset(name for name, pattern in self.occasion_patterns.items() if pattern.search(text))
+
     def has_reporting_verb(self, text: str) -> bool:
         return self.reporting.search(text) is not None
 

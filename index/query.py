@@ -29,6 +29,7 @@ class Intent:
     speaker: str | None
     tokens: list[str]
     names: list[str]  # stems of the named things (proper nouns, codes) the question asks about
+    occasions: frozenset[str] = frozenset()  # occasions the question mentions (letter, phone_call, ...)
 
 
 def clean(question: str, max_chars: int) -> str:
@@ -65,7 +66,8 @@ def parse(text: str, speakers: Speakers) -> Intent:
     undated = strip_dates(text)
     tokens = tokenize(load_lexicon().expand_abbreviations(undated), query=True)
     return Intent(text=text, semantic_text=undated if tokens else text, date_range=rng, month_day=month_day,
-                  speaker=speaker, tokens=tokens, names=named_things(text, mentions))
+                  speaker=speaker, tokens=tokens, names=named_things(text, mentions),
+                  occasions=load_lexicon().occasions_in(text))
 
 
 _DATE_WORDS = re.compile(r"(?<!\w)(?:в|во|на|от|за|in|on|of|during)?\s*$", re.I)

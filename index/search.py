@@ -45,6 +45,7 @@ class Tuning:
     window_lexical: float = 0.03  # BM25 (normalised to the best hit) of the window ...
     paragraph_lexical: float = 0.03  # ... and of the paragraph
     speaker_boost: float = 0.02  # the paragraph's speaker is the one the question names
+    occasion_boost: float = 0.03  # the paragraph's occasion (letter, call, ...) is one the question names
     event_weight: float = 0.3  # share of the best score of the paragraph's event added to it
     min_dense: float = 0.78  # below this best window cosine, always decline
     offtopic_margin: float = -0.01  # best cosine minus best off-topic anchor similarity must reach this ...
@@ -75,6 +76,7 @@ class LoadedVersion:
     para_lexical: LexicalIndex
     para_event: np.ndarray  # paragraph row → event group (-1: commentary)
     para_speaker: list[str | None]
+    para_occasion: list[str]
     row_para: np.ndarray  # passage row → paragraph row
     date_keys: list[str] = field(default_factory=list)  # sorted dates of dated passages ...
     date_rows: list[int] = field(default_factory=list)  # ... and their passage rows
@@ -109,6 +111,7 @@ class LoadedVersion:
             para_vectors=np.load(vdir / "paragraph_vectors.npy", mmap_mode="r"),
             para_lexical=LexicalIndex.load(vdir / "bm25_paragraphs", len(paras)),
             para_event=para_event, para_speaker=[p.get("speaker") for p in paras],
+            para_occasion=[p.get("occasion") or "commentary" for p in paras],
             row_para=np.asarray([para_index[(p.source_id, p.paragraph)] for p in passages], dtype=np.int64),
             date_keys=[d for d, _ in dated], date_rows=[i for _, i in dated], para_index=para_index,
         )
@@ -280,6 +283,8 @@ class Engine:
         score = best + t.paragraph_dense * pdense + t.paragraph_lexical * plex
         if intent.speaker:
             score += t.speaker_boost * np.asarray([state.para_speaker[i] == intent.speaker for i in paras])
+        if intent.occasions:
+            score += t.occasion_boost * np.asarray([state.para_occasion[i] in intent.occasions for i in paras])
 
         # event context: a paragraph of a well-matching event (its header, its letter) rises with it
         events = state.para_event[paras]

@@ -107,3 +107,8 @@ def test_a_date_does_not_make_an_off_topic_question_relevant(engine: Engine) -> 
 def test_colloquial_short_forms(engine: Engine) -> None:
     ans = engine.ask("алиев соцсеть x", top_k=3)
     assert ans.answered and any("социальной сети X" in h.text for h in ans.hits)
+
+
+def test_occasion_named_in_question_is_preferred(engine: Engine) -> None:
+    ans = engine.ask("Что Алиев говорил о мировой безопасности в телефонном разговоре?")
+    assert ans.hits[0].occasion == "phone_call"
