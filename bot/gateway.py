@@ -56,9 +56,10 @@ class EngineGateway:
             log.exception("index reload failed; still serving the loaded version")
 
     def _reload_now(self) -> bool:
-        with self._lock:
-            self._checked = time.monotonic()
-            return self.engine.reload_if_changed()
+        # not under self._lock: the engine swaps versions atomically (a question keeps the version it
+        # started with), so questions go on being answered while the new version loads
+        self._checked = time.monotonic()
+        return self.engine.reload_if_changed()
 
     async def reload(self) -> bool:
         """Swap to the published version now (after a moderator's change); questions in flight finish

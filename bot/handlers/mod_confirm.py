@@ -1,0 +1,137 @@
+"""The confirm / cancel buttons under a moderator's pending add, remove or rollback.
+
+Taking the pending action removes it, so a second tap (or a button older than the pending
+store's lifetime) answers with an "expired" notice. The buttons' message loses its keyboard,
+a "⏳ working" message follows and is edited into the result when the change is published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from index.errors import QuotebotError, SourceRejected
+
+from .. import callback_data as cd
+from ..markup import esc
+from ..moderation.access import moderation, moderator_only
+from ..moderation.ops import Moderation
+from ..moderation.pending import Pending
+from ..moderation.render import failure_text
+from ..moderation.texts import mt
+from .common import rate_limited, user_lang
+
+log = logging.getLogger(__name__)
+
+
+async def _drop_keyboard(query: CallbackQuery) -> None:
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:  # already without buttons, or too old to edit: nothing to undo
+        log.debug("could not remove the confirm buttons: %s", exc.message)
+
+
+async def _working(query: CallbackQuery, html: str) -> Message | None:
+    message = query.message
+    if not isinstance(message, Message):
+        return None
+    return await message.get_bot().send_message(message.chat_id, html)
+
+
+async def _report(working: Message | None, query: CallbackQuery, html: str) -> None:
+    if working is not None:
+        await working.edit_text(html)
+    elif isinstance(query.message, Message):
+        await query.message.reply_text(html)
+
+
+async def _add(mod: Moderation, pending: Pending, lang: str) -> str:
+    preview, report = await mod.add(pending)
+    info = preview.source.info
+    return mt(lang, "added", title=esc(info.title), id=esc(info.id), version=report.version,
+              passages=report.passages, embedded=report.embedded, reused=report.reused,
+              seconds=f"{report.seconds:.1f}")
+
+
+async def _remove(mod: Moderation, pending: Pending, lang: str) -> str:
+    source_id = str(pending.args["source_id"])
+    report = await mod.remove(source_id, pending.user_id)
+    return mt(lang, "removed", id=esc(source_id), version=report.version, passages=report.passages)
+
+
+async def _rollback(mod: Moderation, pending: Pending, lang: str) -> str:
+    status = await mod.current()
+    if status.get("version") != pending.args.get("current"):  # someone changed the index meanwhile
+        await mod.audit(pending.user_id, "rollback_refused", None, "refused: the index changed since the request")
+        return mt(lang, "stale")
+    await mod.rollback(pending.user_id)
+    status = await mod.engine.status()
+    return mt(lang, "rolled_back", version=status.get("version"), sources=status.get("sources"),
+              passages=status.get("passages"))
+
+
+RUNNERS: dict[str, Callable[[Moderation, Pending, str], Awaitable[str]]] = {
+    "add": _add, "remove": _remove, "rollback": _rollback,
+}
+
+
+async def _run(mod: Moderation, pending: Pending, lang: str) -> str:
+    """Carry out ``pending``; the result, or why it failed (audited), as HTML for the moderator."""
+    try:
+        return await RUNNERS[pending.kind](mod, pending, lang)
+    except Exception as exc:
+        if not isinstance(exc, QuotebotError):
+            log.exception("moderator action %s failed", pending.kind)
+        action = f"{pending.kind}_refused" if isinstance(exc, SourceRejected) else f"{pending.kind}_failed"
+        await mod.audit(pending.user_id, action, pending.args.get("source_id"), f"failed: {exc}"[:500])
+        return failure_text(exc, lang)
+
+
+def _working_text(pending: Pending, lang: str) -> str:
+    if pending.kind == "add":
+        return mt(lang, "working_add", title=esc(str(pending.args.get("title", ""))))
+    if pending.kind == "remove":
+        return mt(lang, "working_remove", id=esc(str(pending.args.get("source_id", ""))))
+    return mt(lang, "working_rollback")
+
+
+@rate_limited
+@moderator_only("confirm")
+async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    action = cd.decode(query.data if query else None)
+    if query is None or not isinstance(action, cd.Confirm):
+        return
+    mod, lang = moderation(context), user_lang(update)
+    pending = await asyncio.to_thread(mod.pending.take, action.key)
+    if pending is None or pending.kind not in RUNNERS:
+        await query.answer(mt(lang, "expired"))
+        return
+    await query.answer()
+    await _drop_keyboard(query)
+    working = await _working(query, _working_text(pending, lang))
+    await _report(working, query, await _run(mod, pending, lang))
+
+
+@rate_limited
+@moderator_only("cancel")
+async def decline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    action = cd.decode(query.data if query else None)
+    if query is None or not isinstance(action, cd.Decline):
+        return
+    mod, lang = moderation(context), user_lang(update)
+    pending = await asyncio.to_thread(mod.pending.take, action.key)
+    if pending is None:
+        await query.answer(mt(lang, "expired"))
+        return
+    await query.answer(mt(lang, "cancelled"))
+    await _drop_keyboard(query)
+    await mod.audit(query.from_user.id, f"{pending.kind}_cancelled", pending.args.get("source_id"), "cancelled")
+    if isinstance(query.message, Message):
+        await query.message.reply_text(mt(lang, "cancelled"))

@@ -1,0 +1,165 @@
+"""Corpus changes on behalf of moderators: the index's write API, run off the event loop.
+
+Every write (add, remove, rollback, rebuild) is CPU-heavy and takes the index's file lock, so
+it runs in a worker thread: the bot keeps answering, from the version it serves, while a
+change is built. Writes from this process are queued one at a time; right after a write
+succeeds the engine swaps to the new version, so the next question is answered from it.
+Refusals and other moderator actions are appended to the index's audit log here (the index
+audits its own successful writes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from index import (
+    BuildReport,
+    Preview,
+    Settings,
+    SourceInfo,
+    add_source,
+    audit,
+    list_sources,
+    prepare_source,
+    rebuild,
+    remove_source,
+    rollback,
+)
+
+from ..gateway import EngineGateway
+from .pending import Pending, PendingStore
+
+log = logging.getLogger(__name__)
+WRITES = ("add", "remove", "rollback", "reindex")
+AWAIT_SECONDS = 15 * 60  # how long "/add" waits for the pasted article
+PASTED_NAME = "pasted.txt"
+AUDIT_TAIL_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Awaiting:
+    """A moderator who sent /add and whose next text message is the article."""
+
+    meta: dict[str, str]
+    until: float
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """A registered source with its counts in the served version (``None``: not served)."""
+
+    info: SourceInfo
+    served: SourceInfo | None
+
+
+class Moderation:
+    def __init__(self, settings: Settings, engine: EngineGateway, pending: PendingStore,
+                 moderators: tuple[int, ...]) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.pending = pending
+        self.moderators = frozenset(moderators)
+        self.awaiting: dict[int, Awaiting] = {}
+        self._writes = asyncio.Lock()
+
+    def is_moderator(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.moderators
+
+    # -- /add waiting for a pasted article ------------------------------------------------
+
+    def await_paste(self, user_id: int, meta: dict[str, str]) -> None:
+        self.awaiting[user_id] = Awaiting(meta, time.monotonic() + AWAIT_SECONDS)
+
+    def take_paste(self, user_id: int) -> Awaiting | None:
+        """The pending /add of ``user_id`` (cleared), if it has not expired."""
+        waiting = self.awaiting.pop(user_id, None)
+        return waiting if waiting and waiting.until >= time.monotonic() else None
+
+    # -- audit ----------------------------------------------------------------------------
+
+    async def audit(self, user_id: int | None, action: str, source_id: str | None, result: str) -> None:
+        try:
+            await asyncio.to_thread(audit, self.settings, user_id, action, source_id, result)
+        except OSError:
+            log.exception("could not write the audit log")
+
+    # -- reading --------------------------------------------------------------------------
+
+    async def preview(self, data: bytes, filename: str, meta: dict[str, str], user_id: int) -> Preview:
+        """Validate an upload (raises ``SourceRejected``); changes nothing."""
+        return await asyncio.to_thread(prepare_source, self.settings, data, filename, meta, added_by=str(user_id))
+
+    async def sources(self) -> list[SourceRow]:
+        await self.reload()
+        infos = await asyncio.to_thread(list_sources, self.settings)
+        served, _ = await self.engine.sources()
+        by_id = {s.id: s for s in served}
+        return [SourceRow(info, by_id.get(info.id)) for info in infos]
+
+    async def last_change(self) -> dict[str, Any] | None:
+        """The latest successful write in the audit log (by the bot or the command line)."""
+        def read() -> dict[str, Any] | None:
+            path = self.settings.audit_log
+            if not path.is_file():
+                return None
+            with path.open("rb") as fh:  # the tail is enough: the log only grows
+                fh.seek(max(0, path.stat().st_size - AUDIT_TAIL_BYTES))
+                lines = fh.read().decode("utf-8", errors="replace").splitlines()
+            for line in reversed(lines):
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict) and entry.get("action") in WRITES \
+                        and str(entry.get("result", "")).startswith("ok"):
+                    return entry
+            return None
+
+        return await asyncio.to_thread(read)
+
+    async def reload(self) -> None:
+        try:
+            await self.engine.reload()
+        except Exception:  # keep serving the loaded version; the periodic check retries
+            log.exception("index reload failed; still serving the loaded version")
+
+    # -- writing --------------------------------------------------------------------------
+
+    async def add(self, pending: Pending) -> tuple[Preview, BuildReport]:
+        """Validate the stored upload again (the corpus may have changed), then add and publish it."""
+        filename = str(pending.args.get("filename") or PASTED_NAME)
+        meta = {str(k): str(v) for k, v in dict(pending.args.get("meta") or {}).items()}
+        user = str(pending.user_id)
+        async with self._writes:
+            preview = await self.preview(pending.data, filename, meta, pending.user_id)
+            report = await asyncio.to_thread(add_source, self.settings, preview, user=user)
+            await self.reload()
+        return preview, report
+
+    async def remove(self, source_id: str, user_id: int) -> BuildReport:
+        async with self._writes:
+            report = await asyncio.to_thread(remove_source, self.settings, source_id, user=str(user_id))
+            await self.reload()
+        return report
+
+    async def rollback(self, user_id: int) -> str:
+        async with self._writes:
+            version = await asyncio.to_thread(rollback, self.settings, user=str(user_id))
+            await self.reload()
+        return version
+
+    async def reindex(self, user_id: int) -> BuildReport:
+        async with self._writes:
+            report = await asyncio.to_thread(rebuild, self.settings, user=str(user_id))
+            await self.reload()
+        return report
+
+    async def current(self) -> dict[str, Any]:
+        """The served version's status, after catching up with the published one."""
+        await self.reload()
+        return await self.engine.status()

@@ -1,0 +1,112 @@
+"""Actions waiting for a moderator's confirmation, kept on disk so they survive a restart.
+
+Each pending action is ``<state_dir>/pending/<key>.json`` (what to do, who asked, when) plus,
+for an upload, ``<key>.bin`` (the bytes as received). ``key`` is a random 12-character
+base64url id carried by the confirm/cancel buttons. An action expires after ``ttl`` seconds;
+expired files are deleted when the store opens and whenever an action is stored. Taking an
+action removes it, so a second tap on the same button finds nothing (and says so).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..callback_data import KEY_LEN
+
+TTL_SECONDS = 24 * 3600
+PARTIAL_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Pending:
+    kind: str  # "add" | "remove" | "rollback"
+    user_id: int
+    created: float
+    args: dict[str, Any] = field(default_factory=dict)  # add: filename, meta; remove: source_id; rollback: versions
+    data: bytes = b""  # add: the uploaded bytes
+
+
+class PendingStore:
+    def __init__(self, folder: Path, ttl: float = TTL_SECONDS) -> None:
+        self.folder = folder
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.purge()
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        return self.folder / f"{key}.json", self.folder / f"{key}.bin"
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        tmp = path.with_name(f".{path.name}.tmp")
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
+    def put(self, pending: Pending) -> str:
+        """Store ``pending``; returns its key (``KEY_LEN`` characters of ``[A-Za-z0-9_-]``)."""
+        self.purge()
+        key = secrets.token_urlsafe(KEY_LEN)[:KEY_LEN]
+        meta, blob = self._paths(key)
+        body = {k: v for k, v in asdict(pending).items() if k != "data"}
+        with self._lock:
+            if pending.data:
+                self._write(blob, pending.data)
+            self._write(meta, json.dumps(body, ensure_ascii=False).encode("utf-8"))  # last: marks it complete
+        return key
+
+    def _read(self, key: str) -> Pending | None:
+        meta, blob = self._paths(key)
+        try:
+            body = json.loads(meta.read_text(encoding="utf-8"))
+            data = blob.read_bytes() if blob.exists() else b""
+            pending = Pending(kind=str(body["kind"]), user_id=int(body["user_id"]), created=float(body["created"]),
+                              args=dict(body.get("args") or {}), data=data)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if time.time() - pending.created > self.ttl:
+            self._delete(key)
+            return None
+        return pending
+
+    def _delete(self, key: str) -> None:
+        for path in self._paths(key):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def take(self, key: str) -> Pending | None:
+        """The action stored under ``key`` (removed from the store), or ``None`` if gone or expired."""
+        if not key.replace("-", "").replace("_", "").isalnum():
+            return None
+        with self._lock:
+            pending = self._read(key)
+            self._delete(key)
+        return pending
+
+    def purge(self) -> int:
+        """Delete expired actions and leftovers of interrupted writes; returns how many files went."""
+        now, removed = time.time(), 0
+        with self._lock:
+            for path in list(self.folder.iterdir()):
+                try:
+                    age = now - path.stat().st_mtime
+                except FileNotFoundError:
+                    continue
+                orphan = path.suffix == ".bin" and not path.with_suffix(".json").exists()
+                partial = path.name.startswith(".") or orphan  # a write that never finished
+                if age > self.ttl or (partial and age > PARTIAL_SECONDS):
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+                        removed += 1
+        return removed
