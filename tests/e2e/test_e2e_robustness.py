@@ -125,8 +125,9 @@ async def test_bad_input_gets_short_helpful_replies(fake: FakeTelegram, bot: App
     for content in ({"photo": photo}, {"voice": voice}, {"sticker": sticker}):
         text = await reply_to(lambda c=content: fake.send_content(user, **c))
         assert "только текстовые вопросы" in text
+    since = fake.mark()
     original = fake.send_text(user, QUESTION)["message"]
-    await fake.wait_for("sendMessage", chat_id=uid)
+    await fake.wait_for_reply(uid, since)  # the whole answer, so no late part is taken for the next reply
     assert "на новые сообщения" in await reply_to(lambda: fake.edit_text(original, "Когда звонил Трамп?"))
     assert "слишком длинный" in await reply_to(lambda: fake.send_text(user, "Трамп " * 400))
     odd = await reply_to(lambda: fake.send_text(user, "<b>Трамп</b> & «Новруз» </blockquote> 🤝?"))
