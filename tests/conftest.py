@@ -22,3 +22,14 @@ def copy_corpus(target: Path) -> Path:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return copy_corpus(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed corpus copied and indexed once per session with the real model. Read-only:
+    tests that change the corpus copy it first."""
+    from index import Settings, build_index
+
+    data = copy_corpus(tmp_path_factory.mktemp("built") / "data")
+    build_index(Settings.from_env(data_dir=data))
+    return data

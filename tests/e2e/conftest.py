@@ -3,7 +3,6 @@ and the real bot Application polling it."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
@@ -16,6 +15,7 @@ from telegram.ext import Application
 from bot.app import ALLOWED_UPDATES, build_application, close_stores, set_commands
 from bot.config import BotConfig
 from index import Engine, Settings, build_index
+from tests.conftest import copy_corpus
 
 from .corpus import NASTY_SOURCE_ID, write_nasty_source
 from .fake_telegram import FakeTelegram
@@ -24,20 +24,12 @@ REPO = Path(__file__).resolve().parents[2]
 assert sys.version_info >= (3, 11)
 
 
-def copy_seed(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("sources.yaml", "speakers.yaml"):
-        shutil.copyfile(REPO / "data" / name, target / name)
-    shutil.copytree(REPO / "data" / "sources", target / "sources", dirs_exist_ok=True)
-    return target
 
 
 @pytest.fixture(scope="session")
-def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The repository's seed corpus, copied and indexed once per session with the real model."""
-    settings = Settings.from_env(data_dir=copy_seed(tmp_path_factory.mktemp("seed") / "data"))
-    build_index(settings, progress=False)
-    return settings
+def seed_settings(built_data: Path) -> Settings:
+    """The repository's seed corpus, indexed once per session (shared with the index tests)."""
+    return Settings.from_env(data_dir=built_data)
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +40,7 @@ def engine(seed_settings: Settings) -> Engine:
 @pytest.fixture(scope="session")
 def nasty_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     """A one-source corpus full of markup characters, emoji and a 5000+ character paragraph."""
-    data = copy_seed(tmp_path_factory.mktemp("nasty") / "data")
+    data = copy_corpus(tmp_path_factory.mktemp("nasty") / "data")
     write_nasty_source(data)
     settings = Settings.from_env(data_dir=data)
     build_index(settings, progress=False)

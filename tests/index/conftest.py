@@ -6,15 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index import Engine, Settings, build_index
-from tests.conftest import copy_corpus
-
-
-@pytest.fixture(scope="session")
-def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = copy_corpus(tmp_path_factory.mktemp("built") / "data")
-    build_index(Settings.from_env(data_dir=data))
-    return data
+from index import Engine, Settings
 
 
 @pytest.fixture(scope="session")
