@@ -1,8 +1,10 @@
 """Dense side of retrieval: the FAISS index over passage vectors.
 
 Exact inner-product search (``IndexFlatIP``) below ``HNSW_THRESHOLD`` passages; above it an
-HNSW graph. The raw vectors are kept too (``vectors.npy``), so filtered searches can score any
-subset exactly.
+HNSW graph. Filtered searches score any subset of passages exactly (``score_subset``): from the
+float32 vectors the FAISS index itself holds (a zero-copy view), so a serving process keeps one
+copy of them, not two; ``vectors.npy`` (float32 or float16) is the fallback for index types that
+hold no raw vectors, and what builds reuse.
 
 The HNSW parameters are measured in ``bench/bench_scale.py`` (docs/performance.md): at 100k
 synthetic passages with real e5 query vectors, M=32 with efConstruction=200 and efSearch=256
@@ -38,6 +40,25 @@ def build_faiss(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
+class _Held(np.ndarray):
+    """A view of memory owned by a FAISS index; keeps the index alive as long as the view."""
+
+    owner: faiss.Index | None = None
+
+
+def stored_vectors(index: faiss.Index) -> np.ndarray | None:
+    """The float32 vectors an ``IndexFlat*`` or ``IndexHNSWFlat`` holds, as a read-only numpy view
+    without copying (row i = id i), or None for index types that keep no raw vectors."""
+    flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSWFlat) else index
+    if not isinstance(flat, faiss.IndexFlat) or flat.ntotal == 0:
+        return None
+    raw = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+    view = raw.view(_Held)
+    view.owner = index
+    view.flags.writeable = False
+    return view
+
+
 class VectorIndex:
     def __init__(self, index: faiss.Index, vectors: np.ndarray) -> None:
         self.index = index
@@ -59,9 +80,12 @@ class VectorIndex:
 
     @classmethod
     def load(cls, directory: Path) -> VectorIndex:
-        vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+        """The FAISS index, and for exact scoring its own vectors when it holds them (else
+        ``vectors.npy``, memory-mapped)."""
         index = faiss.read_index(str(directory / "faiss.index"))
-        return cls(index, vectors)
+        mapped = np.load(directory / "vectors.npy", mmap_mode="r")
+        held = stored_vectors(index)
+        return cls(index, held if held is not None and held.shape == mapped.shape else mapped)
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` (scores, ids) for one L2-normalised query vector."""

@@ -1,0 +1,1 @@
+"""Benchmarks (plain scripts, not part of the test run); see docs/performance.md."""
