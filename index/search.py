@@ -52,6 +52,7 @@ class Tuning:
     period_relief: float = 0.03  # a question naming a covered period may sit this much closer to off-topic
     min_lexical_tokens: int = 2  # ... unless this many query words (and ...
     min_lexical_share: float = 0.6  # ... this share of them) occur together in one top BM25 passage
+    period_candidates: int = 256  # a period with more passages is cut to this many by cosine (+ BM25)
     keep_within: float = 0.25  # hits further below the best than this are not shown
     max_hits: int = 12
     paragraph_chars: int = 700  # paragraphs up to this long are shown whole
@@ -75,11 +76,12 @@ class LoadedVersion:
     para_vectors: np.ndarray
     para_lexical: LexicalIndex
     para_event: np.ndarray  # paragraph row → event group (-1: commentary)
-    para_speaker: list[str | None]
-    para_occasion: list[str]
+    para_speaker: np.ndarray  # paragraph row → speaker id ("" for none)
+    para_occasion: np.ndarray  # paragraph row → occasion
     row_para: np.ndarray  # passage row → paragraph row
     date_keys: list[str] = field(default_factory=list)  # sorted dates of dated passages ...
-    date_rows: list[int] = field(default_factory=list)  # ... and their passage rows
+    date_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # ... their passage rows
+    date_month_day: np.ndarray = field(default_factory=lambda: np.zeros(0, "U5"))  # ... and "MM-DD"
     para_index: dict[tuple[str, int], int] = field(default_factory=dict)
 
     @classmethod
@@ -110,16 +112,17 @@ class LoadedVersion:
             para_spans=np.asarray([(p["start"], p["end"]) for p in paras], dtype=np.int64).reshape(-1, 2),
             para_vectors=np.load(vdir / "paragraph_vectors.npy", mmap_mode="r"),
             para_lexical=LexicalIndex.load(vdir / "bm25_paragraphs", len(paras)),
-            para_event=para_event, para_speaker=[p.get("speaker") for p in paras],
-            para_occasion=[p.get("occasion") or "commentary" for p in paras],
+            para_event=para_event, para_speaker=np.asarray([p.get("speaker") or "" for p in paras]),
+            para_occasion=np.asarray([p.get("occasion") or "commentary" for p in paras]),
             row_para=np.asarray([para_index[(p.source_id, p.paragraph)] for p in passages], dtype=np.int64),
-            date_keys=[d for d, _ in dated], date_rows=[i for _, i in dated], para_index=para_index,
+            date_keys=[d for d, _ in dated], date_rows=np.asarray([i for _, i in dated], dtype=np.int64),
+            date_month_day=np.asarray([d[5:] for d, _ in dated], dtype="U5"), para_index=para_index,
         )
 
     def rows_in_range(self, start: str, end: str) -> np.ndarray:
         lo = bisect.bisect_left(self.date_keys, start)
         hi = bisect.bisect_right(self.date_keys, end)
-        return np.asarray(self.date_rows[lo:hi], dtype=np.int64)
+        return self.date_rows[lo:hi]
 
     def paragraph_text(self, source_id: str, number: int) -> str | None:
         row = self.para_index.get((source_id, number))
@@ -128,6 +131,14 @@ class LoadedVersion:
             return None
         start, end = self.para_spans[row]
         return text[int(start):int(end)]
+
+
+def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` highest positive scores (argpartition: no full sort)."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > n:
+        positive = positive[np.argpartition(-scores[positive], n - 1)[:n]]
+    return positive.astype(np.int64)
 
 
 def _normalised(scores: np.ndarray) -> np.ndarray:
@@ -231,23 +242,30 @@ class Engine:
         if intent.date_range is not None:
             rows = state.rows_in_range(intent.date_range.start, intent.date_range.end)
             if len(rows):
-                return rows
+                return self._narrow(state, rows, qvec, lex_scores)
         if intent.month_day is not None:
             m, d = intent.month_day
-            suffix = f"-{m:02d}-{d:02d}"
-            rows = np.asarray([i for d, i in zip(state.date_keys, state.date_rows, strict=True)
-                               if d.endswith(suffix)], np.int64)
+            rows = state.date_rows[state.date_month_day == f"{m:02d}-{d:02d}"]
             if len(rows):
-                return rows
+                return self._narrow(state, rows, qvec, lex_scores)
         _, dense_ids = state.vectors.search(qvec, n) if self.tuning.use_dense else (None, np.zeros(0, np.int64))
-        lex_ids = np.argsort(-lex_scores)[:n] if lex_scores.any() else np.zeros(0, np.int64)
-        lex_ids = lex_ids[lex_scores[lex_ids] > 0]
-        ids = np.unique(np.concatenate([dense_ids.astype(np.int64), lex_ids.astype(np.int64)]))
+        ids = np.unique(np.concatenate([dense_ids.astype(np.int64), _top_positive(lex_scores, n)]))
         if intent.date_range is not None:
             # a period with no events: only passages that mention its year can answer ("санкции 1992 года")
             year = intent.date_range.start[:4]
             ids = np.asarray([i for i in ids if year in state.passages[i].text], dtype=np.int64)
         return ids
+
+    def _narrow(self, state: LoadedVersion, rows: np.ndarray, qvec: np.ndarray, lex_scores: np.ndarray) -> np.ndarray:
+        """A period's passages, cut to the best few hundred by cosine and by BM25 when there are
+        many (a year of a large corpus), so the work per question stays bounded."""
+        cap = self.tuning.period_candidates
+        if len(rows) <= cap:
+            return rows
+        dense = state.vectors.score_subset(qvec, rows) if self.tuning.use_dense else np.zeros(len(rows))
+        by_dense = rows[np.argpartition(-dense, cap - 1)[:cap]]
+        by_lex = rows[_top_positive(lex_scores[rows], self.tuning.candidates)]
+        return np.unique(np.concatenate([by_dense, by_lex]))
 
     def _rank(self, state: LoadedVersion, intent: Intent) -> tuple[list[Hit], str | None]:
         t = self.tuning
@@ -274,24 +292,26 @@ class Engine:
         paras, inverse = np.unique(prow, return_inverse=True)
         best = np.full(len(paras), -np.inf, dtype=np.float32)
         np.maximum.at(best, inverse, window)
-        best_row = np.zeros(len(paras), dtype=np.int64)
-        for j in np.argsort(window):  # ascending: the best window of a paragraph is written last
-            best_row[inverse[j]] = ids[j]
+        order = np.lexsort((window, inverse))  # by paragraph, then by window score ascending
+        last_of_group = np.r_[inverse[order][1:] != inverse[order][:-1], True]
+        best_row = ids[order[last_of_group]]
         pgroups = state.para_lexical.expand_all(intent.tokens)
         plex = _normalised(state.para_lexical.scores([tok for g in pgroups for tok in g]))[paras]
         pdense = np.asarray(state.para_vectors[paras], dtype=np.float32) @ qvec
         score = best + t.paragraph_dense * pdense + t.paragraph_lexical * plex
         if intent.speaker:
-            score += t.speaker_boost * np.asarray([state.para_speaker[i] == intent.speaker for i in paras])
+            score += t.speaker_boost * (state.para_speaker[paras] == intent.speaker)
         if intent.occasions:
-            score += t.occasion_boost * np.asarray([state.para_occasion[i] in intent.occasions for i in paras])
+            score += t.occasion_boost * np.isin(state.para_occasion[paras], sorted(intent.occasions))
 
         # event context: a paragraph of a well-matching event (its header, its letter) rises with it
         events = state.para_event[paras]
+        in_event = events >= 0
         context = score.copy()
-        for ev in np.unique(events[events >= 0]):
-            members = events == ev
-            context[members] = score[members].max()
+        if in_event.any():
+            event_best = np.full(int(events.max()) + 1, -np.inf, dtype=np.float32)
+            np.maximum.at(event_best, events[in_event], score[in_event])
+            context[in_event] = event_best[events[in_event]]
         final = score + t.event_weight * context
 
         score_of = {int(r): float(w) for r, w in zip(ids, window, strict=True)}
