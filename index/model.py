@@ -14,9 +14,11 @@ one process are free.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,12 +77,18 @@ class Embedder:
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """float32 ``[len(texts), dim]``, L2-normalised, with the ``query: `` prompt.
 
-        Meant for a few short user questions per call (one forward pass for up to 32)."""
-        return self._encode(texts, self._query, batch_size=32, progress=False)
+        Meant for a few short user questions per call (one forward pass for up to 32). Runs on
+        ``QUOTEBOT_QUERY_THREADS`` intra-op threads (default 1): on a small shared box a second
+        OpenMP thread saves little and stalls a question for up to a second whenever another
+        process holds a core (docs/performance.md)."""
+        with _threads(_query_threads()):
+            return self._encode(texts, self._query, batch_size=32, progress=False)
 
     def encode_passages(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
-        """float32 ``[len(texts), dim]``, L2-normalised, with the ``passage: `` prompt."""
-        return self._encode(texts, self._passage, batch_size=batch_size, progress=progress)
+        """float32 ``[len(texts), dim]``, L2-normalised, with the ``passage: `` prompt; batches
+        run on every core this process may use (unless ``OMP_NUM_THREADS`` says otherwise)."""
+        with _threads(_all_threads()):
+            return self._encode(texts, self._passage, batch_size=batch_size, progress=progress)
 
     def _encode(self, texts: list[str], prompt: _Prompt, *, batch_size: int, progress: bool) -> np.ndarray:
         """Texts are grouped by token length into batches of at most ``batch_size`` texts and
@@ -225,15 +233,40 @@ def _resolve(model: str, cache_dir: Path) -> tuple[Path, str]:
 # ----------------------------------------------------------------------------- loading
 
 
+def _all_threads() -> int:
+    if os.environ.get("OMP_NUM_THREADS", "").isdigit():
+        return max(1, int(os.environ["OMP_NUM_THREADS"]))  # an explicit setting wins
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _query_threads() -> int:
+    value = os.environ.get("QUOTEBOT_QUERY_THREADS", "1")
+    return max(1, min(int(value), _all_threads())) if value.isdigit() else 1
+
+
+@contextlib.contextmanager
+def _threads(n: int) -> Iterator[None]:
+    """torch's intra-op thread count for one call (process-wide: a concurrent call may briefly
+    run with the other setting, which changes its speed, never its result)."""
+    import torch
+
+    before = torch.get_num_threads()
+    if before != n:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if before != n:
+            torch.set_num_threads(before)
+
+
 def _set_threads() -> None:
     import torch
 
-    if "OMP_NUM_THREADS" in os.environ:
-        return  # an explicit setting wins
-    try:
-        n = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        n = os.cpu_count() or 1
+    n = _all_threads()
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
 
