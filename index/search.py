@@ -223,6 +223,8 @@ class Engine:
         try:
             text = clean(question, self.settings.max_query_chars)
         except BadQuery as exc:
+            log.info("question answered=False hits=0 reason=%s version=%s ms=%.1f", exc.reason,
+                     state.manifest.version, (time.perf_counter() - t0) * 1000)
             return Answer(query=question if isinstance(question, str) else "", answered=False, reason=exc.reason)
         intent = parse(text, state.speakers)
         hits, reason = self._rank(state, intent)
@@ -232,8 +234,10 @@ class Engine:
             total=len(hits) if answered else 0, reason=reason,
             date_filter=intent.date_range.label if intent.date_range else None, speaker_filter=intent.speaker,
         )
-        log.info("question answered=%s hits=%d reason=%s ms=%.1f", answered, answer.total, reason,
-                 (time.perf_counter() - t0) * 1000)
+        # one structured line per question; never the question itself at info level
+        log.info("question answered=%s hits=%d reason=%s date_filter=%s speaker=%s version=%s ms=%.1f",
+                 answered, answer.total, reason, answer.date_filter, answer.speaker_filter,
+                 state.manifest.version, (time.perf_counter() - t0) * 1000)
         return answer
 
     def _candidates(self, state: LoadedVersion, intent: Intent, qvec: np.ndarray,

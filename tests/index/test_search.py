@@ -112,3 +112,16 @@ def test_colloquial_short_forms(engine: Engine) -> None:
 def test_occasion_named_in_question_is_preferred(engine: Engine) -> None:
     ans = engine.ask("Что Алиев говорил о мировой безопасности в телефонном разговоре?")
     assert ans.hits[0].occasion == "phone_call"
+
+
+def test_one_log_line_per_question_without_its_text(engine: Engine, caplog) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="quotebot.search"):
+        engine.ask("Когда Ильхам Алиев позвонил Дональду Трампу?")
+        engine.ask("")
+    lines = [r.getMessage() for r in caplog.records if r.name == "quotebot.search"]
+    assert len(lines) == 2
+    assert lines[0].startswith("question answered=True") and "ms=" in lines[0] and "version=" in lines[0]
+    assert "reason=empty" in lines[1]
+    assert not any("Алиев" in line for line in lines)
