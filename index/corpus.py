@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .errors import CorpusError, SourceRejected
 from .passages import build_passages
 from .sources import (
     ISO_DATE,
+    REGISTRY_FILE,
     SOURCES_DIR,
     Source,
     atomic_write,
@@ -199,7 +200,7 @@ def rollback(settings: Settings, *, user: str = "cli") -> str:
                 atomic_write(target, snapshot.read_bytes())
         store.set_pending({"version": parent, "registry": registry})
         store.switch(parent)
-        atomic_write(settings.data_dir / "sources.yaml", registry.encode("utf-8"))
+        atomic_write(settings.data_dir / REGISTRY_FILE, registry.encode("utf-8"))
         store.clear_pending()
     audit(settings, user, "rollback", None, f"ok: version {parent} (was {current})")
     return parent
@@ -216,7 +217,7 @@ def audit(settings: Settings, user: str | int | None, action: str, source_id: st
 
 
 def list_sources(settings: Settings) -> list[SourceInfo]:
-    return [replace(s.info) for s in load_sources(settings.data_dir)]
+    return [s.info for s in load_sources(settings.data_dir)]
 
 
 def recover_data(settings: Settings) -> None:

@@ -63,7 +63,7 @@ def parse(text: str, speakers: Speakers) -> Intent:
             month_day = (days[0].month or 0, days[0].day or 0)
     mentions = speakers.mentions(text)
     speaker = mentions[0][2] if mentions else None
-    undated = strip_dates(text)
+    undated = strip_dates(text, rng)
     tokens = tokenize(load_lexicon().expand_abbreviations(undated), query=True)
     return Intent(text=text, semantic_text=undated if tokens else text, date_range=rng, month_day=month_day,
                   speaker=speaker, tokens=tokens, names=named_things(text, mentions),
@@ -73,10 +73,10 @@ def parse(text: str, speakers: Speakers) -> Intent:
 _DATE_WORDS = re.compile(r"(?<!\w)(?:в|во|на|от|за|in|on|of|during)?\s*$", re.I)
 
 
-def strip_dates(text: str) -> str:
+def strip_dates(text: str, rng: DateRange | None = None) -> str:
     """The question without its date mentions (the date is a filter, not a topic)."""
     spans = [(d.start, d.end) for d in find_dates(text)]
-    rng = question_range(text)
+    rng = rng or question_range(text)
     if rng:
         spans.append(rng.span)
     out, pos = [], 0

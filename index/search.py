@@ -364,9 +364,7 @@ class Engine:
         if len(groups) < t.min_lexical_tokens or not lex_all.any():
             return False
         need = max(t.min_lexical_tokens, int(np.ceil(t.min_lexical_share * len(groups))))
-        for row in np.argsort(-lex_all)[:5]:
-            if lex_all[row] <= 0:
-                break
+        for row in _top_positive(lex_all, 5):  # the same candidates helper as _candidates, no full sort
             if coverage(groups, set(tokenize(state.passages[row].text))) >= need:
                 return True
         return False

@@ -114,7 +114,7 @@ def _read_yaml(path: Path) -> Any:
         raise CorpusError(f"{path}: not valid YAML: {exc}") from exc
 
 
-def _source_info(entry: Any, where: str, data_dir: Path) -> SourceInfo:
+def _source_info(entry: Any, where: str) -> SourceInfo:
     if not isinstance(entry, dict):
         raise CorpusError(f"{where}: each source must be a mapping")
     sid = str(_need(entry, "id", where))
@@ -150,7 +150,7 @@ def load_registry(data_dir: Path) -> list[SourceInfo]:
         raise CorpusError(f"{path}: top-level field 'sources' must be a list")
     infos: list[SourceInfo] = []
     for i, entry in enumerate(raw["sources"]):
-        info = _source_info(entry, f"{path}: sources[{i}]", data_dir)
+        info = _source_info(entry, f"{path}: sources[{i}]")
         if any(o.id == info.id for o in infos):
             raise CorpusError(f"{path}: sources[{i}]: duplicate id {info.id!r}")
         infos.append(info)
