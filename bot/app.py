@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from dataclasses import replace
 from typing import Any, TextIO
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
@@ -12,7 +13,8 @@ from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from index import Engine, Settings, build_index, recover_data
+from index import Engine, Settings, recover_data
+from index.build import ensure_index
 from index.errors import IndexMissingError, QuotebotError
 
 from . import handlers, redact
@@ -95,6 +97,8 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
     )
     gateway = EngineGateway(engine)
     settings = settings or getattr(engine, "settings", None)
+    if isinstance(settings, Settings) and settings.state_dir is None:
+        settings = replace(settings, state_dir=config.state_dir)  # the audit log beside views and votes
     moderation = Moderation(settings, gateway, PendingStore(config.pending_dir), config.moderators) \
         if isinstance(settings, Settings) else None
     app.bot_data[KEY] = Services(
@@ -148,7 +152,7 @@ def open_engine(settings: Settings, err: TextIO) -> Engine:
         return Engine.open(settings)
     except IndexMissingError:
         print(f"No index in {settings.index_dir} yet: building it now (one-off)…", file=err, flush=True)
-        build_index(settings, progress=True)
+        ensure_index(settings, progress=True)  # or wait for the writer that is building it
         return Engine.open(settings)
 
 

@@ -1,16 +1,21 @@
 """👍/👎 votes as JSON lines: the question, the passages shown, who voted and when.
 
-Moderators review the misses (``"vote": -1``) and turn them into test questions.
+Moderators review the misses (``"vote": -1``) and turn them into test questions. Each vote is
+appended under the log's ``flock`` and fsynced, like the audit log (replicas share one file on
+the state volume), and the file is rotated by size; reading covers the rotated files too.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from index.durable import LOG_MAX_BYTES, append_line, log_files
 
 from .view_store import View
 
@@ -44,38 +49,40 @@ def vote_record(vote: Vote, now: datetime | None = None) -> dict[str, Any]:
 
 
 class FeedbackStore:
-    """Appends one JSON object per line to ``path``; thread-safe, creates the parent directory."""
+    """Appends one JSON object per line to ``path`` (fsynced, locked across processes, rotated
+    past ``max_bytes``); creates the parent directory. An OSError (disk full, read-only) reaches
+    the caller and leaves the file as it was."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_bytes: int = LOG_MAX_BYTES) -> None:
         self.path = path
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
 
     def add(self, vote: Vote) -> dict[str, Any]:
         record = vote_record(vote)
-        line = json.dumps(record, ensure_ascii=False) + "\n"
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as fh:
-                fh.write(line)
+            append_line(self.path, json.dumps(record, ensure_ascii=False), step="votes", max_bytes=self.max_bytes)
         return record
+
+    def _records(self) -> Iterator[dict[str, Any]]:
+        """Every readable record, oldest first, rotated files included; torn lines are skipped."""
+        for path in log_files(self.path):
+            try:
+                fh = path.open(encoding="utf-8", errors="replace")
+            except FileNotFoundError:  # rotated away meanwhile
+                continue
+            with fh:
+                for line in fh:
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        continue
+                    if isinstance(record, dict):
+                        yield record
 
     def downvotes(self) -> list[dict[str, Any]]:
         """The 👎 records in file order (oldest first); unreadable lines are skipped."""
-        if not self.path.exists():
-            return []
-        found = []
-        with self.path.open(encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(record, dict) and record.get("vote") == -1:
-                    found.append(record)
-        return found
+        return [r for r in self._records() if r.get("vote") == -1]
 
     def read(self) -> list[dict[str, Any]]:
-        if not self.path.exists():
-            return []
-        with self.path.open(encoding="utf-8") as fh:
-            return [json.loads(line) for line in fh if line.strip()]
+        return list(self._records())

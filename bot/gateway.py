@@ -43,12 +43,21 @@ class EngineGateway:
         self.reload_every = reload_every
         self._checked = time.monotonic()
         self._lock = threading.Lock()
+        self._reloader: threading.Thread | None = None
 
     def _maybe_reload(self) -> None:
+        """Every ``reload_every`` seconds, check for a new version in a background thread: loading
+        it (seconds at 100k passages) never holds up the question that noticed it is due."""
         now = time.monotonic()
         if now - self._checked < self.reload_every:
             return
         self._checked = now
+        if self._reloader is not None and self._reloader.is_alive():
+            return
+        self._reloader = threading.Thread(target=self._reload_quietly, name="index-reload", daemon=True)
+        self._reloader.start()
+
+    def _reload_quietly(self) -> None:
         try:
             if self.engine.reload_if_changed():
                 log.info("serving a new index version")

@@ -2,28 +2,50 @@
 
 Incremental: vectors of passages whose text hash and model fingerprint are unchanged are
 copied from the current version instead of being re-embedded.
+
+Publishing is the switch of ``CURRENT``. What comes before it (staging, journal, fsync, rename)
+may fail and changes nothing a reader sees; what comes after it (the registry, the journal's
+removal, pruning) is completed here or, if that fails, by the next writer's :func:`recover`, and
+never turns a published change into a reported failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
+from . import faults
+from .audit import append as append_audit
+from .audit import append_once as append_audit_once
+from .audit import entry as audit_entry
 from .config import Settings
+from .errors import IndexCorruptError
 from .lexical import LexicalIndex
 from .offtopic import load_offtopic, offtopic_hash
 from .passages import build_passages
 from .sources import REGISTRY_FILE, SPEAKERS_FILE, Source, atomic_write, load_sources, load_speakers, registry_yaml
-from .store import FORMAT, IndexStore, new_version_id, read_jsonl, vectors_checksum, write_json, write_jsonl
+from .store import (
+    FORMAT,
+    MANIFEST,
+    IndexStore,
+    file_checksums,
+    new_version_id,
+    read_jsonl,
+    vectors_checksum,
+    write_json,
+    write_jsonl,
+)
 from .types import Passage
 from .vectors import VectorIndex
 
@@ -32,6 +54,8 @@ from .vectors import VectorIndex
 #: questions, at most 4e-5 of cosine difference, half the disk and page cache (~130 MB less RSS at
 #: 100k passages). The FAISS index keeps its own float32 copy for search and exact scoring.
 VECTOR_DTYPE = "float16"
+
+log = logging.getLogger("quotebot.build")
 
 
 class Encoder(Protocol):
@@ -53,6 +77,9 @@ class BuildReport:
     reused: int  # vectors copied from the previous version
     seconds: float
     path: Path
+    #: Steps after the switch that failed and were left to the next writer's recovery (the
+    #: version is published all the same); empty when everything completed.
+    warnings: tuple[str, ...] = ()
 
 
 def text_hash(text: str) -> str:
@@ -67,7 +94,8 @@ def _previous_vectors(store: IndexStore, fingerprint: str) -> dict[str, np.ndarr
     vdir = store.version_dir(version)
     found: dict[str, np.ndarray] = {}
     try:
-        if store.manifest(version).model_fingerprint != fingerprint:
+        manifest = store.verify(version)  # never carry a damaged vector into a new version
+        if manifest.model_fingerprint != fingerprint:
             return {}
         for rows_file, vectors_file in (("passages.jsonl", "vectors.npy"),
                                         ("paragraphs.jsonl", "paragraph_vectors.npy")):
@@ -78,6 +106,9 @@ def _previous_vectors(store: IndexStore, fingerprint: str) -> dict[str, np.ndarr
             for i, row in enumerate(rows[: len(vectors)]):
                 if "text_hash" in row:
                     found[row["text_hash"]] = vectors[i].astype(np.float32)
+    except IndexCorruptError as exc:
+        log.warning("not reusing vectors of the current version: %s", exc)
+        return {}
     except (OSError, ValueError, KeyError):
         return {}
     return found
@@ -117,6 +148,18 @@ def build_index(
                             vector_dtype=vector_dtype, fault=fault)
 
 
+def ensure_index(settings: Settings, *, progress: bool = False) -> BuildReport | None:
+    """Build the first index version unless one is published by the time the lock is ours (a
+    reader that found no index must not build a second one behind a writer that is building)."""
+    store = IndexStore(settings.index_dir)
+    with store.lock(wait=600.0):
+        recover(settings, store)
+        current = store.current()
+        if current and (store.version_dir(current) / MANIFEST).is_file():
+            return None
+        return build_locked(settings, store, load_sources(settings.data_dir), progress=progress)
+
+
 def recover(settings: Settings, store: IndexStore) -> None:
     """Finish or forget an operation a crash interrupted. Call under the writer lock.
 
@@ -129,7 +172,11 @@ def recover(settings: Settings, store: IndexStore) -> None:
     if pending is None:
         return
     if store.current() == pending["version"]:
-        atomic_write(settings.data_dir / REGISTRY_FILE, pending["registry"].encode("utf-8"))
+        if pending.get("registry") is not None:
+            atomic_write(settings.data_dir / REGISTRY_FILE, pending["registry"].encode("utf-8"), "registry")
+        if isinstance(pending.get("audit"), dict):
+            append_audit_once(settings, pending["audit"])
+        log.info("recovered: the registry and audit entry of published version %s are written", pending["version"])
     store.clear_pending()
 
 
@@ -143,12 +190,14 @@ def build_locked(
     vector_dtype: str = VECTOR_DTYPE,
     fault: str | None = None,
     registry_changed: bool = False,
+    audit: tuple[str | int | None, str, str | None] | None = None,
 ) -> BuildReport:
     """Build a version of ``sources`` and publish it; the caller holds the lock.
 
     With ``registry_changed``, ``sources`` differ from ``sources.yaml``: the new registry is
     journalled before the switch and written after it, so a crash leaves either the old
-    version and registry or the new ones.
+    version and registry or the new ones. ``audit`` (user, action, source id) is journalled the
+    same way and appended to the audit log after the switch ("ok: version …").
     """
     from .model import load_embedder  # heavy import, only when building
 
@@ -181,6 +230,35 @@ def build_locked(
 
     version = new_version_id()
     staging = store.staging_dir(version)
+    try:
+        registry_text, manifest = _write_version(settings, store, staging, version, sources, passages, hashes,
+                                                 paragraphs, events, infos, vectors, para_vectors, para_texts,
+                                                 encoder, vector_dtype, embedded + para_embedded, fault)
+        record = None if audit is None else audit_entry(*audit, f"ok: version {version}", version)
+        if registry_changed or record is not None:
+            store.set_pending({"version": version, "registry": registry_text if registry_changed else None,
+                               "audit": record})
+        _maybe_crash(fault, "before_switch")
+        store.publish(staging, version)
+    except Exception:
+        if store.current() != version:  # not published: leave nothing behind
+            _abandon(store, staging, version)
+            raise
+        log.warning("version %s is published, but a step after its switch failed", version, exc_info=True)
+    _maybe_crash(fault, "after_switch")
+    # CURRENT is switched: the change is published, whatever fails from here on
+    warnings = finish_publish(settings, store, registry_text if registry_changed else None, record)
+    return BuildReport(version, len(passages), len(sources), manifest["embedded"], manifest["reused"],
+                       time.perf_counter() - t0, store.version_dir(version), tuple(warnings))
+
+
+def _write_version(settings: Settings, store: IndexStore, staging: Path, version: str, sources: list[Source],
+                   passages: list[Passage], hashes: list[str], paragraphs: list[dict], events: list[dict],
+                   infos: list[dict], vectors: np.ndarray, para_vectors: np.ndarray, para_texts: list[str],
+                   encoder: Encoder, vector_dtype: str, embedded: int,
+                   fault: str | None) -> tuple[str, dict]:
+    """Write every file of ``version`` into ``staging``, the manifest (with each file's sha256)
+    last; returns the registry text and the manifest."""
     write_jsonl(staging / "passages.jsonl",
                 [{**p.to_dict(), "text_hash": h} for p, h in zip(passages, hashes, strict=True)])
     write_jsonl(staging / "paragraphs.jsonl", paragraphs)
@@ -191,16 +269,19 @@ def build_locked(
     registry_text = registry_yaml([s.info for s in sources])
     (staging / "sources.yaml").write_text(registry_text, encoding="utf-8")
     shutil.copyfile(settings.data_dir / SPEAKERS_FILE, staging / "speakers.yaml")
+    faults.point("staging.texts")
     vindex = VectorIndex.build(vectors)
     vindex.save(staging, dtype=vector_dtype)
     np.save(staging / "paragraph_vectors.npy", para_vectors.astype(vector_dtype))
     offtopic = load_offtopic()
     np.save(staging / "offtopic_vectors.npy", encoder.encode_queries(offtopic).astype(np.float32))
+    faults.point("staging.vectors")
     _maybe_crash(fault, "vectors_written")
     (staging / "bm25").mkdir()
     LexicalIndex.build([p.text for p in passages]).save(staging / "bm25")
     (staging / "bm25_paragraphs").mkdir()
     LexicalIndex.build(para_texts).save(staging / "bm25_paragraphs")
+    faults.point("staging.bm25")
     stored = np.load(staging / "vectors.npy")
     corpus_hash = hashlib.sha256(
         json.dumps(sorted((i["id"], i["sha256"]) for i in infos)).encode()
@@ -219,21 +300,57 @@ def build_locked(
         "passage_count": len(passages),
         "paragraph_count": len(paragraphs),
         "sources": infos,
-        "embedded": embedded + para_embedded,
-        "reused": len(passages) + len(paragraphs) - embedded - para_embedded,
+        "embedded": embedded,
+        "reused": len(passages) + len(paragraphs) - embedded,
+        "files": file_checksums(staging),
     }
-    write_json(staging / "manifest.json", manifest)
-    if registry_changed:
-        store.set_pending({"version": version, "registry": registry_text})
-    _maybe_crash(fault, "before_switch")
-    store.publish(staging, version)
-    _maybe_crash(fault, "after_switch")
-    if registry_changed:
-        atomic_write(settings.data_dir / REGISTRY_FILE, registry_text.encode("utf-8"))
-        store.clear_pending()
-    store.prune()
-    return BuildReport(version, len(passages), len(sources), manifest["embedded"], manifest["reused"],
-                       time.perf_counter() - t0, store.version_dir(version))
+    write_json(staging / MANIFEST, manifest)
+    faults.point("staging.manifest")
+    return registry_text, manifest
+
+
+def _abandon(store: IndexStore, staging: Path, version: str) -> None:
+    """Undo what a failed, unpublished build left (best effort: the next writer's recovery
+    removes whatever this cannot)."""
+    with contextlib.suppress(OSError):
+        shutil.rmtree(staging, ignore_errors=True)
+        if (store.pending() or {}).get("version") == version:
+            store.clear_pending()
+
+
+def finish_publish(settings: Settings, store: IndexStore, registry_text: str | None,
+                   record: dict[str, Any] | None = None) -> list[str]:
+    """After ``CURRENT`` switched: write the registry and the audit entry, drop the journal,
+    prune. A failure is logged and returned, never raised: the version is published, and what is
+    left unfinished (the journal stays) is completed by the next writer's :func:`recover`."""
+    warnings = []
+    done = True
+    if registry_text is not None:
+        try:
+            atomic_write(settings.data_dir / REGISTRY_FILE, registry_text.encode("utf-8"), "registry")
+        except OSError as exc:
+            log.error("published, but the registry could not be written (%s); the next writer completes it", exc)
+            warnings.append(f"registry: {exc}")
+            done = False
+    if record is not None:
+        try:
+            append_audit(settings, record)
+        except OSError as exc:
+            log.error("published, but the audit log could not be written (%s); the next writer completes it", exc)
+            warnings.append(f"audit: {exc}")
+            done = False
+    if done and (registry_text is not None or record is not None):
+        try:
+            store.clear_pending()
+        except OSError as exc:  # the journal stays: recovery finds the work done and drops it
+            log.error("published, but the journal could not be removed (%s)", exc)
+            warnings.append(f"journal: {exc}")
+    try:
+        store.prune()
+    except (OSError, ValueError, KeyError) as exc:
+        log.error("published, but old versions could not be pruned (%s); the next writer retries", exc)
+        warnings.append(f"prune: {exc}")
+    return warnings
 
 
 def _maybe_crash(fault: str | None, step: str) -> None:

@@ -32,6 +32,9 @@ class Settings:
     top_k: int = 3
     max_query_chars: int = 1000
     max_source_bytes: int = 5 * 1024 * 1024  # uploads above this are refused (env QUOTEBOT_MAX_SOURCE_BYTES)
+    #: Writable state (audit log; the bot's views, votes, pending actions): ``data_dir/state`` by
+    #: default, env ``QUOTEBOT_STATE_DIR``; a replica on a read-only data mount points it elsewhere.
+    state_dir: Path | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -43,13 +46,15 @@ class Settings:
             s = replace(s, model=env["QUOTEBOT_MODEL"])
         if env.get("QUOTEBOT_CACHE_DIR"):
             s = replace(s, cache_dir=Path(env["QUOTEBOT_CACHE_DIR"]))
+        if env.get("QUOTEBOT_STATE_DIR"):
+            s = replace(s, state_dir=Path(env["QUOTEBOT_STATE_DIR"]))
         if env.get("QUOTEBOT_MAX_SOURCE_BYTES"):
             try:
                 s = replace(s, max_source_bytes=int(env["QUOTEBOT_MAX_SOURCE_BYTES"]))
             except ValueError as exc:
                 raise ConfigError("QUOTEBOT_MAX_SOURCE_BYTES must be a whole number of bytes") from exc
         clean = {k: v for k, v in overrides.items() if v is not None}
-        for key in ("data_dir", "cache_dir"):
+        for key in ("data_dir", "cache_dir", "state_dir"):
             if key in clean:
                 clean[key] = Path(str(clean[key]))
         s = replace(s, **clean)  # type: ignore[arg-type]
@@ -62,8 +67,12 @@ class Settings:
         return self.data_dir / "index"
 
     @property
+    def state_path(self) -> Path:
+        return self.state_dir if self.state_dir is not None else self.data_dir / "state"
+
+    @property
     def audit_log(self) -> Path:
-        return self.data_dir / "state" / "audit.jsonl"
+        return self.state_path / "audit.jsonl"
 
     @property
     def model_cache(self) -> Path:

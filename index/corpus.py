@@ -1,30 +1,33 @@
 """Changing the corpus: add, remove, roll back — each a new published index version.
 
 Every operation takes the writer lock, changes nothing until its index version is
-published (see :func:`index.build.build_locked`), and is appended to the audit log.
+published (see :func:`index.build.build_locked`), and is appended to the audit log while the
+lock is held (journalled with the change, so recovery writes it if the process dies).
 Source files are never deleted: a removed source's text stays under ``sources/`` so that a
 rollback can bring it back.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .build import BuildReport, Encoder, build_locked, recover
+from . import faults
+from .audit import audit
+from .audit import entry as audit_entry
+from .build import BuildReport, Encoder, build_locked, finish_publish, recover
 from .config import Settings
 from .documents import document_text, normalise_text
 from .errors import CorpusError, SourceRejected
 from .passages import build_passages
 from .sources import (
     ISO_DATE,
-    REGISTRY_FILE,
     SOURCES_DIR,
     Source,
     atomic_write,
@@ -36,6 +39,7 @@ from .store import IndexStore
 from .types import SourceInfo
 
 META_KEYS = ("title", "url", "date", "language")
+log = logging.getLogger("quotebot.corpus")
 
 
 @dataclass(frozen=True)
@@ -147,15 +151,13 @@ def add_source(settings: Settings, preview: Preview, *, user: str = "cli", progr
         if any(s.id == source.id for s in existing):
             raise SourceRejected(f"a source with id {source.id!r} already exists")
         path = settings.data_dir / source.info.file
-        atomic_write(path, source.text.encode("utf-8"))  # a new file; harmless if the build fails
         try:
-            report = build_locked(settings, store, [*existing, source], progress=progress, encoder=encoder,
-                                  fault=fault, registry_changed=True)
+            atomic_write(path, source.text.encode("utf-8"), "source")  # a new file; harmless if the build fails
+            return build_locked(settings, store, [*existing, source], progress=progress, encoder=encoder,
+                                fault=fault, registry_changed=True, audit=(user, "add", source.id))
         except Exception as exc:
-            audit(settings, user, "add", source.id, f"failed: {type(exc).__name__}")
+            _audit_failure(settings, user, "add", source.id, exc)
             raise
-    audit(settings, user, "add", source.id, f"ok: version {report.version}")
-    return report
 
 
 def remove_source(settings: Settings, source_id: str, *, user: str = "cli", progress: bool = False,
@@ -168,22 +170,33 @@ def remove_source(settings: Settings, source_id: str, *, user: str = "cli", prog
         if not any(s.id == source_id for s in existing):
             raise CorpusError(f"no source with id {source_id!r}; see `quotebot sources list`")
         remaining = [s for s in existing if s.id != source_id]
-        report = build_locked(settings, store, remaining, progress=progress, encoder=encoder, fault=fault,
-                              registry_changed=True)
-    audit(settings, user, "remove", source_id, f"ok: version {report.version}")
-    return report
+        try:
+            return build_locked(settings, store, remaining, progress=progress, encoder=encoder, fault=fault,
+                                registry_changed=True, audit=(user, "remove", source_id))
+        except Exception as exc:
+            _audit_failure(settings, user, "remove", source_id, exc)
+            raise
 
 
-def rebuild(settings: Settings, *, user: str = "cli", progress: bool = False) -> BuildReport:
-    from .build import build_index
-
-    report = build_index(settings, progress=progress)
-    audit(settings, user, "reindex", None, f"ok: version {report.version}")
-    return report
+def rebuild(settings: Settings, *, user: str = "cli", progress: bool = False,
+            encoder: Encoder | None = None) -> BuildReport:
+    """Rebuild the index of the registered corpus (a moderator's /reindex), audited."""
+    store = IndexStore(settings.index_dir)
+    with store.lock():
+        recover(settings, store)
+        try:
+            return build_locked(settings, store, load_sources(settings.data_dir), progress=progress,
+                                encoder=encoder, audit=(user, "reindex", None))
+        except Exception as exc:
+            _audit_failure(settings, user, "reindex", None, exc)
+            raise
 
 
 def rollback(settings: Settings, *, user: str = "cli") -> str:
-    """Switch back to the parent of the published version, with its source set."""
+    """Switch back to the parent of the published version, with its source set.
+
+    Journalled like a build: once ``CURRENT`` points at the parent, the rollback is done; the
+    registry and the audit entry are written now or by the next writer's recovery."""
     store = IndexStore(settings.index_dir)
     with store.lock():
         recover(settings, store)
@@ -191,29 +204,38 @@ def rollback(settings: Settings, *, user: str = "cli") -> str:
         parent = store.manifest(current).parent
         if not parent or parent not in store.versions():
             raise CorpusError("there is no previous index version to roll back to")
-        vdir = store.version_dir(parent)
-        registry = (vdir / "sources.yaml").read_text(encoding="utf-8")
-        for entry in (yaml.safe_load(registry) or {}).get("sources", []):
-            target = settings.data_dir / entry["file"]
-            snapshot = vdir / "texts" / f"{entry['id']}.txt"
-            if not target.is_file() and snapshot.is_file():
-                atomic_write(target, snapshot.read_bytes())
-        store.set_pending({"version": parent, "registry": registry})
-        store.switch(parent)
-        atomic_write(settings.data_dir / REGISTRY_FILE, registry.encode("utf-8"))
-        store.clear_pending()
-    audit(settings, user, "rollback", None, f"ok: version {parent} (was {current})")
+        try:
+            store.verify(parent)  # never switch readers to a version they would refuse
+            vdir = store.version_dir(parent)
+            registry = (vdir / "sources.yaml").read_text(encoding="utf-8")
+            for entry in (yaml.safe_load(registry) or {}).get("sources", []):
+                target = settings.data_dir / entry["file"]
+                snapshot = vdir / "texts" / f"{entry['id']}.txt"
+                if not target.is_file() and snapshot.is_file():
+                    atomic_write(target, snapshot.read_bytes(), "source")
+            record = audit_entry(user, "rollback", None, f"ok: version {parent} (was {current})", parent)
+            store.set_pending({"version": parent, "registry": registry, "audit": record})
+            faults.point("rollback.journalled")
+            store.switch(parent)
+        except Exception as exc:
+            if store.current() != parent:
+                with contextlib.suppress(OSError):
+                    if (store.pending() or {}).get("version") == parent:
+                        store.clear_pending()
+                _audit_failure(settings, user, "rollback", None, exc)
+                raise
+            log.warning("rolled back to %s, but a step after the switch failed", parent, exc_info=True)
+        finish_publish(settings, store, registry, record)
     return parent
 
 
-def audit(settings: Settings, user: str | int | None, action: str, source_id: str | None, result: str) -> None:
-    """Append one moderator action to the audit log (JSON lines)."""
-    path: Path = settings.audit_log
-    path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "user": str(user) if user is not None else None,
-             "action": action, "source_id": source_id, "result": result}
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+def _audit_failure(settings: Settings, user: str | int | None, action: str, source_id: str | None,
+                   exc: BaseException) -> None:
+    """Log a failed change; a failure to log it is itself only logged (the error is what matters)."""
+    try:
+        audit(settings, user, action, source_id, f"failed: {type(exc).__name__}")
+    except OSError as err:
+        log.error("could not write the audit log: %s", err)
 
 
 def list_sources(settings: Settings) -> list[SourceInfo]:

@@ -33,3 +33,11 @@ class ManifestMismatchError(QuotebotError):
 
 class IndexLockedError(QuotebotError):
     """Another process holds the data directory's write lock."""
+
+
+class IndexCorruptError(QuotebotError):
+    """A published index version's files do not match its manifest (truncated, changed, missing)."""
+
+
+class IndexUnavailableError(QuotebotError):
+    """No whole published index version could be read within the wait; the message says why."""

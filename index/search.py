@@ -10,6 +10,7 @@ dense score is below a threshold calibrated on this model (see ``docs/passages.m
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import logging
 import threading
@@ -22,10 +23,12 @@ from typing import Any
 import numpy as np
 
 from .config import Settings
+from .errors import IndexCorruptError, ManifestMismatchError
 from .lexical import LexicalIndex, coverage, tokenize
 from .lexicon import load_lexicon
 from .offtopic import load_offtopic, offtopic_hash
 from .query import BadQuery, Intent, clean, parse
+from .reader import READ_WAIT, open_current
 from .sources import Speakers, load_speakers
 from .store import IndexStore, Manifest, read_jsonl
 from .types import Answer, Event, Hit, Passage, SourceInfo
@@ -85,9 +88,11 @@ class LoadedVersion:
     para_index: dict[tuple[str, int], int] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, store: IndexStore, version: str, data_dir: Path) -> LoadedVersion:
+    def load(cls, store: IndexStore, version: str, data_dir: Path, manifest: Manifest | None = None) -> LoadedVersion:
+        """Load ``version``; its files are checked against its manifest first (IndexCorruptError)
+        unless the caller passes the manifest :meth:`IndexStore.verify` returned."""
         vdir = store.version_dir(version)
-        manifest = store.manifest(version)
+        manifest = manifest or store.verify(version)
         passages = [Passage(**{k: v for k, v in r.items() if k != "text_hash"})
                     for r in read_jsonl(vdir / "passages.jsonl")]
         speakers = load_speakers(vdir) if (vdir / "speakers.yaml").is_file() else load_speakers(data_dir)
@@ -154,7 +159,9 @@ class Engine:
         self.embedder = embedder
         self.tuning = tuning or Tuning()
         self.store = IndexStore(settings.index_dir)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held only to swap the loaded version
+        self._reload_lock = threading.Lock()
+        self._refused: str | None = None  # a published version that failed its checks
         self._loaded: LoadedVersion | None = None
         self._opened_at = time.time()
         self._lexicon = load_lexicon()
@@ -163,20 +170,29 @@ class Engine:
         self._qcache_lock = threading.Lock()  # not self._lock: a reload must not stall questions
 
     @classmethod
-    def open(cls, settings: Settings, *, embedder: Any = None, tuning: Tuning | None = None) -> Engine:
-        """Load the published version; raises IndexMissingError, ManifestMismatchError, ModelMissingError."""
+    def open(cls, settings: Settings, *, embedder: Any = None, tuning: Tuning | None = None,
+             wait: float = READ_WAIT) -> Engine:
+        """Load the published version (see :mod:`index.reader`: retried for up to ``wait`` seconds,
+        a corrupt version refused for its newest intact ancestor); raises IndexMissingError,
+        IndexUnavailableError, ManifestMismatchError, ModelMissingError."""
         store = IndexStore(settings.index_dir)
         version = store.require_current()
-        manifest = store.manifest(version)
         if embedder is None:
             from .model import load_embedder
 
-            manifest.check_model(settings.model, None)
+            with contextlib.suppress(OSError, ValueError, KeyError):  # unreadable: open_current reports it
+                store.manifest(version).check_model(settings.model, None)
             embedder = load_embedder(settings.model, settings.cache_dir)
-        manifest.check_model(embedder.name, embedder.fingerprint)
         engine = cls(settings, embedder, tuning)
-        engine._loaded = LoadedVersion.load(store, version, settings.data_dir)
-        engine._offtopic = engine._offtopic_vectors(store.version_dir(version), manifest)
+
+        def load(version: str) -> LoadedVersion:
+            manifest = store.verify(version)
+            manifest.check_model(embedder.name, embedder.fingerprint)
+            return LoadedVersion.load(store, version, settings.data_dir, manifest)
+
+        engine._loaded = open_current(store, load, wait=wait)
+        loaded = engine._loaded.manifest
+        engine._offtopic = engine._offtopic_vectors(store.version_dir(loaded.version), loaded)
         return engine
 
     def _offtopic_vectors(self, vdir: Path, manifest: Manifest) -> np.ndarray:
@@ -201,17 +217,27 @@ class Engine:
         return self.loaded.manifest.version
 
     def reload_if_changed(self) -> bool:
-        """Switch to the published version if it changed. Questions in flight keep the old one."""
+        """Switch to the published version if it changed. The new version is loaded and checked
+        against its manifest first, off the question path (questions go on with the old one); only
+        the swap itself takes the lock. A version that fails its checks is refused, logged once,
+        and the loaded one keeps serving; a read error is retried at the next call."""
         current = self.store.current()
-        if not current or current == self.version:
+        if not current or current == self.version or current == self._refused:
             return False
-        with self._lock:
+        with self._reload_lock:  # one load at a time; questions never wait for it
             if current == self.version:
                 return False
-            manifest = self.store.manifest(current)
-            manifest.check_model(self.embedder.name, self.embedder.fingerprint)
-            self._loaded = LoadedVersion.load(self.store, current, self.settings.data_dir)
-            log.info("index reloaded: version %s, %d passages", current, len(self._loaded.passages))
+            try:
+                manifest = self.store.verify(current)
+                manifest.check_model(self.embedder.name, self.embedder.fingerprint)
+                loaded = LoadedVersion.load(self.store, current, self.settings.data_dir, manifest)
+            except (IndexCorruptError, ManifestMismatchError) as exc:
+                self._refused = current
+                log.error("index version %s refused: %s; still serving version %s", current, exc, self.version)
+                return False
+            with self._lock:
+                self._loaded = loaded
+            log.info("index reloaded: version %s, %d passages", current, len(loaded.passages))
             return True
 
     # -- questions ------------------------------------------------------------------------

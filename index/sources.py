@@ -7,9 +7,7 @@ the field. Writing goes through a temporary file and an atomic rename.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from .durable import atomic_write
 from .errors import CorpusError
 from .types import SourceInfo
 
@@ -205,7 +204,7 @@ def load_speakers(data_dir: Path) -> Speakers:
 
 def write_registry(data_dir: Path, infos: list[SourceInfo]) -> None:
     """Atomically rewrite ``sources.yaml`` with ``infos``."""
-    atomic_write(data_dir / REGISTRY_FILE, registry_yaml(infos).encode("utf-8"))
+    atomic_write(data_dir / REGISTRY_FILE, registry_yaml(infos).encode("utf-8"), "registry")
 
 
 def registry_yaml(infos: list[SourceInfo]) -> str:
@@ -219,22 +218,3 @@ def registry_yaml(infos: list[SourceInfo]) -> str:
         entries.append(entry)
     header = "# Registry of the corpus; see docs/passages.md. Written by quotebot.\n"
     return header + yaml.safe_dump({"sources": entries}, allow_unicode=True, sort_keys=False, width=1000)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

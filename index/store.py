@@ -14,12 +14,17 @@ Layout under ``<data_dir>/index/``::
         faiss.index         the vector index
         bm25/               the lexical index (JSON + .npy, no pickle)
     .build-<id>/            a version being written; removed at the next start if left behind
+    .trash-<id>/            a pruned version being deleted (renamed out of ``versions/`` first)
     pending.json            journal of a registry change whose version is being published
     .lock                   flock held by any writer (bot or CLI)
 
 A version directory is written beside the published ones, every file fsynced, then renamed
 into ``versions/`` and only then is ``CURRENT`` switched, so a crash at any point leaves the
-previous version serving.
+previous version serving. The manifest lists the sha256 of every file of its version; a reader
+checks them before it serves the version (:meth:`IndexStore.verify`).
+
+Every write step reports itself to :mod:`index.faults` just before it is taken (``staging.*``,
+``publish.*``, ``current.*``, ``journal.*``, ``prune.*``) for the crash-point and fault tests.
 """
 
 from __future__ import annotations
@@ -39,14 +44,17 @@ from typing import Any
 
 import numpy as np
 
-from .errors import IndexLockedError, IndexMissingError, ManifestMismatchError
-from .sources import atomic_write
+from . import faults
+from .durable import atomic_write, fsync_dir, fsync_tree, remove
+from .errors import IndexCorruptError, IndexLockedError, IndexMissingError, ManifestMismatchError
 
 FORMAT = 1
 CURRENT = "CURRENT"
 PENDING = "pending.json"
 VERSIONS = "versions"
+MANIFEST = "manifest.json"
 KEEP_VERSIONS = 8
+HASH_CHUNK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -85,24 +93,22 @@ def new_version_id() -> str:
     return f"{stamp}-{os.urandom(3).hex()}"
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_tree(path: Path) -> None:
-    for root, _dirs, files in os.walk(path):
-        for name in files:
-            with open(os.path.join(root, name), "rb") as fh:
-                os.fsync(fh.fileno())
-        fsync_dir(Path(root))
-
-
 def vectors_checksum(vectors: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(vectors).tobytes()).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(HASH_CHUNK):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_checksums(vdir: Path) -> dict[str, str]:
+    """sha256 of every file of a version directory but the manifest, by relative path."""
+    return {p.relative_to(vdir).as_posix(): sha256_file(p)
+            for p in sorted(vdir.rglob("*")) if p.is_file() and p.name != MANIFEST}
 
 
 class IndexStore:
@@ -127,20 +133,63 @@ class IndexStore:
 
     def require_current(self) -> str:
         version = self.current()
-        if not version or not (self.version_dir(version) / "manifest.json").is_file():
+        if not version or not (self.version_dir(version) / MANIFEST).is_file():
             raise IndexMissingError(
                 f"no published index under {self.root}; build one with `quotebot index build`"
             )
         return version
 
     def manifest(self, version: str) -> Manifest:
-        path = self.version_dir(version) / "manifest.json"
+        path = self.version_dir(version) / MANIFEST
         return Manifest(json.loads(path.read_text(encoding="utf-8")))
 
     def versions(self) -> list[str]:
         if not self.versions_dir.is_dir():
             return []
-        return sorted(p.name for p in self.versions_dir.iterdir() if (p / "manifest.json").is_file())
+        return sorted(p.name for p in self.versions_dir.iterdir() if (p / MANIFEST).is_file())
+
+    def verify(self, version: str) -> Manifest:
+        """The manifest of ``version`` after checking its files against it; raises
+        :class:`IndexCorruptError` (naming the file) when one is missing, truncated or changed.
+
+        Versions built before the manifest listed every file are checked by their vectors'
+        checksum alone."""
+        vdir = self.version_dir(version)
+        try:
+            manifest = self.manifest(version)
+            files = manifest.raw.get("files")
+            if not isinstance(files, dict):
+                self._verify_vectors(manifest)
+                return manifest
+            for rel, expected in files.items():
+                path = vdir / rel
+                if not path.is_file():
+                    raise IndexCorruptError(f"index version {version}: {rel} is missing")
+                if sha256_file(path) != expected:
+                    raise IndexCorruptError(f"index version {version}: {rel} does not match its manifest "
+                                            "checksum (truncated or changed)")
+        except (ValueError, KeyError, TypeError) as exc:  # unreadable manifest or vectors
+            raise IndexCorruptError(f"index version {version}: unreadable manifest or vectors ({exc})") from exc
+        return manifest
+
+    def _verify_vectors(self, manifest: Manifest) -> None:
+        vectors = np.load(self.version_dir(manifest.version) / "vectors.npy", mmap_mode="r")
+        if vectors_checksum(vectors) != manifest.raw["vectors"]["sha256"]:
+            raise IndexCorruptError(f"index version {manifest.version}: vectors.npy does not match its manifest "
+                                    "checksum (truncated or changed)")
+
+    def lock_held(self) -> bool:
+        """Whether a writer holds the lock right now (a hint for readers, who never take it)."""
+        try:
+            with open(self.root / ".lock") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return True
+                fcntl.flock(fh, fcntl.LOCK_UN)
+                return False
+        except OSError:  # no lock file: no writer has ever run here
+            return False
 
     @contextlib.contextmanager
     def lock(self, *, wait: float = 30.0) -> Iterator[None]:
@@ -166,11 +215,12 @@ class IndexStore:
             fh.close()
 
     def clean_partial(self) -> list[str]:
-        """Remove half-written build directories left by a crash. Call under the lock."""
+        """Remove half-written build directories and half-deleted pruned versions left by a
+        crash. Call under the lock."""
         removed = []
         if self.root.is_dir():
             for p in self.root.iterdir():
-                if p.name.startswith(".build-") and p.is_dir():
+                if p.name.startswith((".build-", ".trash-")) and p.is_dir():
                     shutil.rmtree(p, ignore_errors=True)
                     removed.append(p.name)
         return removed
@@ -178,42 +228,54 @@ class IndexStore:
     def pending(self) -> dict[str, Any] | None:
         """The journal of a registry change waiting for its version to be published."""
         try:
-            return json.loads((self.root / PENDING).read_text(encoding="utf-8"))
+            entry = json.loads((self.root / PENDING).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         except ValueError:
-            (self.root / PENDING).unlink(missing_ok=True)  # torn journal: nothing was published with it
+            entry = None
+        if not isinstance(entry, dict) or not isinstance(entry.get("version"), str) \
+                or not isinstance(entry.get("registry"), str | None):
+            # torn journal (it is written atomically, so only by hand): nothing was published with it
+            remove(self.root / PENDING, "journal")
             return None
+        return entry
 
     def set_pending(self, entry: dict[str, Any]) -> None:
-        atomic_write(self.root / PENDING, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+        atomic_write(self.root / PENDING, json.dumps(entry, ensure_ascii=False).encode("utf-8"), "journal")
 
     def clear_pending(self) -> None:
-        (self.root / PENDING).unlink(missing_ok=True)
-        fsync_dir(self.root)
+        remove(self.root / PENDING, "journal")
 
     def staging_dir(self, version: str) -> Path:
         path = self.root / f".build-{version}"
+        faults.point("staging.mkdir")
         path.mkdir(parents=True, exist_ok=False)
         return path
 
     def publish(self, staging: Path, version: str) -> None:
         """fsync the staged version, move it into ``versions/`` and switch ``CURRENT``."""
-        fsync_tree(staging)
+        fsync_tree(staging, "staging")
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         target = self.version_dir(version)
+        faults.point("publish.rename")
         os.rename(staging, target)
+        faults.point("publish.dirsync")
         fsync_dir(self.versions_dir)
         fsync_dir(self.root)
         self.switch(version)
 
     def switch(self, version: str) -> None:
-        if not (self.version_dir(version) / "manifest.json").is_file():
+        if not (self.version_dir(version) / MANIFEST).is_file():
             raise IndexMissingError(f"index version {version!r} does not exist under {self.versions_dir}")
-        atomic_write(self.root / CURRENT, (version + "\n").encode("utf-8"))
+        atomic_write(self.root / CURRENT, (version + "\n").encode("utf-8"), "current")
 
-    def prune(self, keep: int = KEEP_VERSIONS) -> list[str]:
-        """Delete the oldest versions beyond ``keep``, never the current one or its parent."""
+    def prune(self, keep: int | None = None) -> list[str]:
+        """Delete the oldest versions beyond ``keep`` (default ``KEEP_VERSIONS``), never the current
+        one or its parent.
+
+        Each is first renamed out of ``versions/`` (atomic), so no reader or rollback ever finds a
+        half-deleted version; a crash leaves a ``.trash-*`` directory the next writer removes."""
+        keep = KEEP_VERSIONS if keep is None else keep
         current = self.current()
         protected = {current}
         if current:
@@ -221,7 +283,12 @@ class IndexStore:
         versions = self.versions()
         removable = [v for v in versions[:-keep] if v not in protected] if len(versions) > keep else []
         for v in removable:
-            shutil.rmtree(self.version_dir(v), ignore_errors=True)
+            trash = self.root / f".trash-{v}"
+            faults.point("prune.rename")
+            os.rename(self.version_dir(v), trash)
+            fsync_dir(self.versions_dir)
+            faults.point("prune.rmtree")
+            shutil.rmtree(trash, ignore_errors=True)
         return removable
 
 

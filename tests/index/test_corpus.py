@@ -55,21 +55,23 @@ def test_add_then_remove_then_rollback(data: Path) -> None:
     assert ans.hits[0].source_url == "https://example.org/summit"
     assert (data / "sources" / f"{new_id}.txt").is_file()
 
-    remove_source(settings, new_id, user="42")
+    removed = remove_source(settings, new_id, user="42")
     engine.reload_if_changed()
     for q in (QUESTION, "Trump route through Armenia carrying his name", "Aliyev letter 8 September 2025"):
         assert all(h.source_id != new_id for h in engine.ask(q, top_k=10).hits), q
     assert (data / "sources" / f"{new_id}.txt").is_file()  # kept for rollback
 
-    rollback(settings, user="42")
+    back = rollback(settings, user="42")
+    versions = [report.version, removed.version, back]
     engine.reload_if_changed()
     assert engine.ask(QUESTION).hits[0].source_id == new_id
     assert new_id in (data / "sources.yaml").read_text(encoding="utf-8")
 
     log = [json.loads(line) for line in settings.audit_log.read_text(encoding="utf-8").splitlines()]
     assert [e["action"] for e in log] == ["add", "remove", "rollback"]
-    assert set(log[0]) == {"time", "user", "action", "source_id", "result"}
+    assert set(log[0]) == {"time", "user", "action", "source_id", "result", "version"}
     assert log[0]["user"] == "42" and log[0]["source_id"] == new_id and log[0]["result"].startswith("ok")
+    assert [e["version"] for e in log] == versions  # the version each change published
 
 
 @pytest.mark.parametrize(("payload", "name", "message"), [
