@@ -67,7 +67,7 @@ def remove(path: Path, step: str | None = None) -> None:
     step = step or path.name
     faults.point(f"{step}.unlink")
     path.unlink(missing_ok=True)
-    faults.point(f"{step}.dirsync")
+    faults.point(f"{step}.unlink.dirsync")
     fsync_dir(path.parent)
 
 
