@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from .errors import IndexCorruptError, IndexMissingError, IndexUnavailableError, ManifestMismatchError
@@ -66,21 +66,31 @@ def open_current(store: IndexStore, load: Callable[[str], T], *, wait: float = R
 
 
 def _load_ancestor(store: IndexStore, version: str, error: IndexCorruptError, load: Callable[[str], T]) -> T:
-    """The newest intact ancestor of the corrupt ``version``, loaded; the corruption is logged."""
-    seen = {version}
-    parent = _parent(store, version)
-    while parent and parent not in seen:
-        seen.add(parent)
+    """The newest intact ancestor of the corrupt ``version`` (by its parents; by age when its
+    manifest is unreadable), loaded; the corruption is logged."""
+    for candidate in _ancestors(store, version):
         try:
-            loaded = load(parent)
+            loaded = load(candidate)
         except (IndexCorruptError, OSError, ValueError, KeyError):
-            parent = _parent(store, parent)
             continue
         log.error("index version %s refused (%s); serving its ancestor %s instead. Roll back "
-                  "(`quotebot index rollback`) or rebuild (`quotebot index build`).", version, error, parent)
+                  "(`quotebot index rollback`) or rebuild (`quotebot index build`).", version, error, candidate)
         return loaded
     log.error("index version %s refused (%s) and no intact earlier version exists", version, error)
     raise IndexUnavailableError(f"{error}; no intact earlier version to serve. Rebuild with `quotebot index build`.")
+
+
+def _ancestors(store: IndexStore, version: str) -> Iterator[str]:
+    seen = {version}
+    parent = _parent(store, version)
+    while parent and parent not in seen and parent in store.versions():
+        seen.add(parent)
+        yield parent
+        parent = _parent(store, parent)
+    for older in reversed(store.versions()):  # version ids sort by build time
+        if older < version and older not in seen:
+            seen.add(older)
+            yield older
 
 
 def _parent(store: IndexStore, version: str) -> str | None:
