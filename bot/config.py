@@ -29,6 +29,8 @@ import yaml
 
 from index.errors import QuotebotError
 
+from .strings import LANGS
+
 DEFAULT_API_URL = "https://api.telegram.org"
 CONFIG_ENV = "QUOTEBOT_CONFIG"
 _TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
@@ -80,6 +82,7 @@ class BotConfig:
     language: str = "ru"  # the local chat's language
     log_level: str = "INFO"
     flood_limits: bool = True  # throttle to Telegram's documented flood limits
+    broadcast_poll: float = 2.0  # seconds between checks for a newly published source
 
     @property
     def base_url(self) -> str:
@@ -93,6 +96,11 @@ class BotConfig:
     @property
     def views_path(self) -> Path:
         return self.state_dir / "views.sqlite3"
+
+    @property
+    def readers_path(self) -> Path:
+        """Readers' language choices, subscriptions and broadcast progress."""
+        return self.state_dir / "readers.sqlite3"
 
     @property
     def pending_dir(self) -> Path:
@@ -276,8 +284,8 @@ def load_config(path: str | Path | None, data_dir: Path, env: Mapping[str, str] 
     feedback_path = Path(str(merged.get("feedback_path") or state_dir / "feedback.jsonl"))
     top_k = check.int_in("top_k", merged.get("top_k", 3), 1, 10) or 3
     language = merged.get("language", "ru")
-    if language not in ("ru", "en"):
-        check.fail("language", f"must be 'ru' or 'en', got {language!r}")
+    if language not in LANGS:
+        check.fail("language", f"must be one of {', '.join(LANGS)}, got {language!r}")
         language = "ru"
     log_level = str(merged.get("log_level", "INFO")).upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):

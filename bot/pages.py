@@ -47,7 +47,7 @@ async def question_screen(engine: EngineGateway, views: Views, question: str, of
     view = View(query=question, offset=offset, lang=lang, hits=tuple(refs))
     key = await asyncio.to_thread(views.put, view)
     chunks = render_answer(answer, offset, lang, engine)
-    keyboard = answer_keyboard(key, offset, len(answer.hits), answer.total, top_k, lang)
+    keyboard = answer_keyboard(key, offset, len(answer.hits), answer.total, top_k, lang, share=answer.query)
     return Screen(chunks, keyboard, answer, view, key, refs)
 
 

@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from .. import services
-from ..keyboards import votes_keyboard
+from ..keyboards import shared_keyboard
 from ..render import HitRef, render_inline_article
 from ..texts import t
 from ..view_store import View
@@ -43,7 +43,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             title=article.title,
             description=article.description,
             input_message_content=InputTextMessageContent(article.html, parse_mode=ParseMode.HTML),
-            reply_markup=votes_keyboard(key, lang),
+            reply_markup=shared_keyboard(key, lang, context.bot.username),
         ))
     # personal: the labels (dates in words) follow each user's language
     await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)

@@ -10,7 +10,9 @@ the bot can get it wrong:
 * callback data over 64 bytes, unknown messages to edit, edits that change nothing
   ("message is not modified") and callback queries answered twice answer 400;
 * ``getUpdates`` long-polls with ``offset``/``limit``/``timeout`` semantics;
-* faults can be injected per method: 429 with ``retry_after``, 5xx, or a delay.
+* faults can be injected per method: 429 with ``retry_after``, 5xx, or a delay;
+* ``sendPhoto`` takes a multipart upload and checks it is a PNG of allowed dimensions; users in
+  :attr:`FakeTelegram.blocked` answer 403 like a user who blocked the bot.
 
 Every call is recorded (:attr:`FakeTelegram.calls`) with its decoded parameters, the HTTP status
 and the time it arrived; :meth:`FakeTelegram.wait_for` waits for a matching call.
@@ -100,6 +102,16 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG's IHDR chunk; ``None`` if ``data`` is not a PNG."""
+    if len(data) < 24 or not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 class FakeTelegram:
     def __init__(self, token: str = DEFAULT_TOKEN, bot_id: int = 424242, username: str = "QuoteTestBot") -> None:
         self.token = token
@@ -117,6 +129,8 @@ class FakeTelegram:
         self.pending_callbacks: set[str] = set()
         self.inline_answers: dict[str, Call] = {}
         self.unauthorized: int = 0
+        self.chat_commands: dict[tuple[int, str], list[dict[str, Any]]] = {}  # (chat id, language) → menu
+        self.blocked: set[int] = set()  # users who blocked the bot: sending to them answers 403
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
         self._confirmed = 0
@@ -308,7 +322,11 @@ class FakeTelegram:
             valid_name = re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", ""))
             if not valid_name or not 1 <= len(c.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        self.commands[str(p.get("language_code") or "")] = commands
+        scope = p.get("scope") or {}
+        if isinstance(scope, dict) and scope.get("chat_id") is not None:  # a menu for one chat
+            self.chat_commands[(int(scope["chat_id"]), str(p.get("language_code") or ""))] = commands
+        else:
+            self.commands[str(p.get("language_code") or "")] = commands
         return True
 
     def _m_sendChatAction(self, p: Params, f: dict[str, bytes]) -> bool:
@@ -362,6 +380,8 @@ class FakeTelegram:
 
     def _bot_message(self, p: Params, **content: Any) -> dict[str, Any]:
         chat_id = p.get("chat_id")
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         message: dict[str, Any] = {"message_id": next(self._ids), "date": int(time.time()),
                                    "chat": self._chat(chat_id), "from": self.bot_user, **content}
         reply = p.get("reply_parameters") or ({"message_id": p["reply_to_message_id"]}
@@ -479,8 +499,27 @@ class FakeTelegram:
         return self._public(self._store(p["chat_id"], self._bot_message(p, document=doc, **extra)))
 
     def _m_sendPhoto(self, p: Params, f: dict[str, bytes]) -> dict[str, Any]:
+        """Like Telegram: the upload must be a decodable image within 10 MB, width + height at most
+        10000 and a side ratio at most 20; the caption at most 1024 characters after entity parsing."""
         photo = self._upload("photo", p, f, "photos")
-        return self._public(self._store(p["chat_id"], self._bot_message(p, photo=[{**photo, "width": 1, "height": 1}])))
+        content = self.files[photo["file_id"]][1]
+        size = png_size(content)
+        if size is None:
+            raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        width, height = size
+        if len(content) > 10 * 1024 * 1024:
+            raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        if width + height > 10000 or max(width, height) > 20 * min(width, height):
+            raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        extra: dict[str, Any] = {}
+        if p.get("caption"):
+            caption = self._check_text(str(p["caption"]), p.get("parse_mode"))
+            if _utf16(caption) > 1024:
+                raise ApiError(400, "Bad Request: message caption is too long")
+            extra = {"caption": caption, "_html": p["caption"]}
+        self._check_markup(p.get("reply_markup"))
+        sized = [{**photo, "width": width, "height": height}]
+        return self._public(self._store(p["chat_id"], self._bot_message(p, photo=sized, **extra)))
 
     def _m_close(self, p: Params, f: dict[str, bytes]) -> bool:
         return True
