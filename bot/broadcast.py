@@ -31,12 +31,13 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from index import SourceInfo
+from index import Event, SourceInfo
 
 from .gateway import EngineGateway
 from .markup import MESSAGE_LIMIT, esc, esc_attr, visible_len
 from .render import citation, headline, render_inline_article
 from .strings import t
+from .timeline import parse_filter
 from .userstate import BLOCKED, EMPTY, FAILED, SENDING, SENT, Publish, ReaderState, Subscription
 
 log = logging.getLogger(__name__)
@@ -188,15 +189,19 @@ class DigestMaker:
         return await self._blocks[key]
 
     async def _make(self, topic: str, lang: str) -> list[str]:
-        if not topic:
-            return await self._events(lang)
+        """Everything, or a topic that only names speakers, years or occasions ("Trump", "2025"):
+        the source's dated events it selects, as ``/timeline`` would. Any other topic: a search in
+        the source's passages, and nothing when the search declines."""
+        events = await self.engine.timeline()
+        flt = parse_filter(topic, events, self.engine)
+        if not flt.words:
+            return self._events([e for e in events if e.source_id == self.source.id and flt.matches(e)], lang)
         answer = await self.engine.ask(topic, top_k=QUOTES_PER_TOPIC, source_ids=(self.source.id,))
         if not answer.answered:
             return []
         return [render_inline_article(h, lang, self.engine, QUOTE_CHARS).html for h in answer.hits if h.date]
 
-    async def _events(self, lang: str) -> list[str]:
-        events = [e for e in await self.engine.timeline() if e.source_id == self.source.id]
+    def _events(self, events: list[Event], lang: str) -> list[str]:
         blocks = []
         for ev in sorted(events, key=lambda e: e.date, reverse=True)[:QUOTES_PER_TOPIC]:
             speaker = self.engine.speaker_name(ev.speaker, lang) if ev.speaker else ""

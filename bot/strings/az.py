@@ -13,8 +13,8 @@ TEXTS: dict[str, str] = {
         "yazın və ya nümunəyə toxunun:"
     ),
     "help": (
-        "<b>Necə soruşmalı.</b> Sualı yazın, məsələn, «Tramp Novruz haqqında nə yazıb?» və ya «25 "
-        "noyabr 2024 telefon danışığı». Ay, il və ya ad göstərə bilərsiniz.\n\nCavabın altında: "
+        "<b>Necə soruşmalı.</b> Sualı yazın, məsələn, «Tramp Novruz bayramı ilə bağlı nə yazıb?» və ya "
+        "«Əliyev Trampa nə vaxt zəng edib?». İli və ya adı göstərə bilərsiniz.\n\nCavabın altında: "
         "<b>Daha</b> — növbəti sitatlar, 📖 — bütöv abzas, 👍/👎 — cavabın qiymətləndirilməsi, ↗ — sitatı "
         "paylaşmaq.\n\n/timeline — təmasların xronologiyası (şəkil; <code>/timeline 2025</code>, "
         "<code>/timeline Tramp</code>)\n/sources — korpusda nə var\n/subscribe — korpusa mənbə əlavə "
