@@ -135,3 +135,16 @@ def mt(lang: str, key: str, **values: object) -> str:
     entry = MOD_TEXTS[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
+
+
+def _merge_azerbaijani() -> None:
+    """Azerbaijani strings live in their own table (``texts_az.py``); the strings test checks that
+    every key has every language."""
+    from .texts_az import MOD_TEXTS_AZ
+
+    for key, text in MOD_TEXTS_AZ.items():
+        if key in MOD_TEXTS:
+            MOD_TEXTS[key].setdefault("az", text)
+
+
+_merge_azerbaijani()

@@ -70,3 +70,13 @@ def test_dates_in_words_in_azerbaijani() -> None:
     assert date_in_words("2024-11-25", "az") == "25 noyabr 2024"
     assert date_in_words("2025-03", "az") == "mart 2025"
     assert date_in_words("2025", "az") == "2025"
+
+
+def test_every_moderator_string_exists_in_every_language() -> None:
+    from bot.moderation.texts import MOD_TEXTS
+
+    missing = {key: sorted(set(LANGS) - set(entry)) for key, entry in MOD_TEXTS.items() if set(LANGS) - set(entry)}
+    assert missing == {}, f"moderator strings missing a language: {missing}"
+    for key, entry in MOD_TEXTS.items():
+        fields = {lang: _fields(entry[lang]) for lang in LANGS}
+        assert len({frozenset(f) for f in fields.values()}) == 1, f"{key}: placeholders differ {fields}"
