@@ -120,7 +120,7 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
     moderation = Moderation(settings, gateway, PendingStore(config.pending_dir), config.moderators) \
         if isinstance(settings, Settings) else None
     readers = ReaderState(config.readers_path)
-    broadcaster = Broadcaster(app.bot, gateway, readers, poll=config.broadcast_poll)
+    broadcaster = Broadcaster(app.bot, gateway, readers, poll=config.broadcast_poll, rate=config.broadcast_rate)
     gateway.listeners.append(broadcaster.wake)  # a moderator's publish is broadcast at once
     app.bot_data[KEY] = Services(
         config=config,

@@ -8,8 +8,9 @@ source's passages (``Engine.ask(..., source_ids=...)``) and only when the search
 declined; for "everything", the source's dated events. Chats with nothing new get nothing.
 
 Delivery goes through the application's bot, hence through the same rate limiter as every
-answer (Telegram's ~30 messages/s overall, with 429 ``retry_after`` honoured), plus at most one
-message per second to any one chat. A chat that blocked the bot (403) is unsubscribed.
+answer (Telegram's ~30 messages/s overall, with 429 ``retry_after`` honoured); the broadcast also
+spaces its own messages evenly (25/s by default) and sends at most one message per second to any
+one chat. A chat that blocked the bot (403) is unsubscribed.
 
 Progress is recorded per publish and chat: ``sending`` before the request, the outcome after.
 A restart resumes each unfinished publish with the chats not yet handled, so a digest is
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 QUOTES_PER_TOPIC = 3
 QUOTE_CHARS = 1200  # one digest holds several topics: long quotes are cut (with […]) to fit
 PER_CHAT_INTERVAL = 1.0
+BROADCAST_RATE = 25.0  # messages/s: under Telegram's ~30/s even in any 1-second window, with room for answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +59,16 @@ class Outcome:
 
 class Broadcaster:
     def __init__(self, bot: Bot, engine: EngineGateway, readers: ReaderState, *, poll: float = 2.0,
-                 workers: int = 16, per_chat_interval: float = PER_CHAT_INTERVAL) -> None:
+                 workers: int = 16, per_chat_interval: float = PER_CHAT_INTERVAL,
+                 rate: float = BROADCAST_RATE) -> None:
         self.bot = bot
         self.engine = engine
         self.readers = readers
         self.poll = poll
         self.workers = workers
         self.per_chat_interval = per_chat_interval
+        self.rate = rate  # 0: no pacing of our own (the shared limiter still applies)
+        self._next_slot = 0.0
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -155,6 +160,7 @@ class Broadcaster:
         wait = self._last_sent.get(chat_id, 0.0) + self.per_chat_interval - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
+        await self._pace()
         try:
             await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
             status = SENT
@@ -172,6 +178,19 @@ class Broadcaster:
         self._last_sent[chat_id] = time.monotonic()
         await asyncio.to_thread(self.readers.mark, publish.id, chat_id, status)
         return status
+
+
+    async def _pace(self) -> None:
+        """Evenly spaced sends at ``rate``. PTB's limiter (a leaky bucket of 30/s) lets a burst of 30
+        through at once and then 30/s, i.e. up to ~60 in one second; spacing the broadcast keeps
+        every 1-second window under the limit and leaves room for the answers to questions."""
+        if self.rate <= 0:
+            return
+        now = time.monotonic()
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + 1.0 / self.rate
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
 
 class DigestMaker:

@@ -83,6 +83,7 @@ class BotConfig:
     log_level: str = "INFO"
     flood_limits: bool = True  # throttle to Telegram's documented flood limits
     broadcast_poll: float = 2.0  # seconds between checks for a newly published source
+    broadcast_rate: float = 25.0  # digests per second at most (0: only the shared flood limiter)
 
     @property
     def base_url(self) -> str:

@@ -180,14 +180,13 @@ def render_png(events: Sequence[Event], lang: str, names: Names, subtitle: str =
         seen: list[str] = []
         placed: dict[tuple[int, float], list[float]] = {}  # (row, label level) → label x positions
         previous: dict[int, float] = {}
+        points: dict[str, list[tuple[float, float]]] = {}  # one scatter (one artist) per occasion
         for ev, day in zip(events, days, strict=True):
-            marker, colour = STYLE.get(ev.occasion, FALLBACK_STYLE)
             x, y = float(date2num(day)), row_of[ev.speaker]
             # markers a few days apart would hide each other: nudge the later one down a little
             dy = -0.12 if x - previous.get(y, -1e9) < 6 else 0.0
             previous[y] = x
-            ax.scatter([x], [y + dy], marker=marker, s=260, color=colour, edgecolors="white", linewidths=1.2,
-                       zorder=3)
+            points.setdefault(ev.occasion, []).append((x, y + dy))
             if ev.occasion not in seen:
                 seen.append(ev.occasion)
             level = next((lv for lv in LABEL_LEVELS if all(abs(p - x) > LABEL_DAYS for p in placed.get((y, lv), []))),
@@ -195,6 +194,10 @@ def render_png(events: Sequence[Event], lang: str, names: Names, subtitle: str =
             placed.setdefault((y, level), []).append(x)
             ax.text(x, y + level, f"{day.day}.{day.month:02d}", fontsize=FONT_PT - 1, ha="center", va="center",
                     zorder=4)
+        for occasion, xy in points.items():
+            marker, colour = STYLE.get(occasion, FALLBACK_STYLE)
+            ax.scatter([p[0] for p in xy], [p[1] for p in xy], marker=marker, s=260, color=colour,
+                       edgecolors="white", linewidths=1.2, zorder=3)
         lo, hi = days[0] - timedelta(days=20), days[-1] + timedelta(days=20)
         ax.set_xlim(date2num(lo), date2num(hi))
         ticks = [d for d in _month_ticks(lo, hi) if lo <= d <= hi] or [days[0]]
@@ -218,7 +221,8 @@ def render_png(events: Sequence[Event], lang: str, names: Names, subtitle: str =
         fig.subplots_adjust(left=0.14, right=0.96, top=1 - 0.8 / height_in,
                             bottom=(1.2 + 0.45 * legend_rows) / height_in)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+        # fast zlib level: the picture is flat colours, so the file stays small (~70 kB) anyway
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 2})
         width, height = (int(v) for v in fig.canvas.get_width_height())
     caption = t(lang, "timeline_caption", n=len(events), period=_period(events, lang))
     return Picture(buf.getvalue(), caption, width, height, len(events))

@@ -3,12 +3,16 @@ interface and /lang, sharing an answer and reopening it from a deep link."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from telegram.ext import Application
 
+from bot.config import BotConfig
+from bot.local_chat import LocalChat
 from bot.services import KEY, Services
 from index import Engine
 
@@ -150,3 +154,19 @@ async def test_share_button_and_deep_link_reopen_the_answer(fake: FakeTelegram, 
     [missing] = await say(fake, user, "/start AAAAAAAAAAAA")
     assert "больше не хранится" in visible(missing)
     assert not fake.errors
+
+
+async def test_local_chat_writes_the_picture_to_a_file(engine: Engine, tmp_path: Path) -> None:
+    out = io.StringIO()
+    chat = LocalChat(engine, BotConfig(state_dir=tmp_path / "state"), out)
+    for line in ("/timeline Trump", "/lang az", "/timeline", "/lang xx"):
+        assert await chat.handle(line)
+    text = out.getvalue()
+    paths = [Path(p) for p in re.findall(r"(?:Картинка сохранена|Şəkil saxlanıldı): (\S+\.png)", text)]
+    assert len(paths) == 2 and paths[0] != paths[1]
+    for path in paths:
+        assert path.is_file() and path.is_relative_to(tmp_path)
+        assert (png_size(path.read_bytes()) or (0, 0))[0] >= 1280
+    assert "• 10 апреля 2025 — Дональд Трамп, письмо" in text  # the list follows the picture
+    assert "• 25 noyabr 2024 — İlham Əliyev, telefon danışığı" in text
+    assert "Belə dil yoxdur" in text
