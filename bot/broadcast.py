@@ -12,11 +12,13 @@ answer (Telegram's ~30 messages/s overall, with 429 ``retry_after`` honoured); t
 spaces its own messages evenly (25/s by default) and sends at most one message per second to any
 one chat. A chat that blocked the bot (403) is unsubscribed.
 
-Progress is recorded per publish and chat: ``sending`` before the request, the outcome after.
-A restart resumes each unfinished publish with the chats not yet handled, so a digest is
-neither lost nor sent twice. On a graceful stop the messages in flight are finished first; after
-a hard crash a chat whose message was in flight is not sent it again (Telegram may have
-delivered it, and a duplicate is worse than a miss).
+Progress is recorded per publish and chat: a delivery is *claimed* (``sending``, an atomic insert)
+before the request, its outcome written after. A restart resumes each unfinished publish with the
+chats not yet claimed, so a digest is neither lost nor sent twice; webhook replicas sharing the
+state directory each run a broadcaster, and the claim makes each digest go out once. On a
+graceful stop the messages in flight are finished first; after a hard crash a chat whose message
+was in flight is not sent it again (Telegram may have delivered it, and a duplicate is worse than
+a miss).
 """
 
 from __future__ import annotations
@@ -39,12 +41,13 @@ from .markup import MESSAGE_LIMIT, esc, esc_attr, visible_len
 from .render import citation, headline, render_inline_article
 from .strings import t
 from .timeline import parse_filter
-from .userstate import BLOCKED, EMPTY, FAILED, SENDING, SENT, Publish, ReaderState, Subscription
+from .userstate import BLOCKED, EMPTY, FAILED, SENT, Publish, ReaderState, Subscription
 
 log = logging.getLogger(__name__)
 QUOTES_PER_TOPIC = 3
 QUOTE_CHARS = 1200  # one digest holds several topics: long quotes are cut (with […]) to fit
 PER_CHAT_INTERVAL = 1.0
+SKIPPED = "skipped"  # an outcome only: the delivery was already claimed
 BROADCAST_RATE = 25.0  # messages/s: under Telegram's ~30/s even in any 1-second window, with room for answers
 
 
@@ -131,7 +134,7 @@ class Broadcaster:
         for sub in subs:
             if sub.chat_id not in handled:
                 chats.setdefault(sub.chat_id, []).append(sub)
-        counts = {SENT: 0, EMPTY: 0, BLOCKED: 0, FAILED: 0}
+        counts = {SENT: 0, EMPTY: 0, BLOCKED: 0, FAILED: 0, SKIPPED: 0}
         if source is not None and chats:
             digests = DigestMaker(self.engine, source)
             gate = asyncio.Semaphore(self.workers)
@@ -140,7 +143,11 @@ class Broadcaster:
                 async with gate:
                     if self._stopping.is_set():
                         return
-                    status = await self._send(publish, chat_id, topics, digests)
+                    try:
+                        status = await self._send(publish, chat_id, topics, digests)
+                    except Exception:  # one chat's failure must not stop the others
+                        log.exception("digest to a chat failed")
+                        status = FAILED
                     counts[status] += 1
 
             await asyncio.gather(*(one(c, topics) for c, topics in chats.items()))
@@ -151,12 +158,13 @@ class Broadcaster:
         return outcome
 
     async def _send(self, publish: Publish, chat_id: int, topics: list[Subscription], digests: DigestMaker) -> str:
+        if not await asyncio.to_thread(self.readers.claim, publish.id, chat_id):
+            return SKIPPED  # another process sharing the state (a webhook replica) has it
         lang = topics[0].lang
         text = await digests.message([s.topic for s in topics], lang)
         if text is None:
             await asyncio.to_thread(self.readers.mark, publish.id, chat_id, EMPTY)
             return EMPTY
-        await asyncio.to_thread(self.readers.mark, publish.id, chat_id, SENDING)
         wait = self._last_sent.get(chat_id, 0.0) + self.per_chat_interval - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)

@@ -144,6 +144,14 @@ class ReaderState:
             rows = self._db.execute("SELECT chat_id FROM deliveries WHERE publish_id = ?", (publish_id,))
             return {int(r[0]) for r in rows.fetchall()}
 
+    def claim(self, publish_id: int, chat_id: int) -> bool:
+        """Take the delivery of ``publish_id`` to ``chat_id`` (state ``sending``); ``False`` if it was
+        already taken — by this process before a restart, or by another replica sharing the file."""
+        with self._lock:
+            cur = self._db.execute("INSERT OR IGNORE INTO deliveries (publish_id, chat_id, status, at) "
+                                   "VALUES (?, ?, ?, ?)", (publish_id, chat_id, SENDING, time.time()))
+            return cur.rowcount == 1
+
     def mark(self, publish_id: int, chat_id: int, status: str) -> None:
         with self._lock:
             self._db.execute("INSERT INTO deliveries (publish_id, chat_id, status, at) VALUES (?, ?, ?, ?) "

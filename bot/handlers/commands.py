@@ -22,6 +22,7 @@ from ..timeline import timeline_picture
 from .common import rate_limited, user_lang
 
 _ANSWER_KEY = re.compile(rf"^[A-Za-z0-9_-]{{{KEY_LEN}}}$")
+OTHER_PAYLOADS = frozenset({"inline_empty"})  # start parameters that are not answer keys (inline mode's button)
 
 
 async def _reply(update: Update, screen: Screen) -> None:
@@ -36,7 +37,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``/start``, or ``/start KEY`` from a shared answer's link ``t.me/<bot>?start=KEY``."""
     lang = user_lang(update)
     payload = (context.args or [""])[0]
-    if _ANSWER_KEY.match(payload):
+    if _ANSWER_KEY.match(payload) and payload not in OTHER_PAYLOADS:
         svc = services.get(context)
         view = await asyncio.to_thread(svc.views.get, payload)
         screen = await reopened_screen(svc.engine, view, payload, lang, svc.config.top_k) if view else None

@@ -40,3 +40,18 @@ def test_the_first_corpus_is_a_baseline_and_progress_is_kept_per_publish(tmp_pat
     assert state.open_publishes() == []
     assert state.record_sources(["new"], "v3") == []  # a removal is not news either
     state.close()
+
+
+def test_a_delivery_is_claimed_once_across_processes(tmp_path: Path) -> None:
+    """Two replicas sharing the state file: only one of them sends each digest."""
+    path = tmp_path / "readers.sqlite3"
+    a, b = ReaderState(path), ReaderState(path)
+    a.record_sources(["seed"], "v1")
+    [publish] = a.record_sources(["seed", "new"], "v2")
+    assert b.open_publishes() == [publish]
+    assert a.claim(publish.id, 42) and not b.claim(publish.id, 42)
+    assert b.claim(publish.id, 43) and not a.claim(publish.id, 43)
+    a.mark(publish.id, 42, SENT)
+    assert b.deliveries(publish.id) == {42: SENT, 43: SENDING}
+    a.close()
+    b.close()

@@ -153,6 +153,8 @@ async def test_share_button_and_deep_link_reopen_the_answer(fake: FakeTelegram, 
     assert "Ответ на вопрос «Когда Алиев позвонил Трампу?»" in visible(again[0])
     [missing] = await say(fake, user, "/start AAAAAAAAAAAA")
     assert "больше не хранится" in visible(missing)
+    [start] = await say(fake, user, "/start inline_empty")  # inline mode's "Nothing found" button
+    assert "только цитатами" in visible(start)
     assert not fake.errors
 
 
