@@ -77,15 +77,21 @@ async def start_background(app: Application) -> None:  # type: ignore[type-arg]
         services.broadcaster.start()
 
 
+async def stop_background(app: Application) -> None:  # type: ignore[type-arg]
+    """Stop the broadcaster while the bot can still send: its messages in flight finish first."""
+    services = app.bot_data.get(KEY)
+    if isinstance(services, Services) and services.broadcaster is not None:
+        await services.broadcaster.stop()
+
+
 async def on_start(app: Application) -> None:  # type: ignore[type-arg]
     await set_commands(app)
     await start_background(app)
 
 
 async def close_stores(app: Application) -> None:  # type: ignore[type-arg]
+    await stop_background(app)  # normally done already, before the HTTP client closed (post_stop)
     services = app.bot_data.get(KEY)
-    if isinstance(services, Services) and services.broadcaster is not None:
-        await services.broadcaster.stop()  # the messages in flight finish first
     if isinstance(services, Services) and isinstance(services.views, ViewStore):
         services.views.close()
     if isinstance(services, Services) and services.readers is not None:
@@ -112,6 +118,7 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
         .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(5)
         .get_updates_read_timeout(config.polling_timeout + 10)
         .post_init(on_start)
+        .post_stop(stop_background)
         .post_shutdown(close_stores)
         .build()
     )
