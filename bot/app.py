@@ -27,6 +27,7 @@ from .ratelimit import UserRateLimiter
 from .services import KEY, Services
 from .telegram_io import ResilientLimiter
 from .texts import t
+from .timeline import warm_up
 from .userstate import ReaderState
 from .view_store import ViewStore
 
@@ -71,10 +72,12 @@ async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def start_background(app: Application) -> None:  # type: ignore[type-arg]
-    """Start the new-source broadcaster (its progress is durable: it resumes what a restart cut)."""
+    """Start the new-source broadcaster (its progress is durable: it resumes what a restart cut) and
+    load the plotting library in the background."""
     services = app.bot_data.get(KEY)
     if isinstance(services, Services) and services.broadcaster is not None:
         services.broadcaster.start()
+    asyncio.get_running_loop().run_in_executor(None, warm_up)  # matplotlib, for the first /timeline
 
 
 async def stop_background(app: Application) -> None:  # type: ignore[type-arg]

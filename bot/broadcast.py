@@ -76,6 +76,7 @@ class Broadcaster:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_sent: dict[int, float] = {}
+        self._handled_version: str | None = None  # every publish up to this version is delivered
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -114,10 +115,13 @@ class Broadcaster:
     # -- work -----------------------------------------------------------------------------
 
     async def check(self) -> list[Outcome]:
-        """Record the served sources; deliver every unfinished publish."""
+        """Record the served sources; deliver every unfinished publish. Nothing to do (and nothing
+        written) while the served version stays the one already handled."""
         await self.engine.reload()
         sources, status = await self.engine.sources()
         version = str(status.get("version") or "?")
+        if version == self._handled_version:
+            return []
         publishes = await asyncio.to_thread(self.readers.record_sources, [s.id for s in sources], version)
         by_id = {s.id: s for s in sources}
         outcomes = []
@@ -125,6 +129,8 @@ class Broadcaster:
             if self._stopping.is_set():
                 break
             outcomes.append(await self.deliver(publish, by_id.get(publish.source_id)))
+        if not self._stopping.is_set():
+            self._handled_version = version
         return outcomes
 
     async def deliver(self, publish: Publish, source: SourceInfo | None) -> Outcome:

@@ -153,6 +153,15 @@ def _month_ticks(start: date, end: date) -> list[date]:
 _render_lock = threading.Lock()
 
 
+def warm_up() -> None:
+    """Import matplotlib and load its font list (1–5 s on a busy machine), so that the first
+    /timeline after a start does not pay for it; run in a worker thread at start."""
+    from matplotlib import font_manager
+    from matplotlib.backends import backend_agg  # noqa: F401
+
+    font_manager.findfont("DejaVu Sans")
+
+
 def render_png(events: Sequence[Event], lang: str, names: Names, subtitle: str = "") -> Picture:
     """The picture of ``events`` (sorted by date, at least one) with its caption."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

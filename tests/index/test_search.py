@@ -125,3 +125,15 @@ def test_one_log_line_per_question_without_its_text(engine: Engine, caplog) -> N
     assert lines[0].startswith("question answered=True") and "ms=" in lines[0] and "version=" in lines[0]
     assert "reason=empty" in lines[1]
     assert not any("Алиев" in line for line in lines)
+
+
+def test_search_limited_to_some_sources(engine: Engine) -> None:
+    """``source_ids`` searches only those sources' passages (the bot's digests of a new source)."""
+    seed = engine.sources()[0].id
+    question = "Когда Алиев позвонил Трампу?"
+    everywhere, only_seed = engine.ask(question), engine.ask(question, source_ids=[seed])
+    assert only_seed.answered and only_seed.hits[0].passage_ids == everywhere.hits[0].passage_ids
+    assert all(h.source_id == seed for h in only_seed.hits)
+    nowhere = engine.ask(question, source_ids=["no-such-source"])
+    assert not nowhere.answered and nowhere.reason == "not_covered" and nowhere.hits == []
+    assert not engine.ask("Как приготовить плов?", source_ids=[seed]).answered  # still declines off-topic
