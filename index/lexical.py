@@ -150,15 +150,18 @@ class LexicalIndex:
         return found
 
     def knows_name(self, stem: str) -> bool:
-        """Whether a name's stem occurs in the corpus, allowing other inflections of it."""
+        """Whether a name's stem occurs in the corpus, allowing other inflections of it (stems
+        shorter than four letters only as they are: "ира" of "Ирана" must not find "ирак")."""
         if stem in self._vocab or (name_token(stem) or "") in self._vocab:
             return True
         if any(stem[cut:] in self._vocab for cut in range(1, len(stem) - 5)):
             return True  # a compound abbreviation: "генпрокуратур" names "прокуратур"
+        if len(stem) < 4:
+            return False
         if any(stem[:cut] in self._vocab for cut in range(len(stem) - 1, 3, -1)):
             return True
         i = bisect.bisect_left(self._sorted_vocab, stem)
-        return i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(stem)
+        return len(stem) >= 4 and i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(stem)
 
     def expand_all(self, tokens: list[str]) -> list[list[str]]:
         return [self.expand(t) for t in tokens]
