@@ -20,6 +20,7 @@ from .names import name_key, strip_az_suffix
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|ci|cı|cu|cü|ий|ый|ой|й|го|ого|его|е|я|ю|м|х)$")
 
 RU_STOP = frozenset("""
 а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до
@@ -84,7 +85,10 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
                 continue
             if query and word in QUESTION_STOP:
                 continue
-            if word.isdigit():
+            ordinal = _ORDINAL.match(word)
+            if ordinal:
+                tokens.append(ordinal.group(1))  # "25th", "25-й", "25-ci" are all "25"
+            elif word.isdigit():
                 tokens.append(word)
             else:
                 stemmed = ru.stemWord(word) if _CYRILLIC.search(word) else en.stemWord(word)
