@@ -506,7 +506,7 @@ class Engine:
             speaker_name=dict(speaker.name) if speaker else self._as_written(p.speaker), occasion=p.occasion,
             kind="quote" if "quote" in kinds else p.kind, source_id=p.source_id,
             source_title=src.title if src else p.source_id, source_url=src.url if src else None,
-            paragraphs=(p.paragraph,), score=round(score, 4),
+            paragraphs=(p.paragraph,), score=round(score, 4), source_language=src.language if src else "",
         )
 
     @staticmethod

@@ -15,7 +15,7 @@ def test_fact_question_gets_dated_attributed_quote(engine: Engine) -> None:
     assert top.date == "2024-11-25"
     assert top.speaker == "aliyev" and top.speaker_name["ru"] == "Ильхам Алиев"
     assert top.occasion == "phone_call"
-    assert top.source_id == SEED and top.location == "абзац 19"
+    assert top.source_id == SEED and top.paragraphs == (19,)
 
 
 def test_hit_text_is_exact_source_text(engine: Engine) -> None:
