@@ -60,7 +60,7 @@ class _Slot:
         if self.held:
             self.held = False
             self._owner.working -= 1
-            self._owner._semaphore.release()
+            self._owner._slot_semaphore.release()
 
 
 _current: contextvars.ContextVar[_Slot | None] = contextvars.ContextVar("quotebot_update_slot", default=None)
@@ -117,7 +117,7 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         self.max_age = max_age
         self.max_pending = max_pending
         self.clock = clock
-        self._semaphore = asyncio.Semaphore(slots)
+        self._slot_semaphore = asyncio.Semaphore(slots)  # not `_semaphore`: PTB's base class uses that name
         self._chats: dict[ChatKey, _Chat] = {}
         self.pending = 0  # admitted updates, waiting or running
         self.working = 0  # updates holding a slot
@@ -166,7 +166,7 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         started = False
         try:
             async with chat.turn:  # FIFO: a chat's updates run in order, one at a time
-                await self._semaphore.acquire()
+                await self._slot_semaphore.acquire()
                 chat.waiting -= 1
                 chat.running += 1
                 started = True
