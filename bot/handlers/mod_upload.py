@@ -100,7 +100,7 @@ async def _download(document: Document, limit: int) -> bytes:
 async def _refuse_size(message: Message, mod: Moderation, user_id: int, size: int | None, limit: int,
                        lang: str) -> None:
     shown = f"{size / 1e6:.1f}" if size else f">{limit / 1e6:.1f}"
-    html = mt(lang, "too_big", size=shown, limit=f"{limit / 1e6:.1f}")
+    html = mt(lang, "too_big", size=esc(shown), limit=f"{limit / 1e6:.1f}")
     await _refuse(message, mod, user_id, html, f"{size or 'over'} bytes, over the {limit} byte limit")
 
 
