@@ -237,3 +237,20 @@ async def test_fuzzed_buttons_captions_and_file_names_change_nothing(
     assert set(pressed) <= fake.answered_callbacks  # every button press was answered
     assert snapshot(corpus) == before  # no confirm went through: the forged keys name no pending action
     assert not fake.errors
+
+
+async def test_a_vote_that_cannot_be_stored_is_still_thanked(
+        fake: FakeTelegram, start_bot: StartBot, tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("votes cannot be written under a file")
+    await start_bot(feedback_path=blocked / "feedback.jsonl")
+    user = fake.user(USER_ID, language_code="en")
+    since = fake.mark()
+    fake.send_text(user, QUESTION)
+    answer = (await fake.wait_for_reply(USER_ID, since))[-1]
+    since = fake.mark()
+    with caplog.at_level(logging.WARNING, logger="bot.handlers.callbacks"):
+        fake.press(user, answer, answer.button("👎")["callback_data"])
+        toast = await fake.wait_for("answerCallbackQuery", since)
+    assert toast.params["text"].startswith("Thanks") and "could not store a vote" in caplog.text
+    assert not fake.calls_of("sendMessage", since)  # no "something went wrong"
