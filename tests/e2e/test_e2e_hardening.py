@@ -254,3 +254,41 @@ async def test_a_vote_that_cannot_be_stored_is_still_thanked(
         toast = await fake.wait_for("answerCallbackQuery", since)
     assert toast.params["text"].startswith("Thanks") and "could not store a vote" in caplog.text
     assert not fake.calls_of("sendMessage", since)  # no "something went wrong"
+
+
+async def test_debug_logs_of_a_webhook_bot_carry_no_secret(
+        fake: FakeTelegram, tmp_path: Any, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    import aiohttp
+
+    from bot.app import build_application, set_commands, webhook_options
+    from bot.config import WebhookConfig
+
+    from .conftest import bot_config, stop
+    from .test_e2e_transport import free_port
+
+    port = free_port()
+    hook = WebhookConfig(listen="127.0.0.1", port=port, path_secret="debug-path-secret-0123456789",
+                         public_url="https://bot.example.org/tg")  # no secret_token: the header token is derived
+    config = bot_config(fake, tmp_path / "state", mode="webhook", webhook=hook, log_level="DEBUG")
+    with caplog.at_level(logging.DEBUG):
+        app = build_application(config, engine)
+        await app.initialize()
+        await set_commands(app)
+        await app.updater.start_webhook(**webhook_options(config))  # type: ignore[union-attr]
+        await app.start()
+        try:
+            user = fake.user(602)
+            since = fake.mark()
+            update = {"update_id": 1, "message": fake.message(user, QUESTION)}
+            headers = {"X-Telegram-Bot-Api-Secret-Token": hook.header_token}
+            async with aiohttp.ClientSession() as http, \
+                    http.post(f"http://127.0.0.1:{port}/{hook.path_secret}", json=update, headers=headers) as r:
+                assert r.status == 200
+            await fake.wait_for("sendMessage", since, chat_id=user["id"])
+        finally:
+            await stop(app)
+    assert fake.webhook["secret_token"] == hook.header_token
+    logged = caplog.text + "\n".join(r.getMessage() for r in caplog.records)
+    assert "setWebhook" in logged and "<redacted>" in logged  # PTB logged the call, with its parameters
+    for secret in (fake.token, hook.path_secret, hook.header_token):
+        assert secret not in logged
