@@ -18,6 +18,7 @@ from index.errors import IndexMissingError, QuotebotError
 from . import handlers, redact
 from .broadcast import Broadcaster
 from .config import BotConfig, load_config
+from .fairness import FairUpdateProcessor
 from .feedback import FeedbackStore
 from .gateway import EngineGateway, EngineLike
 from .moderation.ops import Moderation
@@ -29,12 +30,12 @@ from .telegram_io import ResilientLimiter
 from .texts import t
 from .timeline import warm_up
 from .userstate import ReaderState
-from .view_store import ViewStore
+from .view_store import ViewStore, open_views
 
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "help", "timeline", "sources", "subscribe", "subscriptions", "unsubscribe", "lang", "about")
-MODERATOR_COMMANDS = ("add", "cancel", "sources", "remove", "reindex", "status", "rollback", "feedback")
+MODERATOR_COMMANDS = ("add", "done", "cancel", "sources", "remove", "reindex", "status", "rollback", "feedback")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 16
 BOOTSTRAP_RETRIES = 3
@@ -117,7 +118,8 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
         .base_file_url(config.base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(ResilientLimiter(flood_limits=config.flood_limits))
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(FairUpdateProcessor(CONCURRENT_UPDATES, chat_backlog=config.chat_backlog,
+                                                max_age=config.max_update_age))
         .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(5)
         .get_updates_read_timeout(config.polling_timeout + 10)
         .post_init(on_start)
@@ -135,7 +137,7 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
     app.bot_data[KEY] = Services(
         config=config,
         engine=gateway,
-        views=ViewStore(config.views_path),
+        views=open_views(config.views_path),
         feedback=FeedbackStore(config.feedback_path),
         limiter=UserRateLimiter(config.rate_burst, config.rate_per_minute),
         moderation=moderation,

@@ -23,7 +23,7 @@ PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 NEW = filters.UpdateType.MESSAGE
 MODERATOR_COMMANDS = {
-    "add": mod_upload.add_command, "cancel": mod_upload.cancel, "remove": mod_manage.remove,
+    "add": mod_upload.add_command, "done": mod_upload.done, "cancel": mod_upload.cancel, "remove": mod_manage.remove,
     "reindex": mod_manage.reindex, "status": mod_manage.status, "rollback": mod_manage.rollback,
     "feedback": mod_manage.feedback,
 }

@@ -135,6 +135,8 @@ class FakeTelegram:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] = {}
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
+        self.streams: dict[str, int] = {}  # file_path -> size of a generated file of unknown size
+        self.streamed: dict[str, int] = {}  # file_path -> bytes of it sent before the client stopped reading
         self.faults: dict[str, list[Fault]] = {}
         self.answered_callbacks: set[str] = set()
         self.pending_callbacks: set[str] = set()
@@ -260,10 +262,28 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return web.Response(status=401, text="Unauthorized")
         path = request.match_info["path"]
+        if path in self.streams:
+            return await self._stream(request, path)
         for file_path, content in self.files.values():
             if file_path == path:
                 return web.Response(body=content, content_type="application/octet-stream")
         return web.Response(status=404, text="Not Found")
+
+    async def _stream(self, request: web.Request, path: str) -> web.StreamResponse:
+        """A large file sent in chunks, without Content-Length (as with a file of unknown size)."""
+        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        chunk = b"The quick brown fox jumps over the lazy dog.\n" * 1456  # ~64 kB
+        self.streamed[path] = 0
+        try:
+            while self.streamed[path] < self.streams[path]:
+                await response.write(chunk)
+                self.streamed[path] += len(chunk)
+            await response.write_eof()
+        except (ConnectionResetError, ConnectionError, asyncio.CancelledError):
+            pass  # the client stopped reading
+        return response
 
     def _take_fault(self, method: str) -> Fault | None:
         queue = self.faults.get(method)
@@ -492,6 +512,8 @@ class FakeTelegram:
         if file_id not in self.files:
             raise ApiError(400, "Bad Request: invalid file_id")
         path, content = self.files[file_id]
+        if path in self.streams:  # Telegram may not know the size: no file_size
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": path}
         return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content), "file_path": path}
 
     def _upload(self, field_name: str, p: Params, files: dict[str, bytes], folder: str) -> dict[str, Any]:
@@ -542,6 +564,13 @@ class FakeTelegram:
         n = next(self._ids)
         file_id = f"F{n:06d}"
         self.files[file_id] = (f"{folder}/{name or f'file_{n}'}", content)
+        return file_id
+
+    def add_streamed_file(self, size: int, name: str | None = None) -> str:
+        """A downloadable file of ``size`` bytes whose size Telegram does not report; the bytes actually
+        sent are counted in :attr:`streamed` by file path."""
+        file_id = self.add_file(b"", name)
+        self.streams[self.files[file_id][0]] = size
         return file_id
 
     # -- building updates as Telegram sends them ----------------------------------------
