@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from index import (
+    LANGUAGES,
     Answer,
     Engine,
+    Hit,
     Settings,
     add_source,
     build_index,
@@ -53,12 +55,21 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "source": h.source_id,
                 "source_title": h.source_title,
                 "url": h.source_url,
-                "location": h.location,
+                "location": _location(h),
+                "paragraphs": list(h.paragraphs),
                 "score": h.score,
             }
             for h in answer.hits
         ],
     }
+
+
+def _location(hit: Hit) -> str:
+    """"абзац 6" / "paragraph 6" / "abzas 6", in the language of the cited source: the engine
+    gives numbers, the wording belongs to the interface (``bot.render.location``)."""
+    from bot.render import location
+
+    return location(hit.paragraphs, hit.source_language or "en")
 
 
 def answer_text(answer: Answer, engine: Engine) -> str:
@@ -71,7 +82,7 @@ def answer_text(answer: Answer, engine: Engine) -> str:
         who = engine.speaker_name(h.speaker, "ru") or "—"
         lines.append(f"{i}. {h.date or 'без даты'} · {who} · {engine.occasion_name(h.occasion, 'ru')}")
         lines.append(f"   «{h.text}»")
-        lines.append(f"   — {h.source_title}, {h.location} [{h.source_id}] (score {h.score:.3f})")
+        lines.append(f"   — {h.source_title}, {_location(h)} [{h.source_id}] (score {h.score:.3f})")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -221,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--title")
     add.add_argument("--url")
     add.add_argument("--date", help="publication date, YYYY-MM-DD")
-    add.add_argument("--language", choices=["ru", "en"])
+    add.add_argument("--language", choices=list(LANGUAGES))
     add.set_defaults(func=cmd_sources_add)
     remove = src.add_parser("remove", help="remove a source and publish a new index version")
     remove.add_argument("id")

@@ -11,7 +11,7 @@ from index.errors import IndexLockedError, QuotebotError, SourceRejected
 
 from ..dates import date_in_words
 from ..markup import esc, pack, split_text
-from ..render import Names, location
+from ..render import Names, location, short_title
 from ..stats import StatsSnapshot
 from ..texts import LANGUAGE_NAMES
 from .ops import SourceRow
@@ -64,7 +64,7 @@ def failure_text(exc: BaseException, lang: str) -> str:
 def preview_chunks(preview: Preview, lang: str, names: Names) -> list[str]:
     """What an upload would add: title, counts, dates and speakers found, the first dated passages."""
     info = preview.source.info
-    head = f"<b>{esc(mt(lang, 'preview_title'))}</b>: {esc(info.title)}\n<code>{esc(info.id)}</code>"
+    head = f"<b>{esc(mt(lang, 'preview_title'))}</b>: {esc(short_title(info.title))}\n<code>{esc(info.id)}</code>"
     meta = [mt(lang, "preview_meta", language=esc(_language(info.language, lang)), paragraphs=preview.paragraphs,
                passages=preview.passages, events=sum(1 for e in preview.events if e.get("date")))]
     if info.published:
@@ -159,7 +159,7 @@ def vote_block(number: int, record: Mapping[str, Any], snippets: Mapping[str, st
     for hit in shown:
         source = str(hit.get("source_id", ""))
         label = " · ".join(x for x in (date_in_words(hit.get("date"), lang), _speaker(names, hit.get("speaker"), lang),
-                                        titles.get(source, source)) if x)
+                                        short_title(titles.get(source, source))) if x)
         paragraphs = [int(n) for n in hit.get("paragraphs") or []]
         where = f", {location(paragraphs, lang)}" if paragraphs else ""
         ids = hit.get("passage_ids") or []

@@ -13,10 +13,11 @@ MOD_TEXTS: dict[str, dict[str, str]] = {
                     "en": "Corpus management is unavailable: the bot runs without a data directory."},
     "add_prompt": {"ru": "Пришлите текст статьи следующим сообщением или файлом (.txt, .md, .html, UTF-8). "
                          "К файлу можно добавить подпись из строк «ключ: значение»: title, url, date, language. "
+                         "Длинный текст можно прислать несколькими сообщениями, после последнего — /done. "
                          "/cancel — отмена.",
                    "en": "Send the article's text as your next message, or as a file (.txt, .md, .html, UTF-8). "
                          "A file may have a caption of “key: value” lines: title, url, date, language. "
-                         "/cancel aborts."},
+                         "A long text may come in several messages: send /done after the last. /cancel aborts."},
     "cancelled": {"ru": "Отменено, ничего не изменено.", "en": "Cancelled; nothing was changed."},
     "nothing_to_cancel": {"ru": "Отменять нечего.", "en": "There is nothing to cancel."},
     "too_big": {"ru": "Файл не принят: {size} МБ, а предел — {limit} МБ. Ничего не изменено.",
@@ -127,6 +128,24 @@ MOD_TEXTS: dict[str, dict[str, str]] = {
     "cmd_status": {"ru": "Состояние индекса и бота", "en": "Index and bot status"},
     "cmd_rollback": {"ru": "Откатить индекс на прошлую версию", "en": "Roll the index back"},
     "cmd_feedback": {"ru": "Последние 👎", "en": "Recent 👎 votes"},
+    "not_yours": {"ru": "Подтвердить или отменить может только модератор, который это начал.",
+                  "en": "Only the moderator who started this can confirm or cancel it."},
+    "in_progress": {"ru": "Уже выполняется…", "en": "Already in progress…"},
+    "cmd_done": {"ru": "Закончить вставку текста (/add)", "en": "Finish pasting the text (/add)"},
+    "paste_more": {"ru": "Получено частей: {parts} ({size} КБ). Можно прислать продолжение следующим сообщением; "
+                         "/done — текст закончен.",
+                   "en": "Parts received: {parts} ({size} kB). You can send the rest as further messages; "
+                         "/done when the text is complete."},
+    "paste_too_big": {"ru": "Эта часть не принята: с ней текст превысил бы предел {limit} МБ. "
+                            "Уже полученные части сохранены: подтвердите их или /cancel.",
+                      "en": "This part was not accepted: with it the text would exceed the {limit} MB limit. "
+                            "The parts received so far are kept: confirm them or /cancel."},
+    "paste_done": {"ru": "Текст закончен ({parts} частей, {size} КБ). Подтвердите добавление кнопкой под "
+                         "предпросмотром.",
+                   "en": "The text is complete ({parts} parts, {size} kB). Confirm it with the button under "
+                         "the preview."},
+    "paste_nothing": {"ru": "Нечего заканчивать: сначала /add и текст.", "en": "Nothing to finish: send /add and "
+                                                                                   "the text first."},
 }
 
 
@@ -135,3 +154,16 @@ def mt(lang: str, key: str, **values: object) -> str:
     entry = MOD_TEXTS[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
+
+
+def _merge_azerbaijani() -> None:
+    """Azerbaijani strings live in their own table (``texts_az.py``); the strings test checks that
+    every key has every language."""
+    from .texts_az import MOD_TEXTS_AZ
+
+    for key, text in MOD_TEXTS_AZ.items():
+        if key in MOD_TEXTS:
+            MOD_TEXTS[key].setdefault("az", text)
+
+
+_merge_azerbaijani()

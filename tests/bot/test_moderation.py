@@ -68,13 +68,13 @@ def test_confirm_and_decline_data() -> None:
 
 
 def test_moderator_menu_is_valid() -> None:
-    for lang in ("ru", "en"):
+    for lang in ("ru", "en", "az"):
         menu = moderator_menu(lang)
         names = [c.command for c in menu]
         assert len(names) == len(set(names))
         assert {"add", "cancel", "remove", "reindex", "status", "rollback", "feedback", "sources"} <= set(names)
         assert all(1 <= len(c.description) <= 256 for c in menu)
-    assert all(set(entry) == {"ru", "en"} for entry in MOD_TEXTS.values())
+    assert all(set(entry) == {"ru", "en", "az"} for entry in MOD_TEXTS.values())
 
 
 ARTICLE = Path(__file__).resolve().parents[1] / "data" / "article_en.md"
