@@ -26,9 +26,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from . import faults
-from .audit import append as append_audit
-from .audit import append_once as append_audit_once
-from .audit import entry as audit_entry
+from .auditlog import append as append_audit
+from .auditlog import append_once as append_audit_once
+from .auditlog import entry as audit_entry
 from .config import Settings
 from .errors import IndexCorruptError
 from .lexical import LexicalIndex

@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 
 from . import faults
-from .audit import audit
-from .audit import entry as audit_entry
+from .auditlog import audit
+from .auditlog import entry as audit_entry
 from .build import BuildReport, Encoder, build_locked, finish_publish, recover
 from .config import Settings
 from .documents import document_text, normalise_text

@@ -11,7 +11,6 @@ audits its own successful writes).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import time
@@ -31,6 +30,7 @@ from index import (
     remove_source,
     rollback,
 )
+from index.auditlog import tail as audit_tail
 
 from ..gateway import EngineGateway
 from .pending import Pending, PendingStore
@@ -142,19 +142,9 @@ class Moderation:
     async def last_change(self) -> dict[str, Any] | None:
         """The latest successful write in the audit log (by the bot or the command line)."""
         def read() -> dict[str, Any] | None:
-            path = self.settings.audit_log
-            if not path.is_file():
-                return None
-            with path.open("rb") as fh:  # the tail is enough: the log only grows
-                fh.seek(max(0, path.stat().st_size - AUDIT_TAIL_BYTES))
-                lines = fh.read().decode("utf-8", errors="replace").splitlines()
-            for line in reversed(lines):
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(entry, dict) and entry.get("action") in WRITES \
-                        and str(entry.get("result", "")).startswith("ok"):
+            # the tail is enough (the log only grows), and it reaches into the rotated file
+            for entry in reversed(audit_tail(self.settings.audit_log, AUDIT_TAIL_BYTES)):
+                if entry.get("action") in WRITES and str(entry.get("result", "")).startswith("ok"):
                     return entry
             return None
 

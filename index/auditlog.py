@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,9 +82,3 @@ def _parse(line: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return record if isinstance(record, dict) else None
-
-
-def writable(settings: Settings) -> bool:
-    """Whether the audit log's directory can be written (it is off a read-only data mount)."""
-    folder = settings.audit_log.parent
-    return os.access(folder if folder.exists() else folder.parent, os.W_OK)
