@@ -184,7 +184,7 @@ def check_point(op: str, k: int, base: Path, work: Path, encoder: Any) -> dict[s
     published = served if result["switched"] else None
     entries = [e for e in _audit(settings)[len(audit_before):]
                if e.get("action") == AUDIT_ACTION[op] and str(e.get("result", "")).startswith("ok")]
-    if published and [e.get("version") for e in entries] != [published]:
+    if published and [e.get("version") or str(e["result"]).split()[2] for e in entries] != [published]:
         problems.append(f"audit: {len(entries)} ok entries for published {published}")
     if not published and entries:
         problems.append("audit: an ok entry for a change that was not published")
