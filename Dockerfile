@@ -35,10 +35,12 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 
 COPY ${WHEELS}/ /wheels/
 
-# CPU torch first, so nothing later can pull a CUDA build (the lock leaves torch out)
+# CPU torch first, so nothing later can pull a CUDA build (the lock leaves torch out). Its C++
+# headers and test binaries (about 145 MB) serve only extension builds, never this bot.
 RUN python3 -m venv /opt/venv \
     && if [ -n "$TORCH_INDEX_URL" ]; then export PIP_INDEX_URL="$TORCH_INDEX_URL"; else export PIP_NO_INDEX=1; fi \
-    && pip install --no-cache-dir "torch==${TORCH_VERSION}"
+    && pip install --no-cache-dir "torch==${TORCH_VERSION}" \
+    && rm -rf /opt/venv/lib/python3*/site-packages/torch/include /opt/venv/lib/python3*/site-packages/torch/test
 
 # every other dependency exactly as locked, each file checked against its sha256
 WORKDIR /src
