@@ -31,7 +31,7 @@ from .view_store import ViewStore
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "help", "timeline", "sources", "about")
-MODERATOR_COMMANDS = ("add", "cancel", "sources", "remove", "reindex", "status", "rollback", "feedback")
+MODERATOR_COMMANDS = ("add", "cancel", "sources", "remove", "fix", "reindex", "status", "rollback", "feedback")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 16
 BOOTSTRAP_RETRIES = 3
