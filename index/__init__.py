@@ -25,10 +25,12 @@ from .corpus import (
 from .corrections import CorrectionError, ParagraphView, paragraph_views
 from .fix import FixPlan, FixReport, check_fix, fix_paragraph
 from .search import Engine, Tuning
+from .sources import LANGUAGES
 from .types import Answer, Event, Hit, Passage, SourceInfo
 
 __all__ = [
     "DEFAULT_MODEL",
+    "LANGUAGES",
     "Answer",
     "BuildReport",
     "CorrectionError",

@@ -26,13 +26,14 @@ from .lexical import LexicalIndex, coverage, tokenize
 from .lexicon import load_lexicon
 from .offtopic import load_offtopic, offtopic_hash
 from .query import BadQuery, Intent, clean, parse
-from .sources import Speakers, load_speakers
+from .sources import LANGUAGES, Speakers, load_speakers
 from .store import IndexStore, Manifest, read_jsonl
 from .types import Answer, Event, Hit, Passage, SourceInfo
 from .vectors import VectorIndex
 
 log = logging.getLogger("quotebot.search")
 QUERY_CACHE = 2048  # question vectors kept per process (1.5 KB each)
+MIN_ANSWER_WORDS = 4  # a heading, a salutation or a signature line is context, never an answer
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Tuning:
     max_hits: int = 12
     paragraph_chars: int = 700  # paragraphs up to this long are shown whole
     use_dense: bool = True  # False: BM25 only (the benchmarks' baseline)
+    center_languages: bool = True  # rank on cosines minus the question's cosine to each language's mean
 
 
 @dataclass
@@ -83,6 +85,9 @@ class LoadedVersion:
     date_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # ... their passage rows
     date_month_day: np.ndarray = field(default_factory=lambda: np.zeros(0, "U5"))  # ... and "MM-DD"
     para_index: dict[tuple[str, int], int] = field(default_factory=dict)
+    para_lang: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # paragraph row → language row
+    para_answerable: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # not a title or a bare line
+    lang_centroids: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))  # language → mean vector
 
     @classmethod
     def load(cls, store: IndexStore, version: str, data_dir: Path) -> LoadedVersion:
@@ -105,12 +110,17 @@ class LoadedVersion:
             event_ids.setdefault((p["source_id"], p["event"]), len(event_ids)) if p.get("event") is not None else -1
             for p in paras], dtype=np.int64)
         dated = sorted((p.date, i) for i, p in enumerate(passages) if p.date)
+        para_vectors = np.load(vdir / "paragraph_vectors.npy", mmap_mode="r")
+        langs = [sources[k[0]].language if k[0] in sources else "" for k in para_keys]
+        para_lang, centroids = _language_centroids(langs, para_vectors)
         return cls(
             manifest=manifest, passages=passages, vectors=VectorIndex.load(vdir),
             lexical=LexicalIndex.load(vdir / "bm25", len(passages)), speakers=speakers, events=events,
             sources=sources, texts=texts, para_keys=para_keys,
             para_spans=np.asarray([(p["start"], p["end"]) for p in paras], dtype=np.int64).reshape(-1, 2),
-            para_vectors=np.load(vdir / "paragraph_vectors.npy", mmap_mode="r"),
+            para_vectors=para_vectors, para_lang=para_lang, lang_centroids=centroids,
+            para_answerable=np.asarray([p.get("role") != "title" and len(
+                texts[p["source_id"]][p["start"]:p["end"]].split()) >= MIN_ANSWER_WORDS for p in paras], dtype=bool),
             para_lexical=LexicalIndex.load(vdir / "bm25_paragraphs", len(paras)),
             para_event=para_event, para_speaker=np.asarray([p.get("speaker") or "" for p in paras]),
             para_occasion=np.asarray([p.get("occasion") or "commentary" for p in paras]),
@@ -131,6 +141,23 @@ class LoadedVersion:
             return None
         start, end = self.para_spans[row]
         return text[int(start):int(end)]
+
+
+def _language_centroids(langs: list[str], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each paragraph's language row and each language's mean paragraph vector.
+
+    A multilingual encoder scores a question higher against every passage in the question's
+    own language; the offset is the question's cosine to that language's mean vector
+    (the mean of cosines is the cosine with the mean). Subtracting it ranks a Russian
+    answer to an English question on the same footing as an English one."""
+    names = sorted(set(langs))
+    rows = np.asarray([names.index(lang) for lang in langs], dtype=np.int64)
+    centroids = np.zeros((len(names), vectors.shape[1] if vectors.ndim == 2 else 1), dtype=np.float32)
+    for i in range(len(names)):
+        members = np.flatnonzero(rows == i)
+        if len(members):
+            centroids[i] = np.asarray(vectors[members], dtype=np.float32).mean(axis=0)
+    return rows, centroids
 
 
 def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
@@ -289,10 +316,20 @@ class Engine:
             covered = bool(intent.date_range or intent.month_day) or self._lexically_covered(state, lex_all, groups)
         if not covered:
             return [], "not_covered"
+        pdense_all = None
+        if t.center_languages and len(state.lang_centroids) > 1:
+            offsets = state.lang_centroids @ qvec
+            dense = dense - offsets[state.para_lang[state.row_para[ids]]]
+            pdense_all = offsets
         window = t.window_dense * dense + t.window_lexical * _normalised(lex_all)[ids]
 
         # paragraphs: the best window of each, plus the whole paragraph's own scores
         prow = state.row_para[ids]
+        keep = state.para_answerable[prow] if len(state.para_answerable) else np.ones(len(prow), bool)
+        if not keep.any():
+            return [], "not_covered"
+        ids, prow, dense = ids[keep], prow[keep], dense[keep]
+        window = window[keep]
         paras, inverse = np.unique(prow, return_inverse=True)
         best = np.full(len(paras), -np.inf, dtype=np.float32)
         np.maximum.at(best, inverse, window)
@@ -302,6 +339,8 @@ class Engine:
         pgroups = state.para_lexical.expand_all(intent.tokens)
         plex = _normalised(state.para_lexical.scores([tok for g in pgroups for tok in g]))[paras]
         pdense = np.asarray(state.para_vectors[paras], dtype=np.float32) @ qvec
+        if pdense_all is not None:
+            pdense = pdense - pdense_all[state.para_lang[paras]]
         score = best + t.paragraph_dense * pdense + t.paragraph_lexical * plex
         if intent.speaker:
             score += t.speaker_boost * (state.para_speaker[paras] == intent.speaker)
@@ -406,11 +445,16 @@ class Engine:
         kinds = {state.passages[i].kind for i in rows}
         return Hit(
             passage_ids=tuple(state.passages[i].id for i in rows), text=text, date=p.date, speaker=p.speaker,
-            speaker_name=dict(speaker.name) if speaker else {}, occasion=p.occasion,
+            speaker_name=dict(speaker.name) if speaker else self._as_written(p.speaker), occasion=p.occasion,
             kind="quote" if "quote" in kinds else p.kind, source_id=p.source_id,
             source_title=src.title if src else p.source_id, source_url=src.url if src else None,
             paragraphs=(p.paragraph,), score=round(score, 4),
         )
+
+    @staticmethod
+    def _as_written(name: str | None) -> dict[str, str]:
+        """A speaker not in speakers.yaml is shown as the source writes it, in every language."""
+        return {lang: name for lang in LANGUAGES} if name else {}
 
     @staticmethod
     def _paragraph_rows(state: LoadedVersion, row: int) -> list[int]:
@@ -443,7 +487,7 @@ class Engine:
     def speaker_name(self, speaker_id: str | None, lang: str) -> str:
         sp = self.loaded.speakers.get(speaker_id)
         if not sp:
-            return ""
+            return speaker_id or ""  # not in speakers.yaml: the name as the source writes it
         return sp.name.get(lang) or sp.name.get("en") or sp.id
 
     def occasion_name(self, occasion: str, lang: str) -> str:
