@@ -70,16 +70,16 @@ async def test_fix_changes_the_answer_and_bad_input_changes_nothing(
     [answer] = await say(fake, user, CALL_QUESTION)
     assert "26 ноября 2024 · Ильхам Алиев" in answer and "абзац 19" in answer
 
-    done = await fix(fake, mod, f'/fix {SEED} 19 speaker="Hikmet Hajiyev"')
-    assert "• speaker: Ilham Aliyev → Hikmet Hajiyev" in done and "• date: 2024-11-26 (unchanged)" in done
+    done = await fix(fake, mod, f'/fix {SEED} 19 speaker="Steve Daines"')
+    assert "• speaker: Ilham Aliyev → Steve Daines" in done and "• date: 2024-11-26 (unchanged)" in done
     registry = (corpus.data_dir / "sources.yaml").read_text(encoding="utf-8")
-    assert "corrections:" in registry and "Hikmet Hajiyev" in registry and "2024-11-26" in registry
+    assert "corrections:" in registry and "Steve Daines" in registry and "2024-11-26" in registry
 
     log = audit_lines(corpus)
     assert [a["result"] for a in log if a["action"] == "fix" and a["user"] == str(USER_ID)] == ["denied"]
     assert len([a for a in log if a["action"] == "fix_refused" and a["user"] == str(MOD_ID)]) == len(refusals)
     fixes = [a for a in log if a["action"] == "fix" and a["user"] == str(MOD_ID)]
     assert [a["result"].split(";")[0] for a in fixes] == [
-        "ok: paragraph 19 date=2024-11-26 kind=reported", "ok: paragraph 19 speaker=Hikmet Hajiyev"]
+        "ok: paragraph 19 date=2024-11-26 kind=reported", "ok: paragraph 19 speaker=Steve Daines"]
     assert all(a["source_id"] == SEED for a in fixes)
     assert not fake.errors

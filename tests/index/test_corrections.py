@@ -72,10 +72,10 @@ def test_a_later_correction_is_merged_into_the_earlier() -> None:
 def test_corrections_round_trip_through_the_registry(tmp_path: Path) -> None:
     data = copy_corpus(tmp_path / "data")
     [seed] = load_sources(data)
-    fixed = Source(seed.info, seed.text, (Correction(5, (("date", None), ("speaker", "Hikmet Hajiyev")), "cli:x"),))
+    fixed = Source(seed.info, seed.text, (Correction(5, (("date", None), ("speaker", "Steve Daines")), "cli:x"),))
     (data / REGISTRY_FILE).write_text(registry_yaml([fixed]), encoding="utf-8")
     raw = yaml.safe_load((data / REGISTRY_FILE).read_text(encoding="utf-8"))
-    assert raw["sources"][0]["corrections"] == [{"paragraph": 5, "date": None, "speaker": "Hikmet Hajiyev",
+    assert raw["sources"][0]["corrections"] == [{"paragraph": 5, "date": None, "speaker": "Steve Daines",
                                                  "by": "cli:x"}]
     assert load_sources(data)[0].corrections == fixed.corrections
     assert "corrections" not in registry_yaml([seed.info])  # a bare SourceInfo has none
@@ -106,7 +106,7 @@ def test_apply_sets_and_clears_only_the_given_fields() -> None:
     assert (fixed[2].date, fixed[2].speaker, fixed[2].kind) == (None, "aliyev", "reported")
     assert (fixed[3].date, fixed[3].speaker, fixed[3].kind) == ("2025-04-09", "aliyev", "commentary")  # an alias
     assert fixed[1] == views[1]
-    free = apply_corrections(passages, [Correction(3, (("speaker", "Hikmet Hajiyev"),))], speakers)
-    assert {p.speaker for p in free if p.paragraph == 3} == {"Hikmet Hajiyev"}  # a name beyond speakers.yaml
+    free = apply_corrections(passages, [Correction(3, (("speaker", "Steve Daines"),))], speakers)
+    assert {p.speaker for p in free if p.paragraph == 3} == {"Steve Daines"}  # a name beyond speakers.yaml
     rows = {p.number: p for p in correct_paragraphs(paragraphs, corrections, speakers)}
     assert (rows[3].date, rows[3].speaker) == ("2025-04-09", "aliyev") and rows[1].date is None

@@ -46,30 +46,30 @@ def test_fix_round_trip_build_and_rollback(data: Path, capsys: pytest.CaptureFix
     before = served(data, 19)
     assert before and all(d == "2024-11-25" for d, _, _ in before)
 
-    assert cli(data, "sources", "fix", SEED_ID, "19", "date=2024-11-26", "speaker=Hikmet Hajiyev",
+    assert cli(data, "sources", "fix", SEED_ID, "19", "date=2024-11-26", "speaker=Steve Daines",
                "kind=reported") == 0
     out = capsys.readouterr().out
-    assert f"fixed {SEED_ID} paragraph 19: date=2024-11-26 speaker=Hikmet Hajiyev kind=reported" in out
+    assert f"fixed {SEED_ID} paragraph 19: date=2024-11-26 speaker=Steve Daines kind=reported" in out
     assert "date: 2024-11-25 -> 2024-11-26" in out and "reused" in out
-    assert served(data, 19) == {("2024-11-26", "Hikmet Hajiyev", "reported")}
+    assert served(data, 19) == {("2024-11-26", "Steve Daines", "reported")}
     assert served(data, 20) != served(data, 19)  # only the named paragraph changed
-    assert "Hikmet Hajiyev" in (data / "sources.yaml").read_text(encoding="utf-8")
+    assert "Steve Daines" in (data / "sources.yaml").read_text(encoding="utf-8")
 
     assert cli(data, "index", "build", "-q") == 0  # a rebuild keeps it
-    assert served(data, 19) == {("2024-11-26", "Hikmet Hajiyev", "reported")}
+    assert served(data, 19) == {("2024-11-26", "Steve Daines", "reported")}
 
     assert cli(data, "sources", "fix", SEED_ID, "19", "date=none", "speaker=Aliyev") == 0  # merged, alias → id
     assert served(data, 19) == {(None, "aliyev", "reported")}
 
     assert cli(data, "index", "rollback") == 0  # the previous version and its registry
-    assert served(data, 19) == {("2024-11-26", "Hikmet Hajiyev", "reported")}
-    assert "Hikmet Hajiyev" in (data / "sources.yaml").read_text(encoding="utf-8")
+    assert served(data, 19) == {("2024-11-26", "Steve Daines", "reported")}
+    assert "Steve Daines" in (data / "sources.yaml").read_text(encoding="utf-8")
     assert cli(data, "index", "build", "-q") == 0  # the restored registry is what builds use
-    assert served(data, 19) == {("2024-11-26", "Hikmet Hajiyev", "reported")}
+    assert served(data, 19) == {("2024-11-26", "Steve Daines", "reported")}
 
     fixes = [a for a in audit(data) if a["action"] == "fix"]
     assert len(fixes) == 2 and all(a["source_id"] == SEED_ID and a["user"].startswith("cli:") for a in fixes)
-    assert fixes[0]["result"].startswith("ok: paragraph 19 date=2024-11-26 speaker=Hikmet Hajiyev kind=reported;")
+    assert fixes[0]["result"].startswith("ok: paragraph 19 date=2024-11-26 speaker=Steve Daines kind=reported;")
     assert fixes[1]["result"].startswith("ok: paragraph 19 date=none speaker=Aliyev;")
 
 
