@@ -151,7 +151,7 @@ def lemmas(text: str, lang: str) -> list[str]:
     if lang == "ru":
         return [_lower_lemma(w) for w in words]
     if lang == "az":
-        return [_strip_az(w)[0].lower() for w in words]
+        return [strip_az_suffix(w)[0].lower() for w in words]
     return [w.lower() for w in words]
 
 
@@ -175,7 +175,7 @@ _AZ_SUFFIXES = sorted(
     key=len, reverse=True)
 
 
-def _strip_az(word: str) -> tuple[str, bool]:
+def strip_az_suffix(word: str) -> tuple[str, bool]:
     """An Azerbaijani name word without its case suffix, and whether it had none."""
     for apostrophe in ("'", "’"):
         if apostrophe in word:
@@ -222,7 +222,7 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
             if re.search(r"['’]s$", tail):
                 tail, nominative = re.sub(r"['’]s$", "", tail), False
             elif lang == "az":
-                tail, nominative = _strip_az(tail.rstrip("."))
+                tail, nominative = strip_az_suffix(tail.rstrip("."))
             lemma_words[-1] = tail
             if len(tail) < 3:
                 continue
@@ -238,7 +238,7 @@ def analyse(text: str, lang: str) -> Analysis:
     for m in re.finditer(r"[^\W_]+", text):
         w = m.group()
         if lang == "az" and w[:1].isupper():
-            stem, nominative = _strip_az(w)
+            stem, nominative = strip_az_suffix(w)
             tokens.append(Token(m.start(), m.end(), w, stem.lower(), "Nom" if nominative else "Obl"))
         else:
             tokens.append(Token(m.start(), m.end(), w, w.lower(), None))
