@@ -29,6 +29,7 @@ from .corrections import (
 from .passages import build_passages
 from .sources import Source, Speakers, load_sources, load_speakers
 from .store import IndexStore
+from .types import Passage
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,9 @@ class FixReport:
     build: BuildReport
 
 
-def _view(source: Source, speakers: Speakers, number: int) -> ParagraphView:
-    passages, _, _ = build_passages(source, speakers)
-    passages = apply_corrections(passages, source.corrections, speakers)
-    return next(v for v in paragraph_views(passages) if v.number == number)
+def _view(passages: list[Passage], source: Source, speakers: Speakers, number: int) -> ParagraphView:
+    corrected = apply_corrections(passages, source.corrections, speakers)
+    return next(v for v in paragraph_views(corrected) if v.number == number)
 
 
 def _plan(sources: list[Source], speakers: Speakers, source_id: str, paragraph: str | int,
@@ -59,15 +59,16 @@ def _plan(sources: list[Source], speakers: Speakers, source_id: str, paragraph: 
     if source is None:
         raise CorrectionError("unknown_source", f"no source with id {source_id[:64]!r}; see `quotebot sources list`",
                               id=source_id[:64])
-    _, _, paragraphs = build_passages(source, speakers)
-    number = check_paragraph(paragraph, len(paragraphs))
     values = parse_assignments(changes) if isinstance(changes, str) else dict(changes)
     if not values:
         raise CorrectionError("usage", "give at least one of date=, speaker=, kind=")
+    passages, _, paragraphs = build_passages(source, speakers)  # once: the rules are the slow part
+    number = check_paragraph(paragraph, len(paragraphs))
     correction = Correction(number, tuple((k, values[k]) for k in ("date", "speaker", "kind") if k in values),
                             user, datetime.now(UTC).isoformat(timespec="seconds"))
     fixed = replace(source, corrections=with_correction(source.corrections, correction))
-    return FixPlan(fixed, correction, _view(source, speakers, number), _view(fixed, speakers, number))
+    return FixPlan(fixed, correction, _view(passages, source, speakers, number),
+                   _view(passages, fixed, speakers, number))
 
 
 def check_fix(settings: Settings, source_id: str, paragraph: str | int,

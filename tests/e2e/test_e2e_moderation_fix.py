@@ -32,7 +32,7 @@ async def fix(fake: FakeTelegram, user: dict, text: str) -> str:
     """``/fix …`` by a moderator: the "⏳ working" message edited into the result."""
     since = fake.mark()
     fake.send_text(user, text)
-    working = await fake.wait_for("sendMessage", since, 30, chat_id=user["id"])
+    working = await fake.wait_for("sendMessage", since, 60, chat_id=user["id"])
     assert visible(working).startswith("⏳ Correcting paragraph")
     done = await fake.wait_for("editMessageText", since, 60, chat_id=user["id"],
                                message_id=working.result["message_id"])
