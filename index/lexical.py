@@ -20,6 +20,7 @@ from .names import name_key, strip_az_suffix
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|ci|cı|cu|cü|ий|ый|ой|й|го|ого|его|е|я|ю|м|х)$")
 
 RU_STOP = frozenset("""
 а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до
@@ -84,7 +85,10 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
                 continue
             if query and word in QUESTION_STOP:
                 continue
-            if word.isdigit():
+            ordinal = _ORDINAL.match(word)
+            if ordinal:
+                tokens.append(ordinal.group(1))  # "25th", "25-й", "25-ci" are all "25"
+            elif word.isdigit():
                 tokens.append(word)
             else:
                 stemmed = ru.stemWord(word) if _CYRILLIC.search(word) else en.stemWord(word)
@@ -150,15 +154,18 @@ class LexicalIndex:
         return found
 
     def knows_name(self, stem: str) -> bool:
-        """Whether a name's stem occurs in the corpus, allowing other inflections of it."""
+        """Whether a name's stem occurs in the corpus, allowing other inflections of it (stems
+        shorter than four letters only as they are: "ира" of "Ирана" must not find "ирак")."""
         if stem in self._vocab or (name_token(stem) or "") in self._vocab:
             return True
         if any(stem[cut:] in self._vocab for cut in range(1, len(stem) - 5)):
             return True  # a compound abbreviation: "генпрокуратур" names "прокуратур"
+        if len(stem) < 4:
+            return False
         if any(stem[:cut] in self._vocab for cut in range(len(stem) - 1, 3, -1)):
             return True
         i = bisect.bisect_left(self._sorted_vocab, stem)
-        return i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(stem)
+        return len(stem) >= 4 and i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(stem)
 
     def expand_all(self, tokens: list[str]) -> list[list[str]]:
         return [self.expand(t) for t in tokens]

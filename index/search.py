@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .config import Settings
-from .lexical import LexicalIndex, coverage, tokenize
+from .lexical import LexicalIndex, coverage, name_token, stem, tokenize
 from .lexicon import load_lexicon
 from .offtopic import load_offtopic, offtopic_hash
 from .query import BadQuery, Intent, clean, parse
@@ -53,6 +54,8 @@ class Tuning:
     period_relief: float = 0.03  # a question naming a covered period may sit this much closer to off-topic
     min_lexical_tokens: int = 2  # ... unless this many query words (and ...
     min_lexical_share: float = 0.6  # ... this share of them) occur together in one top BM25 passage
+    focus_script_share: float = 0.33  # decline questions whose focus words are all unknown, in a script this common
+    focus_common_share: float = 0.1  # words in more paragraphs than this share are the domain, not a focus
     period_candidates: int = 256  # a period with more passages is cut to this many by cosine (+ BM25)
     keep_within: float = 0.25  # hits further below the best than this are not shown
     max_hits: int = 12
@@ -86,6 +89,8 @@ class LoadedVersion:
     date_month_day: np.ndarray = field(default_factory=lambda: np.zeros(0, "U5"))  # ... and "MM-DD"
     para_index: dict[tuple[str, int], int] = field(default_factory=dict)
     para_lang: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # paragraph row → language row
+    para_script_share: dict[str, float] = field(default_factory=dict)  # "ru" | "latin" → share of paragraphs
+    speaker_keys: frozenset[str] = frozenset()  # name keys of known speakers' surnames
     para_answerable: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # not a title or a bare line
     lang_centroids: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))  # language → mean vector
 
@@ -119,6 +124,10 @@ class LoadedVersion:
             sources=sources, texts=texts, para_keys=para_keys,
             para_spans=np.asarray([(p["start"], p["end"]) for p in paras], dtype=np.int64).reshape(-1, 2),
             para_vectors=para_vectors, para_lang=para_lang, lang_centroids=centroids,
+            para_script_share={script: sum((lang == "ru") == (script == "ru") for lang in langs) / max(1, len(langs))
+                               for script in ("ru", "latin")},
+            speaker_keys=frozenset(k for sp in speakers.items for a in sp.aliases if len(a.split()) == 1
+                                   and (k := name_token(stem(a)))),
             para_answerable=np.asarray([p.get("role") != "title" and len(
                 texts[p["source_id"]][p["start"]:p["end"]].split()) >= MIN_ANSWER_WORDS for p in paras], dtype=bool),
             para_lexical=LexicalIndex.load(vdir / "bm25_paragraphs", len(paras)),
@@ -383,6 +392,12 @@ class Engine:
         in_period = intent.month_day is not None or (
             intent.date_range is not None
             and len(state.rows_in_range(intent.date_range.start, intent.date_range.end)) > 0)
+        if intent.names and not any(state.para_lexical.knows_name(name) for name in intent.names):
+            return False  # everything the question names is something the corpus never mentions
+        specific_period = intent.month_day is not None or (
+            intent.date_range is not None and intent.date_range.start[:7] == intent.date_range.end[:7])
+        if not specific_period and self._focus_unknown(state, intent):
+            return False
         if in_period and not intent.tokens:
             return True  # "Что было в марте 2025 года?": the period is the whole question
         if in_period:
@@ -392,11 +407,37 @@ class Engine:
                 or self._lexically_covered(state, lex_all, groups)
         if best_dense < t.min_dense:
             return False
-        if any(not state.para_lexical.knows_name(name) for name in intent.names):
-            return False  # the question names something the corpus never mentions
         if best_dense - offtopic >= t.offtopic_margin:
             return True
         return self._lexically_covered(state, lex_all, groups)
+
+    def _focus_unknown(self, state: LoadedVersion, intent: Intent) -> bool:
+        """Is everything the question is about absent from the corpus? Its focus is its words
+        minus speakers' names and names common to the corpus (in over a tenth of its
+        paragraphs: "Азербайджан", "США"). Absence is evidence only where the corpus is
+        mostly written in the question's script (a third of its paragraphs or more); across
+        scripts a word is naturally absent. A month or a day the question names is a focus
+        of its own, so such questions are not checked here."""
+        t = self.tuning
+        n = len(state.para_keys)
+        if not intent.tokens or n == 0:
+            return False
+        cyrillic = sum(1 for ch in intent.text if "а" <= ch.lower() <= "я")
+        script = "ru" if cyrillic * 2 > sum(ch.isalpha() for ch in intent.text) else "latin"
+        langs = state.para_script_share.get(script, 0.0)
+        if langs < t.focus_script_share:
+            return False
+        capitalised = {stem(w) for w in re.findall(r"[^\W\d_]+", intent.text) if w[:1].isupper()}
+        focus = []
+        for tok in intent.tokens:
+            if (name_token(tok) or "") in state.speaker_keys:
+                continue
+            expanded = state.para_lexical.expand(tok)
+            if tok in capitalised and expanded \
+                    and int((state.para_lexical.scores(expanded) > 0).sum()) > t.focus_common_share * n:
+                continue
+            focus.append(expanded)
+        return bool(focus) and not any(focus)
 
     def _lexically_covered(self, state: LoadedVersion, lex_all: np.ndarray, groups: list[list[str]]) -> bool:
         t = self.tuning
