@@ -37,7 +37,8 @@ from .view_store import ViewStore, open_views
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "help", "timeline", "sources", "subscribe", "subscriptions", "unsubscribe", "lang", "about")
-MODERATOR_COMMANDS = ("add", "done", "cancel", "sources", "remove", "reindex", "status", "rollback", "feedback")
+MODERATOR_COMMANDS = ("add", "done", "cancel", "sources", "remove", "fix", "reindex", "status", "rollback",
+                      "feedback")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 16
 BOOTSTRAP_RETRIES = 3

@@ -30,6 +30,7 @@ from .auditlog import append as append_audit
 from .auditlog import append_once as append_audit_once
 from .auditlog import entry as audit_entry
 from .config import Settings
+from .corrections import apply_corrections, correct_paragraphs
 from .errors import IndexCorruptError
 from .lexical import LexicalIndex
 from .offtopic import load_offtopic, offtopic_hash
@@ -201,6 +202,7 @@ def build_locked(
     fault: str | None = None,
     registry_changed: bool = False,
     audit: tuple[str | int | None, str, str | None] | None = None,
+    audit_note: str | None = None,
 ) -> BuildReport:
     """Build a version of ``sources`` and publish it; the caller holds the lock.
 
@@ -222,6 +224,8 @@ def build_locked(
     sources_by_id = {source.id: source.text for source in sources}
     for source in sources:
         src_passages, src_events, src_paras = build_passages(source, speakers)
+        src_passages = apply_corrections(src_passages, source.corrections, speakers)
+        src_paras = correct_paragraphs(src_paras, source.corrections, speakers)
         passages += src_passages
         events += [asdict(e) for e in src_events]
         paragraphs += [{"source_id": source.id, "number": p.number, "start": p.start, "end": p.end,
@@ -246,7 +250,8 @@ def build_locked(
         registry_text, manifest = _write_version(settings, store, staging, version, sources, passages, hashes,
                                                  paragraphs, events, infos, vectors, para_vectors, para_texts,
                                                  encoder, vector_dtype, embedded + para_embedded, fault)
-        record = None if audit is None else audit_entry(*audit, f"ok: version {version}", version)
+        result = f"ok: {audit_note}; version {version}" if audit_note else f"ok: version {version}"
+        record = None if audit is None else audit_entry(*audit, result, version)
         if registry_changed or record is not None:
             store.set_pending({"version": version, "registry": registry_text if registry_changed else None,
                                "audit": record})
@@ -278,7 +283,7 @@ def _write_version(settings: Settings, store: IndexStore, staging: Path, version
     (staging / "texts").mkdir()
     for source in sources:
         (staging / "texts" / f"{source.id}.txt").write_text(source.text, encoding="utf-8")
-    registry_text = registry_yaml([s.info for s in sources])
+    registry_text = registry_yaml(list(sources))
     (staging / "sources.yaml").write_text(registry_text, encoding="utf-8")
     shutil.copyfile(settings.data_dir / SPEAKERS_FILE, staging / "speakers.yaml")
     faults.point("staging.texts")

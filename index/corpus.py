@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from .auditlog import audit
 from .auditlog import entry as audit_entry
 from .build import BuildReport, Encoder, build_locked, finish_publish, recover
 from .config import Settings
+from .corrections import ParagraphView, paragraph_views
 from .documents import document_text, normalise_text
 from .errors import CorpusError, SourceRejected
 from .passages import build_passages
@@ -53,6 +54,7 @@ class Preview:
     events: list[dict[str, Any]]  # date, speaker, occasion, summary
     speakers: list[str]
     dated_samples: list[dict[str, Any]]  # the first few dated passages: date, speaker, text
+    paragraph_rows: list[ParagraphView] = field(default_factory=list)  # each paragraph's date, speaker, kind
 
 
 def parse_metadata(text: str | None) -> dict[str, str]:
@@ -141,6 +143,7 @@ def prepare_source(settings: Settings, data: bytes, filename: str, meta: dict[st
         events=[{"date": e.date, "speaker": e.speaker, "occasion": e.occasion, "summary": e.summary} for e in events],
         speakers=sorted({e.speaker for e in events if e.speaker}),
         dated_samples=[{"date": p.date, "speaker": p.speaker, "text": p.text} for p in passages if p.date][:3],
+        paragraph_rows=paragraph_views(passages),
     )
 
 
@@ -162,7 +165,7 @@ def add_source(settings: Settings, preview: Preview, *, user: str = "cli", progr
             return build_locked(settings, store, [*existing, source], progress=progress, encoder=encoder,
                                 fault=fault, registry_changed=True, audit=(user, "add", source.id))
         except Exception as exc:
-            _audit_failure(settings, user, "add", source.id, exc)
+            audit_failure(settings, user, "add", source.id, exc)
             raise
 
 
@@ -180,7 +183,7 @@ def remove_source(settings: Settings, source_id: str, *, user: str = "cli", prog
             return build_locked(settings, store, remaining, progress=progress, encoder=encoder, fault=fault,
                                 registry_changed=True, audit=(user, "remove", source_id))
         except Exception as exc:
-            _audit_failure(settings, user, "remove", source_id, exc)
+            audit_failure(settings, user, "remove", source_id, exc)
             raise
 
 
@@ -194,7 +197,7 @@ def rebuild(settings: Settings, *, user: str = "cli", progress: bool = False,
             return build_locked(settings, store, load_sources(settings.data_dir), progress=progress,
                                 encoder=encoder, audit=(user, "reindex", None))
         except Exception as exc:
-            _audit_failure(settings, user, "reindex", None, exc)
+            audit_failure(settings, user, "reindex", None, exc)
             raise
 
 
@@ -228,14 +231,14 @@ def rollback(settings: Settings, *, user: str = "cli") -> str:
                 with contextlib.suppress(OSError):
                     if (store.pending() or {}).get("version") == parent:
                         store.clear_pending()
-                _audit_failure(settings, user, "rollback", None, exc)
+                audit_failure(settings, user, "rollback", None, exc)
                 raise
             log.warning("rolled back to %s, but a step after the switch failed", parent, exc_info=True)
         finish_publish(settings, store, registry, record)
     return parent
 
 
-def _audit_failure(settings: Settings, user: str | int | None, action: str, source_id: str | None,
+def audit_failure(settings: Settings, user: str | int | None, action: str, source_id: str | None,
                    exc: BaseException) -> None:
     """Log a failed change; a failure to log it is itself only logged (the error is what matters)."""
     try:

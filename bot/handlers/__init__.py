@@ -17,7 +17,19 @@ from .. import callback_data as cd
 from .. import services
 from ..filters import ADDRESSED_TO_BOT, COMMAND_FOR_BOT
 from ..lang import remember_choice
-from . import callbacks, commands, errors, fallbacks, inline, mod_confirm, mod_manage, mod_upload, questions, reader
+from . import (
+    callbacks,
+    commands,
+    errors,
+    fallbacks,
+    inline,
+    mod_confirm,
+    mod_fix,
+    mod_manage,
+    mod_upload,
+    questions,
+    reader,
+)
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
@@ -25,7 +37,7 @@ NEW = filters.UpdateType.MESSAGE
 MODERATOR_COMMANDS = {
     "add": mod_upload.add_command, "done": mod_upload.done, "cancel": mod_upload.cancel, "remove": mod_manage.remove,
     "reindex": mod_manage.reindex, "status": mod_manage.status, "rollback": mod_manage.rollback,
-    "feedback": mod_manage.feedback,
+    "feedback": mod_manage.feedback, "fix": mod_fix.fix,
 }
 
 

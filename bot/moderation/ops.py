@@ -19,11 +19,15 @@ from typing import Any
 
 from index import (
     BuildReport,
+    FixPlan,
+    FixReport,
     Preview,
     Settings,
     SourceInfo,
     add_source,
     audit,
+    check_fix,
+    fix_paragraph,
     list_sources,
     prepare_source,
     rebuild,
@@ -36,7 +40,7 @@ from ..gateway import EngineGateway
 from .pending import Pending, PendingStore
 
 log = logging.getLogger(__name__)
-WRITES = ("add", "remove", "rollback", "reindex")
+WRITES = ("add", "remove", "rollback", "reindex", "fix")
 AWAIT_SECONDS = 15 * 60  # how long "/add" waits for the pasted article
 PASTED_NAME = "pasted.txt"
 AUDIT_TAIL_BYTES = 256 * 1024
@@ -184,6 +188,17 @@ class Moderation:
     async def reindex(self, user_id: int) -> BuildReport:
         async with self._writes:
             report = await asyncio.to_thread(rebuild, self.settings, user=str(user_id))
+            await self.reload()
+        return report
+
+    async def check_fix(self, source_id: str, paragraph: str, changes: str, user_id: int) -> FixPlan:
+        """Validate a correction (raises ``CorrectionError``); changes nothing."""
+        return await asyncio.to_thread(check_fix, self.settings, source_id, paragraph, changes, user=str(user_id))
+
+    async def fix(self, source_id: str, paragraph: str, changes: str, user_id: int) -> FixReport:
+        async with self._writes:
+            report = await asyncio.to_thread(fix_paragraph, self.settings, source_id, paragraph, changes,
+                                             user=str(user_id))
             await self.reload()
         return report
 

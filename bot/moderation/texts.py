@@ -120,6 +120,48 @@ MOD_TEXTS: dict[str, dict[str, str]] = {
     "feedback_question": {"ru": "Вопрос", "en": "Question"},
     "feedback_meta": {"ru": "пользователь {user}, версия {version}", "en": "user {user}, version {version}"},
     "feedback_no_hits": {"ru": "(цитаты не сохранены)", "en": "(no passages recorded)"},
+    "fix_usage": {"ru": "Исправить абзац: /fix ID АБЗАЦ date=ГГГГ-ММ-ДД speaker=ИМЯ kind=quote|reported|commentary "
+                        "(любые из трёх; none стирает значение). Id есть в списке /sources, номер абзаца — в цитате.",
+                  "en": "Correct a paragraph: /fix ID PARAGRAPH date=YYYY-MM-DD speaker=NAME "
+                        "kind=quote|reported|commentary (any of the three; none clears a value). The ids are listed "
+                        "by /sources, the paragraph number is in the citation."},
+    "fix_unknown_source": {"ru": "Источника {id} нет в корпусе. Id есть в списке /sources. Ничего не изменено.",
+                           "en": "There is no source {id} in the corpus. The ids are listed by /sources. "
+                                 "Nothing was changed."},
+    "fix_bad_paragraph": {"ru": "Абзаца {value} нет: в источнике абзацы 1–{count}. Ничего не изменено.",
+                          "en": "There is no paragraph {value}: the source has paragraphs 1–{count}. "
+                                "Nothing was changed."},
+    "fix_bad_date": {"ru": "Дата «{value}» не читается: пишите ГГГГ-ММ-ДД или none. Ничего не изменено.",
+                     "en": "Cannot read the date “{value}”: write YYYY-MM-DD or none. Nothing was changed."},
+    "fix_bad_kind": {"ru": "Неизвестный вид «{value}»: quote, reported или commentary. Ничего не изменено.",
+                     "en": "Unknown kind “{value}”: use quote, reported or commentary. Nothing was changed."},
+    "fix_bad_speaker": {"ru": "Имя говорящего «{value}» не подходит: до 100 символов или none. Ничего не изменено.",
+                        "en": "The speaker “{value}” cannot be used: at most 100 characters, or none. "
+                              "Nothing was changed."},
+    "fix_unknown_key": {"ru": "Неизвестное поле «{field}»: можно date=, speaker=, kind=. Ничего не изменено.",
+                        "en": "Unknown field “{field}”: use date=, speaker=, kind=. Nothing was changed."},
+    "fix_duplicate_key": {"ru": "Поле «{field}» указано дважды. Ничего не изменено.",
+                          "en": "The field “{field}” is given twice. Nothing was changed."},
+    "working_fix": {"ru": "⏳ Исправляю абзац {paragraph} источника {id} и обновляю индекс…",
+                    "en": "⏳ Correcting paragraph {paragraph} of {id} and updating the index…"},
+    "fixed": {"ru": "✅ Абзац {paragraph} источника {id} исправлен. Версия индекса {version}; {seconds} с. "
+                    "Вернуть как было: /rollback.",
+              "en": "✅ Paragraph {paragraph} of {id} corrected. Index version {version}; {seconds} s. "
+                    "To undo: /rollback."},
+    "fix_field": {"ru": "{name}: {old} → {new}", "en": "{name}: {old} → {new}"},
+    "fix_same": {"ru": "{name}: {old} (без изменений)", "en": "{name}: {old} (unchanged)"},
+    "field_date": {"ru": "дата", "en": "date"},
+    "field_speaker": {"ru": "говорящий", "en": "speaker"},
+    "field_kind": {"ru": "вид", "en": "kind"},
+    "kind_quote": {"ru": "цитата", "en": "quote"},
+    "kind_reported": {"ru": "пересказ", "en": "reported"},
+    "kind_commentary": {"ru": "комментарий", "en": "commentary"},
+    "preview_paragraphs": {"ru": "Абзацы (дата · говорящий · вид); ошибку можно исправить после добавления: /fix",
+                           "en": "Paragraphs (date · speaker · kind); a mistake can be corrected after adding: /fix"},
+    "preview_more": {"ru": "…и ещё {n}", "en": "…and {n} more"},
+    "preview_undated": {"ru": "без даты", "en": "undated"},
+    "cmd_fix": {"ru": "Исправить абзац: /fix ID АБЗАЦ date= speaker= kind=",
+                "en": "Correct a paragraph: /fix ID PARAGRAPH date= speaker= kind="},
     "cmd_add": {"ru": "Добавить источник", "en": "Add a source"},
     "cmd_cancel": {"ru": "Отменить добавление", "en": "Cancel adding"},
     "cmd_sources": {"ru": "Источники: id, кто и когда добавил", "en": "Sources: ids, who added them and when"},

@@ -84,4 +84,39 @@ MOD_TEXTS_AZ: dict[str, str] = {
     "cmd_status": "İndeksin və botun vəziyyəti",
     "cmd_rollback": "İndeksi əvvəlki versiyaya qaytarmaq",
     "cmd_feedback": "Son 👎 qiymətləri",
+    # /fix, the preview's paragraph lines, pasting in parts, same-moderator confirm
+    "fix_usage": ("Abzası düzəltmək: /fix ID ABZAS date=İİİİ-AA-GG speaker=AD kind=quote|reported|commentary "
+                  "(üçündən istənilən; none dəyəri silir). ID-lər /sources ilə göstərilir, abzas nömrəsi "
+                  "istinaddadır."),
+    "fix_unknown_source": "Korpusda {id} mənbəyi yoxdur. ID-lər /sources ilə göstərilir. Heç nə dəyişmədi.",
+    "fix_bad_paragraph": "{value} abzası yoxdur: mənbədə 1–{count} abzasları var. Heç nə dəyişmədi.",
+    "fix_bad_date": "«{value}» tarixini oxumaq olmadı: İİİİ-AA-GG və ya none yazın. Heç nə dəyişmədi.",
+    "fix_bad_kind": "Naməlum növ «{value}»: quote, reported və ya commentary yazın. Heç nə dəyişmədi.",
+    "fix_bad_speaker": "«{value}» danışanını istifadə etmək olmaz: ən çox 100 simvol və ya none. Heç nə dəyişmədi.",
+    "fix_unknown_key": "Naməlum sahə «{field}»: date=, speaker=, kind= yazın. Heç nə dəyişmədi.",
+    "fix_duplicate_key": "«{field}» sahəsi iki dəfə verilib. Heç nə dəyişmədi.",
+    "working_fix": "⏳ {id} mənbəyinin {paragraph} abzası düzəldilir və indeks yenilənir…",
+    "fixed": ("✅ {id} mənbəyinin {paragraph} abzası düzəldildi. İndeks versiyası {version}; {seconds} san. "
+              "Geri qaytarmaq: /rollback."),
+    "fix_field": "{name}: {old} → {new}",
+    "fix_same": "{name}: {old} (dəyişmədi)",
+    "field_date": "tarix",
+    "field_speaker": "danışan",
+    "field_kind": "növ",
+    "kind_quote": "sitat",
+    "kind_reported": "nəql",
+    "kind_commentary": "şərh",
+    "preview_paragraphs": "Abzaslar (tarix · danışan · növ); səhvi əlavə etdikdən sonra düzəltmək olar: /fix",
+    "preview_more": "…və daha {n}",
+    "preview_undated": "tarixsiz",
+    "cmd_fix": "Abzası düzəltmək: /fix ID ABZAS date= speaker= kind=",
+    "not_yours": "Bunu yalnız başladan moderator təsdiqləyə və ya ləğv edə bilər.",
+    "in_progress": "Artıq icra olunur…",
+    "cmd_done": "Mətnin yapışdırılmasını bitirmək (/add)",
+    "paste_more": ("Qəbul olunan hissələr: {parts} ({size} kB). Davamını növbəti mesajlarla göndərə bilərsiniz; "
+                   "mətn bitəndə /done."),
+    "paste_too_big": ("Bu hissə qəbul olunmadı: onunla mətn {limit} MB həddini aşardı. İndiyədək qəbul olunan "
+                      "hissələr saxlanılıb: onları təsdiqləyin və ya /cancel."),
+    "paste_done": "Mətn tamamlandı ({parts} hissə, {size} kB). Önizləmənin altındakı düymə ilə təsdiqləyin.",
+    "paste_nothing": "Bitiriləcək heç nə yoxdur: əvvəlcə /add və mətni göndərin.",
 }
