@@ -31,7 +31,7 @@ from .services import KEY, Services
 from .telegram_io import ResilientLimiter
 from .texts import t
 from .timeline import warm_up
-from .userstate import ReaderState
+from .userstate import open_readers
 from .view_store import ViewStore, open_views
 
 log = logging.getLogger(__name__)
@@ -136,9 +136,11 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
         settings = replace(settings, state_dir=config.state_dir)  # the audit log beside views and votes
     moderation = Moderation(settings, gateway, PendingStore(config.pending_dir), config.moderators) \
         if isinstance(settings, Settings) else None
-    readers = ReaderState(config.readers_path)
-    broadcaster = Broadcaster(app.bot, gateway, readers, poll=config.broadcast_poll, rate=config.broadcast_rate)
-    gateway.listeners.append(broadcaster.wake)  # a moderator's publish is broadcast at once
+    readers = open_readers(config.readers_path)
+    broadcaster = None
+    if readers is not None:
+        broadcaster = Broadcaster(app.bot, gateway, readers, poll=config.broadcast_poll, rate=config.broadcast_rate)
+        gateway.listeners.append(broadcaster.wake)  # a moderator's publish is broadcast at once
     app.bot_data[KEY] = Services(
         config=config,
         engine=gateway,

@@ -9,6 +9,7 @@ that was acknowledged to a user.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -32,6 +33,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
 
 # delivery states: "sending" is written before the request, the outcome after it
 SENDING, SENT, EMPTY, BLOCKED, FAILED = "sending", "sent", "empty", "blocked", "failed"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +165,14 @@ class ReaderState:
         with self._lock:
             rows = self._db.execute("SELECT chat_id, status FROM deliveries WHERE publish_id = ?", (publish_id,))
             return {int(c): str(s) for c, s in rows.fetchall()}
+
+
+def open_readers(path: Path) -> ReaderState | None:
+    """The readers' store, or None when the state directory cannot be written (read-only or full
+    disk): the bot then answers in each user's Telegram language, without /lang or subscriptions,
+    instead of not starting."""
+    try:
+        return ReaderState(path)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("reader settings cannot be stored (%s: %s); /lang and subscriptions are off", path, exc)
+        return None

@@ -214,7 +214,7 @@ async def test_fuzzed_buttons_captions_and_file_names_change_nothing(
     since = fake.mark()
     fake.send_text(user, QUESTION)
     answer = (await fake.wait_for_reply(USER_ID, since))[-1]
-    real = [b["callback_data"] for b in answer.buttons()]
+    real = [b["callback_data"] for b in answer.buttons() if "callback_data" in b]  # not the share button
     before = snapshot(corpus)
     pressed = []
     for _ in range(40):
