@@ -48,6 +48,7 @@ def atomic_write(path: Path, data: bytes, step: str | None = None) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o644)  # mkstemp makes it owner-only; readers may be another user
             faults.point(f"{step}.write")
             fh.write(data)
             fh.flush()
