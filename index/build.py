@@ -23,7 +23,16 @@ from .lexical import LexicalIndex
 from .offtopic import load_offtopic, offtopic_hash
 from .passages import build_passages
 from .sources import REGISTRY_FILE, SPEAKERS_FILE, Source, atomic_write, load_sources, load_speakers, registry_yaml
-from .store import FORMAT, IndexStore, new_version_id, read_jsonl, vectors_checksum, write_json, write_jsonl
+from .store import (
+    FORMAT,
+    IndexStore,
+    new_version_id,
+    read_jsonl,
+    same_encoder,
+    vectors_checksum,
+    write_json,
+    write_jsonl,
+)
 from .types import Passage
 from .vectors import VectorIndex
 
@@ -59,15 +68,21 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def _previous_vectors(store: IndexStore, fingerprint: str) -> dict[str, np.ndarray]:
-    """Map text hash → vector from the current version, when built with the same model."""
+def _encoder_record(encoder: Encoder) -> dict[str, str]:
+    return getattr(encoder, "encoder", None) or {"format": "torch", "quantisation": "none",
+                                                  "checksum": encoder.fingerprint}
+
+
+def _previous_vectors(store: IndexStore, fingerprint: str, record: dict[str, str]) -> dict[str, np.ndarray]:
+    """Map text hash → vector from the current version, when built with the same model and encoder."""
     version = store.current()
     if not version:
         return {}
     vdir = store.version_dir(version)
     found: dict[str, np.ndarray] = {}
     try:
-        if store.manifest(version).model_fingerprint != fingerprint:
+        manifest = store.manifest(version)
+        if manifest.model_fingerprint != fingerprint or not same_encoder(manifest.encoder, record):
             return {}
         for rows_file, vectors_file in (("passages.jsonl", "vectors.npy"),
                                         ("paragraphs.jsonl", "paragraph_vectors.npy")):
@@ -172,7 +187,7 @@ def build_locked(
         infos.append({**asdict(source.info), "passages": len(src_passages), "paragraphs": len(src_paras)})
 
     hashes = [text_hash(p.text) for p in passages]
-    previous = _previous_vectors(store, encoder.fingerprint)
+    previous = _previous_vectors(store, encoder.fingerprint, _encoder_record(encoder))
     vectors, embedded = _embed(encoder, [p.text for p in passages], hashes, previous, progress)
     para_texts = [sources_by_id[p["source_id"]][p["start"]:p["end"]] for p in paragraphs]
     para_vectors, para_embedded = _embed(encoder, para_texts, [p["text_hash"] for p in paragraphs], previous,
@@ -212,6 +227,7 @@ def build_locked(
         "parent": store.current(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "model": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": encoder.dim},
+        "encoder": _encoder_record(encoder),
         "vectors": {"dtype": vector_dtype, "sha256": vectors_checksum(stored), "count": len(stored),
                     "faiss": type(vindex.index).__name__},
         "corpus_hash": corpus_hash,

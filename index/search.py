@@ -173,7 +173,7 @@ class Engine:
 
             manifest.check_model(settings.model, None)
             embedder = load_embedder(settings.model, settings.cache_dir)
-        manifest.check_model(embedder.name, embedder.fingerprint)
+        manifest.check_model(embedder.name, embedder.fingerprint, getattr(embedder, "encoder", None))
         engine = cls(settings, embedder, tuning)
         engine._loaded = LoadedVersion.load(store, version, settings.data_dir)
         engine._offtopic = engine._offtopic_vectors(store.version_dir(version), manifest)
@@ -209,7 +209,8 @@ class Engine:
             if current == self.version:
                 return False
             manifest = self.store.manifest(current)
-            manifest.check_model(self.embedder.name, self.embedder.fingerprint)
+            manifest.check_model(self.embedder.name, self.embedder.fingerprint,
+                                 getattr(self.embedder, "encoder", None))
             self._loaded = LoadedVersion.load(self.store, current, self.settings.data_dir)
             log.info("index reloaded: version %s, %d passages", current, len(self._loaded.passages))
             return True
