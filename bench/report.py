@@ -244,6 +244,7 @@ def encoder_tables(r: dict[str, Any]) -> list[str]:
     if "quality" in r:
         q = r["quality"]
         rows = []
+        errors: set[str] = set()
         for label in labels:
             if label not in q:
                 continue
@@ -251,11 +252,14 @@ def encoder_tables(r: dict[str, Any]) -> list[str]:
             for k in ("shared", "dev", "corpus_dev"):
                 v = q[label].get(k)
                 row += [f"{v['hit@3']:.3f} / {v['mrr']:.3f} / {v['dates']} / {v['oos']}" if v else "–"]
+            if q[label].get("corpus_dev_error"):
+                errors.add(q[label]["corpus_dev_error"])
             rows.append(row)
         out += ["Retrieval through `quotebot ask --jsonl` scored by `../shared/eval/score.py` (hit@3 / MRR / dates "
                 "right on hits / out-of-scope declined), each encoder on an index it built:", "",
                 table(["encoder", "shared questions", "bench/dev_questions.yaml", "corpus_dev (seed + 6 articles)"],
                       rows), ""]
+        out += [f"corpus_dev could not be scored: `{e}`" for e in sorted(errors)] + ([""] if errors else [])
     if "quality_mixed" in r:
         m = r["quality_mixed"]
         out += ["In process, one index of ONNX fp32 passages (hit@3 / MRR@5):", "",

@@ -112,14 +112,15 @@ class OnnxEncoder:
         self._pad = int(record.get("pad_token_id", 1))
         self._sessions: dict[int, Any] = {}
         self._lock = threading.Lock()
-        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="onnx-load") as pool:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="onnx-load") as pool:
+            # threads first: loading the tokenizer holds the GIL, and a thread cannot start without it
             checked = pool.submit(verify_onnx_folder, folder, fingerprint, quantisation) if verify else None
-            tokenizer = pool.submit(_load_tokenizer, folder / TOKENIZER_FILE, self.max_seq_length)
             session = pool.submit(self.session, preload_threads) if preload_threads else None
+            tokenizer = _load_tokenizer(folder / TOKENIZER_FILE, self.max_seq_length)
             problem = checked.result() if checked is not None else None
             if problem is not None:
                 raise ModelMissingError(f"the ONNX encoder in {folder} is not usable ({problem}); {FIX}")
-            self._tokenizer = tokenizer.result()
+            self._tokenizer = tokenizer
             if session is not None:
                 session.result()
 

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,6 +59,7 @@ Progress = Callable[[str], None]
 def _export_fp32(st_folder: Path, target: Path) -> None:
     import torch
     from transformers import BertModel
+    from transformers.utils import logging as hf_logging
 
     class Pooled(torch.nn.Module):
         """BertModel + mean pooling over real tokens: what sentence-transformers computes."""
@@ -70,11 +73,18 @@ def _export_fp32(st_folder: Path, target: Path) -> None:
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
-    bert = BertModel.from_pretrained(str(st_folder), local_files_only=True, add_pooling_layer=False)
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # the load report lists the unused pooler; the tracer warns about
+    hf_logging.disable_progress_bar()  # shape checks that are constant for a mask as long as the input
+    try:
+        bert = BertModel.from_pretrained(str(st_folder), local_files_only=True, add_pooling_layer=False)
+    finally:
+        hf_logging.set_verbosity(verbosity)
     model = Pooled(bert).eval()
     ids = torch.tensor([[0, 100, 200, 2], [0, 300, 2, 1]], dtype=torch.long)
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=torch.long)
-    with torch.inference_mode():
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             model,
             (ids, mask),
@@ -92,12 +102,20 @@ def _export_fp32(st_folder: Path, target: Path) -> None:
 def _quantise_int8(fp32: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # "consider pre-processing": shape inference adds nothing to a BERT graph
+    try:
+        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.setLevel(level)
 
 
 def _reference_vectors(st_folder: Path, texts: list[str]) -> np.ndarray:
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     model = SentenceTransformer(str(st_folder), device="cpu", local_files_only=True)
     return np.asarray(model.encode(texts, normalize_embeddings=True, convert_to_numpy=True), dtype=np.float32)
 
