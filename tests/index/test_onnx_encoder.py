@@ -77,14 +77,27 @@ def test_long_texts_are_truncated_like_sentence_transformers(cache: Path, refere
 
 def test_encoder_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUOTEBOT_ENCODER", raising=False)
-    assert encoder_choice(DEFAULT_MODEL) == "onnx"
+    assert encoder_choice(DEFAULT_MODEL) == "onnx-int8-queries"
     assert encoder_choice("/some/other/model") == "sentence-transformers"  # no ONNX files for other models
     monkeypatch.setenv("QUOTEBOT_ENCODER", "onnx-int8")
     assert encoder_choice(DEFAULT_MODEL) == "onnx-int8"
     monkeypatch.setenv("QUOTEBOT_ENCODER", "tensorflow")
     with pytest.raises(ModelMissingError, match="QUOTEBOT_ENCODER='tensorflow' is not one of onnx"):
         encoder_choice(DEFAULT_MODEL)
-    assert set(ENCODERS) == {"onnx", "onnx-int8", "sentence-transformers"}
+    assert set(ENCODERS) == {"onnx", "onnx-int8", "onnx-int8-queries", "sentence-transformers"}
+
+
+def test_default_encodes_questions_in_int8_and_passages_in_fp32(cache: Path, tmp_path: Path) -> None:
+    (tmp_path / "cache").symlink_to(cache)  # another cache path: a fresh embedder, not the cached one
+    default = load_embedder(DEFAULT_MODEL, tmp_path / "cache", encoder="onnx-int8-queries")
+    fp32 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
+    int8 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx-int8")
+    assert default.encoder["quantisation"] == "int8 questions, none passages"
+    assert default.encoder["checksum"] == f"{int8.encoder['checksum']}+{fp32.encoder['checksum']}"
+    np.testing.assert_allclose(default.encode_queries(TEXTS[:3]), int8.encode_queries(TEXTS[:3]), atol=1e-6)
+    assert default._passage_backend is None  # serving never loads the fp32 graph
+    np.testing.assert_allclose(default.encode_passages(TEXTS[:3]), fp32.encode_passages(TEXTS[:3]), atol=1e-6)
+    assert default._passage_backend is not None and default._passage_backend.sessions() == []  # released
 
 
 # ----------------------------------------------------------------------------- missing or damaged
@@ -152,7 +165,7 @@ def test_manifest_records_the_encoder_and_refuses_another(built_data: Path, cach
     assert manifest.encoder == served.encoder
     assert Engine.open(settings).ask("Когда Алиев позвонил Трампу?").answered
     other = load_embedder(DEFAULT_MODEL, cache, encoder="onnx-int8")
-    with pytest.raises(ManifestMismatchError, match=r"onnx/none .* onnx/int8 .*quotebot index build"):
+    with pytest.raises(ManifestMismatchError, match=r"onnx/int8 questions, none passages .* onnx/int8 .*index build"):
         Engine.open(settings, embedder=other)
 
 
