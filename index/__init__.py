@@ -23,10 +23,12 @@ from .corpus import (
     rollback,
 )
 from .search import Engine, Tuning
+from .sources import LANGUAGES
 from .types import Answer, Event, Hit, Passage, SourceInfo
 
 __all__ = [
     "DEFAULT_MODEL",
+    "LANGUAGES",
     "Answer",
     "BuildReport",
     "Engine",

@@ -14,7 +14,7 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -62,6 +62,16 @@ class BuildReport:
     reused: int  # vectors copied from the previous version
     seconds: float
     path: Path
+
+
+def _contextual_text(context: str, text: str) -> str:
+    """A paragraph as its vector sees it: its context (title, event header, the question it
+    answers; see ``passages._set_context``) and then its own text."""
+    return f"{context}\n{text}" if context else text
+
+
+def _contextual(para: Any) -> str:
+    return _contextual_text(para.context, para.text)
 
 
 def text_hash(text: str) -> str:
@@ -181,7 +191,8 @@ def build_locked(
         passages += src_passages
         events += [asdict(e) for e in src_events]
         paragraphs += [{"source_id": source.id, "number": p.number, "start": p.start, "end": p.end,
-                        "text_hash": text_hash(p.text), "date": p.date, "speaker": p.speaker,
+                        "text_hash": text_hash(_contextual(p)), "context": p.context, "date": p.date,
+                        "speaker": p.speaker, "role": p.role,
                         "occasion": p.occasion, "event": p.event}
                        for p in src_paras]
         infos.append({**asdict(source.info), "passages": len(src_passages), "paragraphs": len(src_paras)})
@@ -189,7 +200,8 @@ def build_locked(
     hashes = [text_hash(p.text) for p in passages]
     previous = _previous_vectors(store, encoder.fingerprint, _encoder_record(encoder))
     vectors, embedded = _embed(encoder, [p.text for p in passages], hashes, previous, progress)
-    para_texts = [sources_by_id[p["source_id"]][p["start"]:p["end"]] for p in paragraphs]
+    para_texts = [_contextual_text(p["context"], sources_by_id[p["source_id"]][p["start"]:p["end"]])
+                  for p in paragraphs]
     para_vectors, para_embedded = _embed(encoder, para_texts, [p["text_hash"] for p in paragraphs], previous,
                                          progress)
     _maybe_crash(fault, "embedded")

@@ -24,6 +24,7 @@ from .errors import CorpusError, SourceRejected
 from .passages import build_passages
 from .sources import (
     ISO_DATE,
+    LANGUAGES,
     REGISTRY_FILE,
     SOURCES_DIR,
     Source,
@@ -73,8 +74,8 @@ def validate_metadata(meta: dict[str, str | None]) -> dict[str, str]:
         raise SourceRejected(f"bad date {clean['date']!r}: use YYYY-MM-DD")
     if "url" in clean and not re.match(r"^https?://\S+$", clean["url"]):
         raise SourceRejected(f"bad url {clean['url']!r}: use an http(s) address")
-    if "language" in clean and clean["language"] not in ("ru", "en"):
-        raise SourceRejected(f"bad language {clean['language']!r}: use ru or en")
+    if "language" in clean and clean["language"] not in LANGUAGES:
+        raise SourceRejected(f"bad language {clean['language']!r}: use {', '.join(LANGUAGES)}")
     if len(clean.get("title", "")) > 300:
         raise SourceRejected("the title is longer than 300 characters")
     return clean
@@ -89,9 +90,14 @@ def _real_date(iso: str) -> bool:
 
 
 def _guess_language(text: str) -> str:
+    """Script counts: Cyrillic is Russian; Latin with Azerbaijani letters (ə, ğ, ı, ş) is
+    Azerbaijani; other Latin is English."""
     cyr = len(re.findall(r"[а-яА-ЯёЁ]", text))
     lat = len(re.findall(r"[a-zA-Z]", text))
-    return "ru" if cyr >= lat else "en"
+    if cyr >= lat:
+        return "ru"
+    az = len(re.findall(r"[əƏğĞıİşŞ]", text))
+    return "az" if az * 50 >= lat else "en"
 
 
 def _title_of(text: str, filename: str) -> str:

@@ -1,9 +1,16 @@
-"""Dates in Russian and English text: event dates in sources, date ranges in questions.
+"""Dates in Russian, English and Azerbaijani text: event dates in sources, date ranges in questions.
 
 Recognised: "6 ноября 2024 года", "5 августа 2025 г.", "22 июля" (year from context),
-"August 8, 2025", "8 August 2025", "08.08.2025", "2025-08-08"; in questions also
-"в марте 2025", "in May 2025", "в 2024 году", "in 2025". A bare year in a source
-("в 1992 году") is a mention, never an event date.
+"August 8, 2025", "8 August 2025", "08.08.2025", "2025-08-08", "30 may 2018-ci il",
+"mayın 29-da"; in questions also "в марте 2025", "in May 2025", "в 2024 году", "in 2025",
+"2025-ci ilin mayında". A bare year in a source ("в 1992 году") is a mention, never an
+event date. Relative days ("вчера", "on Thursday", "the next day", "через два дня",
+"ertəsi gün") are read by :func:`relative_day`; the passage model resolves them against
+the publication date or the previous event, because only it knows which one they count from.
+
+Regular expressions, not a date-parsing library: ``dateparser`` reads one date per string
+and cannot tell a mentioned year from an event day or report offsets into a paragraph,
+which is what the passage model needs.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 _RU_MONTHS = {
     1: r"январ[ьяею]", 2: r"феврал[ьяею]", 3: r"март[аеу]?", 4: r"апрел[ьяею]", 5: r"ма[йяею]",
@@ -23,11 +31,20 @@ _EN_MONTHS = {
          "september", "october", "november", "december"]) if i
 }
 _EN_ABBR = {i: n[:3] for i, n in _EN_MONTHS.items()}
+_AZ_MONTHS = {
+    i: name for i, name in enumerate(
+        ["", "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avqust",
+         "sentyabr", "oktyabr", "noyabr", "dekabr"]) if i
+}
+_AZ_SUFFIX = r"(?:(?:ın|in|un|ün|ı|i|u|ü|y?a|y?ə)?(?:da|də|dan|dən)?)"
 
 _RU_MONTH_RE = "|".join(f"(?P<ru{i}>{p})" for i, p in _RU_MONTHS.items())
 _EN_MONTH_RE = "|".join(
     f"(?P<en{i}>{name}|{_EN_ABBR[i]}\\.?)" if i != 5 else f"(?P<en{i}>may)" for i, name in _EN_MONTHS.items()
 )
+_AZ_MONTH_RE = "|".join(f"(?P<az{i}>{name}){_AZ_SUFFIX}" for i, name in _AZ_MONTHS.items())
+_AZ_MONTH_GEN_RE = "|".join(f"(?P<az{i}>{name})(?:ın|in|un|ün)" for i, name in _AZ_MONTHS.items())
+_AZ_YEAR_SUFFIX = r"(?:-?(?:ci|cı|cu|cü)\s+il(?:in|də|dən|i)?)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _YEAR_SUFFIX = r"(?:\s*(?:года|году|год|гг?\.?)(?!\w))?"
 
@@ -40,9 +57,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?<!\w)(?:{_EN_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)(?:,?\s+{_YEAR})?", re.I)),
     ("en_dm", re.compile(
         rf"(?<![\w.])(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH_RE})(?!\w)(?:,?\s+{_YEAR})?", re.I)),
+    ("az_dm", re.compile(
+        rf"(?<![\w.])(?P<day>[0-3]?\d)\s+(?:{_AZ_MONTH_RE})(?!\w)(?:\s+{_YEAR}{_AZ_YEAR_SUFFIX})?", re.I)),
+    ("az_md", re.compile(
+        rf"(?<!\w)(?:{_AZ_MONTH_GEN_RE})\s+(?P<day>[0-3]?\d)(?:-?(?:də|da|i|ı|u|ü|dək|dan|dən))?(?!\w)", re.I)),
     ("ru_my", re.compile(rf"(?<!\w)(?:{_RU_MONTH_RE})(?!\w)\s+{_YEAR}{_YEAR_SUFFIX}", re.I)),
     ("en_my", re.compile(rf"(?<!\w)(?:{_EN_MONTH_RE})(?!\w),?\s+{_YEAR}", re.I)),
-    ("year", re.compile(rf"(?<![\w.\-]){_YEAR}(?:\s*(?:года|году|год|г\.))?(?![\w\-])", re.I)),
+    ("az_my", re.compile(rf"(?<!\w){_YEAR}{_AZ_YEAR_SUFFIX}\s+(?:{_AZ_MONTH_RE})(?!\w)", re.I)),
+    ("az_my2", re.compile(rf"(?<!\w)(?:{_AZ_MONTH_RE})(?!\w)\s+{_YEAR}{_AZ_YEAR_SUFFIX}", re.I)),
+    ("year", re.compile(rf"(?<![\w.\-]){_YEAR}(?:\s*(?:года|году|год|г\.)|-?(?:ci|cı|cu|cü)\s+il\w*)?(?![\w\-])",
+                        re.I)),
 ]
 
 
@@ -71,7 +95,7 @@ def _month_of(m: re.Match[str]) -> int | None:
     if gd.get("month"):
         return int(gd["month"])
     for key, value in gd.items():
-        if value and key[:2] in ("ru", "en") and key[2:].isdigit():
+        if value and key[:2] in ("ru", "en", "az") and key[2:].isdigit():
             return int(key[2:])
     return None
 
@@ -168,3 +192,111 @@ def question_range(text: str, default_year: int | None = None) -> DateRange | No
         if rank > best_rank:
             best, best_rank = rng, rank
     return best
+
+
+# -- relative days and month-only mentions in sources -----------------------------------------
+
+_NUMBER_WORDS = {
+    "один": 1, "одного": 1, "день": 1, "два": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3, "четыре": 4,
+    "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7, "семи": 7, "неделю": 7,
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "week": 7,
+    "bir": 1, "iki": 2, "üç": 3, "dörd": 4, "beş": 5, "altı": 6, "yeddi": 7, "həftə": 7,
+}
+_NUMBERS = r"\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+
+
+def _num(i: int) -> str:
+    return rf"(?P<n{i}>{_NUMBERS})"
+
+_WEEKDAYS = {  # Monday = 0
+    0: r"понедельник|monday|bazar\s+ertəsi", 1: r"вторник|tuesday|çərşənbə\s+axşamı",
+    2: r"среду|wednesday|çərşənbə(?!\s+axşamı)", 3: r"четверг|thursday|cümə\s+axşamı",
+    4: r"пятницу|friday|cümə(?!\s+axşamı)", 5: r"субботу|saturday|şənbə", 6: r"воскресенье|sunday|bazar(?!\s+ertəsi)",
+}
+
+# (pattern, anchor, offset): anchor "ref" counts from the publication date or dateline,
+# "prev" from the previous event; offset None means "the number in the match".
+_RELATIVE: list[tuple[re.Pattern[str], str, int | None]] = [
+    (re.compile(p, re.I), anchor, off) for p, anchor, off in [
+        (r"позавчера|the day before yesterday|srağagün", "ref", -2),
+        (r"вчера|yesterday|dünən", "ref", -1),
+        (r"сегодня|today|this morning|this evening", "ref", 0),
+        (r"в\s+(?:тот|этот)\s+же\s+день|тогда\s+же|(?:on\s+)?(?:the|that)\s+same\s+day|later\s+that\s+day"
+         r"|həmin\s+gün|eyni\s+gün", "prev", 0),
+        (r"на\s+следующий\s+день|на\s+другой\s+день|назавтра|наутро|(?:on\s+)?the\s+(?:next|following)\s+day"
+         r"|a\s+day\s+later|ertəsi\s+gün|növbəti\s+gün", "prev", 1),
+        (r"накануне|за\s+день\s+до|the\s+(?:day|evening)\s+before|the\s+previous\s+day|a\s+day\s+earlier"
+         r"|bir\s+gün\s+(?:əvvəl|öncə)", "prev", -1),
+        (rf"через\s+{_num(1)}\s+(?:дн\w*|сут\w*|недел\w*)|{_num(2)}\s+days?\s+later|{_num(3)}\s+gün\s+sonra",
+         "prev", None),
+        (rf"за\s+{_num(1)}\s+(?:дн\w*|сут\w*)\s+до|{_num(2)}\s+days?\s+(?:earlier|before)"
+         rf"|{_num(3)}\s+gün\s+(?:əvvəl|öncə)", "prev", -999),
+    ]
+]
+_WEEKDAY_RE = re.compile(
+    r"(?<!\w)(?:в|во|on|last)?\s*(?:" + "|".join(f"(?P<w{i}>{p})" for i, p in _WEEKDAYS.items())
+    + r")(?:\s+günü)?(?!\w)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class RelativeDay:
+    """A day named relative to something: ``anchor`` "ref" (the publication date or the
+    dateline), "prev" (the previous event) or "weekday" (the last such weekday on or before
+    the reference); ``after`` is the anchor phrase of "через два дня после встречи"."""
+
+    anchor: str
+    offset: int
+    start: int
+    after: str = ""
+
+
+def relative_day(text: str) -> RelativeDay | None:
+    """The first relative-day expression in ``text``, or None."""
+    found: list[RelativeDay] = []
+    for pattern, anchor, offset in _RELATIVE:
+        m = pattern.search(text)
+        if not m or not _word_bounded(text, m.start(), m.end()):
+            continue
+        if offset is None or offset == -999:
+            n = next((v for k, v in m.groupdict().items() if k[0] == "n" and v), "")
+            value = int(n) if n.isdigit() else _NUMBER_WORDS.get(n.lower(), 1)
+            offset = value if offset is None else -value
+        after = ""
+        tail = re.match(r"\s*(?:после|after|since|sonra)\s+([^,.;:!?]{2,80})", text[m.end():], re.I)
+        if tail:
+            after = tail.group(1)
+        found.append(RelativeDay(anchor, offset, m.start(), after))
+    m = _WEEKDAY_RE.search(text)
+    if m:
+        day = next(int(k[1:]) for k, v in m.groupdict().items() if v)
+        found.append(RelativeDay("weekday", day, m.start()))
+    return min(found, key=lambda r: r.start) if found else None
+
+
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+
+
+def resolve_weekday(reference: str, weekday: int) -> str:
+    """The last ``weekday`` (Monday = 0) on or before the ISO date ``reference``."""
+    ref = date.fromisoformat(reference)
+    return (ref - timedelta(days=(ref.weekday() - weekday) % 7)).isoformat()
+
+
+def shift(iso: str, days: int) -> str:
+    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
+
+
+_MONTH_ONLY = re.compile(
+    r"(?<!\w)(?:в|во|к|с|до|в\s+(?:начале|конце|середине)|in|by|since|until|early|late|mid-?|"
+    r"in\s+(?:early|late|mid-?)|the\s+(?:start|end|middle)\s+of)\s*(?:"
+    + "|".join(_RU_MONTHS.values()) + "|" + "|".join(n.capitalize() for n in _EN_MONTHS.values()) + r")(?!\w)")
+_AZ_MONTH_ONLY = re.compile(r"(?<!\w)(?:" + "|".join(_AZ_MONTHS.values()) + r")(?:ın|in|un|ün)?(?:da|də)(?!\w)", re.I)
+
+
+def mentions_month_only(text: str) -> bool:
+    """A month named without a day ("в конце мая 2018 года", "In mid-May", "sentyabrda"): an
+    event whose day the source does not give."""
+    if any(d.month and not d.day for d in find_dates(text)):
+        return True
+    return _MONTH_ONLY.search(text) is not None or _AZ_MONTH_ONLY.search(text) is not None

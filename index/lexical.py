@@ -16,8 +16,11 @@ import bm25s
 import numpy as np
 import Stemmer
 
+from .names import name_key, strip_az_suffix
+
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|ci|cı|cu|cü|ий|ый|ой|й|го|ого|его|е|я|ю|м|х)$")
 
 RU_STOP = frozenset("""
 а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до
@@ -39,7 +42,7 @@ QUESTION_STOP = frozenset("""
 что как когда где почему зачем какой какая какие каким какую кто чем о об про ли сказал сказала
 говорил говорила писал писала написал написала what when where why how who whom which did does do
 say said tell told write wrote about было были был была произошло происходило случилось
-happen happened happening going on
+happen happened happening going on каков какова каково каковы сколько кого кому каком какому каких
 """.split())
 
 
@@ -57,10 +60,24 @@ def stem(word: str) -> str:
     return _stemmer("russian" if _CYRILLIC.search(word) else "english").stemWord(word)
 
 
+KEY = "~"  # prefix of a name's script-free key token (see names.name_key)
+
+
+def name_token(stem: str) -> str | None:
+    """The key token of a stem, or None when the key is too short to be telling."""
+    if re.search(r"[əıöüğşç]", stem):
+        stem = strip_az_suffix(stem)[0]  # "trampın" is "tramp"
+    key = re.sub(r"a$", "", name_key(stem))
+    return KEY + key if len(key) >= 3 else None
+
+
 def tokenize(text: str, *, query: bool = False) -> list[str]:
-    """Stemmed content tokens of ``text``; ``query`` also drops question words."""
+    """Stemmed content tokens of ``text``; ``query`` also drops question words. A capitalised
+    word of a document also yields its name key, so "Rubio" is found by "Рубио" and
+    "Səngəçal" by "Сангачале" (queries look keys up through :meth:`LexicalIndex.expand`)."""
     tokens = []
     ru, en = _stemmer("russian"), _stemmer("english")
+    names = set() if query else {normalise(w) for w in _WORD.findall(text) if w[:1].isupper()}
     for whole in _WORD.findall(normalise(text)):
         words = [whole, *whole.split("-")] if "-" in whole else [whole]
         for word in words:
@@ -68,12 +85,16 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
                 continue
             if query and word in QUESTION_STOP:
                 continue
-            if word.isdigit():
+            ordinal = _ORDINAL.match(word)
+            if ordinal:
+                tokens.append(ordinal.group(1))  # "25th", "25-й", "25-ci" are all "25"
+            elif word.isdigit():
                 tokens.append(word)
-            elif _CYRILLIC.search(word):
-                tokens.append(ru.stemWord(word))
             else:
-                tokens.append(en.stemWord(word))
+                stemmed = ru.stemWord(word) if _CYRILLIC.search(word) else en.stemWord(word)
+                tokens.append(stemmed)
+                if whole in names and (key := name_token(stemmed)):
+                    tokens.append(key)
     return tokens
 
 
@@ -117,6 +138,9 @@ class LexicalIndex:
         and the vocabulary stems it is a prefix of ("вашингтон" → "вашингтонск"), for stems of
         five or more characters; at most ``MAX_EXPANSIONS``."""
         found = [token] if token in self._vocab else []
+        key = name_token(token) if not token.startswith(KEY) else None
+        if key and key in self._vocab:
+            found.append(key)
         for cut in range(len(token) - 1, MIN_PREFIX - 1, -1):  # a shorter stem of the same word
             if token[:cut] in self._vocab:
                 found.append(token[:cut])
@@ -130,13 +154,18 @@ class LexicalIndex:
         return found
 
     def knows_name(self, stem: str) -> bool:
-        """Whether a name's stem occurs in the corpus, allowing other inflections of it."""
-        if stem in self._vocab:
+        """Whether a name's stem occurs in the corpus, allowing other inflections of it (stems
+        shorter than four letters only as they are: "ира" of "Ирана" must not find "ирак")."""
+        if stem in self._vocab or (name_token(stem) or "") in self._vocab:
             return True
+        if any(stem[cut:] in self._vocab for cut in range(1, len(stem) - 5)):
+            return True  # a compound abbreviation: "генпрокуратур" names "прокуратур"
+        if len(stem) < 4:
+            return False
         if any(stem[:cut] in self._vocab for cut in range(len(stem) - 1, 3, -1)):
             return True
         i = bisect.bisect_left(self._sorted_vocab, stem)
-        return i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(stem)
+        return len(stem) >= 4 and i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(stem)
 
     def expand_all(self, tokens: list[str]) -> list[list[str]]:
         return [self.expand(t) for t in tokens]

@@ -57,13 +57,13 @@ def _stems_pattern(stems: list[str]) -> re.Pattern[str]:
 def load_lexicon() -> Lexicon:
     raw = yaml.safe_load(_PATH.read_text(encoding="utf-8"))
     occ = {
-        name: _stems_pattern([*langs.get("ru", []), *langs.get("en", [])])
+        name: _stems_pattern([*langs.get("ru", []), *langs.get("en", []), *langs.get("az", [])])
         for name, langs in raw["occasions"].items()
     }
     verbs = raw["reporting_verbs"]
     return Lexicon(
         occasion_patterns=occ,
         occasion_names=raw["occasion_names"],
-        reporting=_stems_pattern([*verbs["ru"], *verbs["en"]]),
+        reporting=_stems_pattern([*verbs["ru"], *verbs["en"], *verbs.get("az", [])]),
         abbreviations={str(k).lower(): str(v) for k, v in (raw.get("abbreviations") or {}).items()},
     )

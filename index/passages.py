@@ -30,8 +30,11 @@ from dataclasses import dataclass, field
 
 from razdel import sentenize
 
-from .dates import find_dates, mentions_same_day
+from .attribution import JOINT, PRONOUN, Attributor
+from .dates import RelativeDay, find_dates, mentions_month_only, relative_day, resolve_weekday, shift
+from .lexical import stem
 from .lexicon import load_lexicon
+from .shapes import find_shapes
 from .sources import Source, Speakers
 from .types import Event, Passage
 
@@ -54,6 +57,8 @@ class Paragraph:
     occasion: str = "commentary"
     event: int | None = None
     header: bool = False
+    role: str | None = None  # "title", or "speaker:<who>" for a letter line or an interview turn
+    context: str = ""  # what a reader knows before this paragraph: title, event header, the question answered
 
     def outside_quotes(self) -> str:
         """The paragraph's text with speech quotes blanked out (offsets preserved)."""
@@ -92,6 +97,21 @@ def _starts_with_day(text: str) -> bool:
     return any(d.is_day and d.start < 5 for d in find_dates(head))
 
 
+_SPEECH_LEAD = re.compile(r"(?:[:,]|(?<!\w)(?:что|мол|that|ki))\s*$", re.I)
+_SPEECH_TAIL = re.compile(r"^[,.!?]?\s*[—–-]")
+
+
+def _is_speech(text: str, start: int, end: int) -> bool:
+    """Quoted words are speech, not a name ("форум «На пути к новому мировому порядку»"), when
+    there are at least four and a colon, "что"/"that" or a dash of attribution frames them,
+    or they hold a sentence of their own."""
+    inner = text[start + 1:end - 1]
+    if len(inner.split()) < MIN_SPEECH_WORDS:
+        return False
+    return bool(_SPEECH_LEAD.search(text[:start]) or _SPEECH_TAIL.match(text[end:])
+                or re.search(r"[.!?…;]", inner) or start == 0)
+
+
 def mark_quotes(paragraphs: list[Paragraph]) -> None:
     """Fill ``depth_at_start`` and ``speech`` spans of every paragraph."""
     depth = 0
@@ -104,8 +124,7 @@ def mark_quotes(paragraphs: list[Paragraph]) -> None:
         pieces = [*pending, (pi, 0 if open_since[0] != pi else open_since[1], end)]
         if open_since[0] != pi:
             pieces = [*pending, (pi, 0, end)]
-        words = sum(len(paragraphs[i].text[s:e].split()) for i, s, e in pieces)
-        if words >= MIN_SPEECH_WORDS or len(pieces) > 1:
+        if len(pieces) > 1 or _is_speech(paragraphs[pi].text, pieces[0][1], end):
             for i, s, e in pieces:
                 paragraphs[i].speech.append((s, e))
 
@@ -138,19 +157,22 @@ def mark_quotes(paragraphs: list[Paragraph]) -> None:
             paragraphs[i].speech.append((s, e))
 
 
-def _header_zone(para: Paragraph) -> str:
-    """First sentence of the paragraph, cut where the first quote opens."""
+def _header_zone(para: Paragraph) -> tuple[int, str]:
+    """Where a paragraph says when: its first sentence, cut where the first quote opens (the
+    first two when the first is only a dateline, "Баку, 10 апреля — АПА.")."""
     if para.depth_at_start:
-        return ""
-    first = next(iter(sentenize(para.text)), None)
-    end = first.stop if first else len(para.text)
+        return 0, ""
+    sentences = list(sentenize(para.text))
+    end = sentences[0].stop if sentences else len(para.text)
+    if len(sentences) > 1 and len(para.text[:end].split()) <= 8:
+        end = sentences[1].stop  # a dateline ("Баку, 10 апреля — АПА.") or a lead-in ("The first signal was symbolic.")
     if para.speech:
         end = min(end, para.speech[0][0])
     for ch in OPENERS:
         pos = para.text.find(ch, 0, end)
         if pos >= 0:
             end = pos
-    return para.text[:end]
+    return end, para.text[:end]
 
 
 def _first_year(text: str) -> int | None:
@@ -158,55 +180,176 @@ def _first_year(text: str) -> int | None:
     return years[0] if years else None
 
 
+def _is_title(para: Paragraph, count: int) -> bool:
+    """A heading: "# …", or a short first line without closing punctuation."""
+    text = para.text
+    if text.startswith("#"):
+        return True
+    return para.number == 1 and count > 1 and len(text) <= 160 and not re.search(r"[.!?:»\"”]\s*$", text) \
+        and not any(d.is_day for d in find_dates(text))
+
+
+_DATELINE = re.compile(r"^\s*(?:[^\W\d][\w\-]*(?:[ \t][^\W\d][\w\-]*){0,2},\s*)?$")
+
+
+@dataclass
+class _Event:
+    index: int
+    date: str | None
+    explicit: bool  # dated by a calendar day in the text, not by "the next day"
+    speaker: str | None
+    occasion: str
+    paragraphs: list[int]
+    summary: str
+    header_text: str
+
+
+class _Dating:
+    """The dates a source's paragraphs know: the reference (publication date or dateline)
+    relative days count from, and the events so far, which "the same day" counts from."""
+
+    def __init__(self, source: Source) -> None:
+        self.reference = source.info.published
+        self.year = int(source.info.published[:4]) if source.info.published else _first_year(source.text)
+
+    def header_date(self, zone: str, events: list[_Event]) -> tuple[bool, str | None, bool]:
+        """(starts an event, its ISO date or None, dated by a calendar day)."""
+        days = [d for d in find_dates(zone) if d.is_day]
+        rel = relative_day(zone)
+        last = events[-1].date if events and events[-1].date else None
+        year_hint = int(last[:4]) if last else self.year
+        if days:
+            day = days[0]
+            iso = day.iso(year_hint if day.year is None else None)
+            if iso and _DATELINE.match(zone[:day.start]):
+                self.reference = iso  # "Баку, 10 апреля — АПА.": relative days below count from here
+                if rel is not None and rel.anchor in ("ref", "weekday") and rel.start > day.end:
+                    return True, self._relative(rel, events), False
+            return iso is not None, iso, True
+        if rel is not None:
+            return True, self._relative(rel, events), False
+        if mentions_month_only(zone):
+            return True, None, False
+        return False, None, False
+
+    def _relative(self, rel: RelativeDay, events: list[_Event]) -> str | None:
+        if rel.anchor == "ref":
+            return shift(self.reference, rel.offset) if self.reference else None
+        if rel.anchor == "weekday":
+            return resolve_weekday(self.reference, rel.offset) if self.reference else None
+        anchor = self._anchor_event(rel, events)
+        return shift(anchor.date, rel.offset) if anchor and anchor.date else None
+
+    @staticmethod
+    def _anchor_event(rel: RelativeDay, events: list[_Event]) -> _Event | None:
+        """The event "через два дня после встречи в Вашингтоне" counts from: the one whose
+        header shares the most word stems with the anchor phrase (the latest on a tie), else the
+        previous dated event."""
+        dated = [e for e in events if e.date]
+        if rel.after:
+            words = {stem(w) for w in re.findall(r"[^\W\d_]{4,}", rel.after)}
+            shared = [(len(words & {stem(w) for w in re.findall(r"[^\W\d_]{4,}", e.header_text)}), i)
+                      for i, e in enumerate(dated)]
+            best = max(shared, default=(0, 0))
+            if best[0]:
+                return dated[best[1]]  # most words in common, the latest on a tie
+        return dated[-1] if dated else None
+
+
 def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speakers) -> list[Event]:
     lex = load_lexicon()
-    events: list[Event] = []
-    current: dict | None = None
-    last_date: str | None = None
-    default_year = int(source.info.published[:4]) if source.info.published else None
-
-    def subject(text: str) -> str | None:
-        return speakers.subject(text, lex.has_reporting_verb)
+    who = Attributor(source.text, source.info.language, speakers, lex)
+    shapes = find_shapes(paragraphs, who, source.info.language)
+    dating = _Dating(source)
+    events: list[_Event] = []
+    current: _Event | None = None
 
     for para in paragraphs:
-        zone = _header_zone(para)
+        role = shapes.get(para.number)
         outside = para.outside_quotes()
-        days = [d for d in find_dates(zone) if d.is_day]
-        date: str | None = None
-        if days:
-            year_hint = int(last_date[:4]) if last_date else default_year or _first_year(source.text)
-            date = days[0].iso(year_hint)
-        elif zone and mentions_same_day(zone) and last_date:
-            date = last_date
-        named = None
-        if date:
-            header_outside = outside[: len(zone)] if zone else outside
-            speaker = subject(header_outside) or subject(outside)
+        if role == "title" or (para.number == 1 and _is_title(para, len(paragraphs))):
+            para.date, para.event, para.occasion, para.speaker = None, None, "commentary", None
+            para.role = "title"
+            continue
+        in_block = role is not None and current is not None
+        zone_end, zone = _header_zone(para) if not in_block else (0, "")
+        starts, date, explicit = dating.header_date(zone, events) if zone else (False, None, False)
+        own = _paragraph_speaker(para, outside, who)
+        if starts:
+            header_outside = outside[:zone_end] if zone_end else outside
+            speaker = own if own not in (PRONOUN, JOINT) else (current.speaker if own == PRONOUN and current else None)
             occasion = lex.occasion_of(header_outside) or lex.occasion_of(outside) or "statement"
-            current = {"index": len(events), "date": date, "speaker": speaker, "occasion": occasion,
-                       "paragraphs": [para.number], "summary": zone.strip() or para.text[:200]}
-            events.append(current)  # type: ignore[arg-type]
-            last_date = date
+            current = _Event(len(events), date, explicit, speaker, occasion, [para.number],
+                             zone.strip() or para.text[:200], para.text)
+            events.append(current)
             para.header = True
+            para.speaker = speaker
         elif current is not None:
-            named = subject(outside)
-            continues = bool(para.depth_at_start or para.speech or (named and lex.has_reporting_verb(outside)))
-            if continues:
-                current["paragraphs"].append(para.number)
-            else:
+            continues = bool(in_block or para.depth_at_start or para.speech or own)
+            if not continues:
                 current = None
+            else:
+                current.paragraphs.append(para.number)
+                if role is not None and role.startswith("speaker:"):
+                    para.speaker = role[len("speaker:"):] or current.speaker
+                elif own == PRONOUN or (own is None and (para.speech or para.depth_at_start)):
+                    para.speaker = current.speaker
+                elif own == JOINT:
+                    para.speaker = None
+                else:
+                    para.speaker = own
         if current is not None:
-            para.date = current["date"]
-            para.event = current["index"]
-            para.occasion = current["occasion"]
-            para.speaker = (None if para.header else named) or current["speaker"]
+            para.date = current.date
+            para.event = current.index
+            para.occasion = current.occasion
+            if role is not None:
+                para.role = role
         else:
             para.date, para.event, para.occasion, para.speaker = None, None, "commentary", None
+    _set_context(source, paragraphs, events)
     return [
-        Event(source_id=source.id, index=e["index"], date=e["date"], speaker=e["speaker"],
-              occasion=e["occasion"], paragraphs=tuple(e["paragraphs"]), summary=e["summary"])
-        for e in events  # type: ignore[union-attr]
+        Event(source_id=source.id, index=e.index, date=e.date, speaker=e.speaker,
+              occasion=e.occasion, paragraphs=tuple(e.paragraphs), summary=e.summary)
+        for e in events
     ]
+
+
+def _set_context(source: Source, paragraphs: list[Paragraph], events: list[_Event]) -> None:
+    """The same context for every shape: the source's title, the header of the paragraph's
+    event (who, when, on what occasion) and, for an interview answer, its question. Embedded
+    with the paragraph, it lets "what did Aliyev tell Euronews about X" find an answer that
+    names neither Aliyev nor Euronews."""
+    by_number = {p.number: p for p in paragraphs}
+    for para in paragraphs:
+        parts = [source.info.title]
+        if para.event is not None and not para.header:
+            header = by_number.get(events[para.event].paragraphs[0])
+            if header is not None:
+                parts.append(events[para.event].summary)
+        prev = by_number.get(para.number - 1)
+        if prev is not None and para.role == "speaker:" and (prev.role or "").startswith("speaker:") \
+                and prev.role != "speaker:":
+            parts.append(prev.text)
+        para.context = "\n".join(x for x in parts if x and x not in para.text)
+
+
+def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | None:
+    """The paragraph's own speaker: the first sentence (outside quotes) whose reporting verb has
+    a subject, else the name that introduces the paragraph's quote."""
+    for sent in sentenize(para.text):
+        blanked = outside[sent.start:sent.stop]
+        if not blanked.strip():
+            continue
+        found = who.subject(para.start + sent.start, para.start + sent.stop, blanked)
+        if found == PRONOUN and sent.start > 0:
+            # "Secretary Rubio reacted the next day. In a statement he praised …": the name before
+            return who.first_nominative(para.start, para.start + sent.start, outside[:sent.start]) or PRONOUN
+        if found is not None:
+            return found
+    if para.speech:
+        first_quote = para.speech[0][0]
+        return who.first_nominative(para.start, para.start + first_quote, outside[:first_quote])
+    return None
 
 
 def _windows(para: Paragraph, max_chars: int) -> list[tuple[int, int]]:
@@ -237,7 +380,7 @@ def build_passages(
     for para in paragraphs:
         for s, e in _windows(para, max_chars):
             share = para.quoted_share(s, e)
-            if share >= 0.5:
+            if share > 0 or (para.role or "").startswith("speaker:"):
                 kind = "quote"
             elif para.event is not None:
                 kind = "reported"

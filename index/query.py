@@ -94,21 +94,22 @@ _NAME_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def named_things(text: str, mentions: list[tuple[int, int, str]]) -> list[str]:
-    """Stems of what a Russian question names: capitalised words after its first word, and
-    Latin codes such as "COP29"; speakers' names and dates are not counted. English questions
-    name things in English, which a Russian corpus cannot confirm word by word, so none."""
+    """Stems of what a question names: codes such as "COP29" or "F-16" in any language, and in
+    a Russian question its capitalised words after the first. Speakers' names and dates are
+    not counted. English and Azerbaijani proper names are not checked: a Russian corpus
+    cannot confirm them word by word."""
     cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
     latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
-    if cyrillic <= latin:
-        return []
+    russian = cyrillic > latin
     dates = [(d.start, d.end) for d in find_dates(text)]
     names = []
     for i, m in enumerate(_NAME_WORD.finditer(text)):
         word = m.group()
         if any(s <= m.start() < e for s, e, _ in mentions) or any(s <= m.start() < e for s, e in dates):
             continue
-        is_code = bool(re.search(r"[A-Za-z]", word)) and (any(ch.isdigit() for ch in word) or len(word) > 1)
-        is_proper = i > 0 and word[0].isupper() and len(word) >= 4 and not word.isupper()
-        if is_code or is_proper:
+        latin_word = bool(re.search(r"[A-Za-z]", word))
+        is_code = latin_word and any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
+        is_proper = russian and i > 0 and word[0].isupper() and len(word) >= 4 and not word.isupper()
+        if is_code or (russian and latin_word and len(word) > 1) or is_proper:
             names.append(stem(word))
     return names

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -22,17 +23,18 @@ from typing import Any
 import numpy as np
 
 from .config import Settings
-from .lexical import LexicalIndex, coverage, tokenize
+from .lexical import LexicalIndex, coverage, name_token, stem, tokenize
 from .lexicon import load_lexicon
 from .offtopic import load_offtopic, offtopic_hash
 from .query import BadQuery, Intent, clean, parse
-from .sources import Speakers, load_speakers
+from .sources import LANGUAGES, Speakers, load_speakers
 from .store import IndexStore, Manifest, read_jsonl
 from .types import Answer, Event, Hit, Passage, SourceInfo
 from .vectors import VectorIndex
 
 log = logging.getLogger("quotebot.search")
 QUERY_CACHE = 2048  # question vectors kept per process (1.5 KB each)
+MIN_ANSWER_WORDS = 4  # a heading, a salutation or a signature line is context, never an answer
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,14 @@ class Tuning:
     period_relief: float = 0.03  # a question naming a covered period may sit this much closer to off-topic
     min_lexical_tokens: int = 2  # ... unless this many query words (and ...
     min_lexical_share: float = 0.6  # ... this share of them) occur together in one top BM25 passage
+    focus_script_share: float = 0.33  # decline questions whose focus words are all unknown, in a script this common
+    focus_common_share: float = 0.1  # words in more paragraphs than this share are the domain, not a focus
     period_candidates: int = 256  # a period with more passages is cut to this many by cosine (+ BM25)
     keep_within: float = 0.25  # hits further below the best than this are not shown
     max_hits: int = 12
     paragraph_chars: int = 700  # paragraphs up to this long are shown whole
     use_dense: bool = True  # False: BM25 only (the benchmarks' baseline)
+    center_languages: bool = True  # rank on cosines minus the question's cosine to each language's mean
 
 
 @dataclass
@@ -83,6 +88,11 @@ class LoadedVersion:
     date_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # ... their passage rows
     date_month_day: np.ndarray = field(default_factory=lambda: np.zeros(0, "U5"))  # ... and "MM-DD"
     para_index: dict[tuple[str, int], int] = field(default_factory=dict)
+    para_lang: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # paragraph row → language row
+    para_script_share: dict[str, float] = field(default_factory=dict)  # "ru" | "latin" → share of paragraphs
+    speaker_keys: frozenset[str] = frozenset()  # name keys of known speakers' surnames
+    para_answerable: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # not a title or a bare line
+    lang_centroids: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))  # language → mean vector
 
     @classmethod
     def load(cls, store: IndexStore, version: str, data_dir: Path) -> LoadedVersion:
@@ -105,12 +115,21 @@ class LoadedVersion:
             event_ids.setdefault((p["source_id"], p["event"]), len(event_ids)) if p.get("event") is not None else -1
             for p in paras], dtype=np.int64)
         dated = sorted((p.date, i) for i, p in enumerate(passages) if p.date)
+        para_vectors = np.load(vdir / "paragraph_vectors.npy", mmap_mode="r")
+        langs = [sources[k[0]].language if k[0] in sources else "" for k in para_keys]
+        para_lang, centroids = _language_centroids(langs, para_vectors)
         return cls(
             manifest=manifest, passages=passages, vectors=VectorIndex.load(vdir),
             lexical=LexicalIndex.load(vdir / "bm25", len(passages)), speakers=speakers, events=events,
             sources=sources, texts=texts, para_keys=para_keys,
             para_spans=np.asarray([(p["start"], p["end"]) for p in paras], dtype=np.int64).reshape(-1, 2),
-            para_vectors=np.load(vdir / "paragraph_vectors.npy", mmap_mode="r"),
+            para_vectors=para_vectors, para_lang=para_lang, lang_centroids=centroids,
+            para_script_share={script: sum((lang == "ru") == (script == "ru") for lang in langs) / max(1, len(langs))
+                               for script in ("ru", "latin")},
+            speaker_keys=frozenset(k for sp in speakers.items for a in sp.aliases if len(a.split()) == 1
+                                   and (k := name_token(stem(a)))),
+            para_answerable=np.asarray([p.get("role") != "title" and len(
+                texts[p["source_id"]][p["start"]:p["end"]].split()) >= MIN_ANSWER_WORDS for p in paras], dtype=bool),
             para_lexical=LexicalIndex.load(vdir / "bm25_paragraphs", len(paras)),
             para_event=para_event, para_speaker=np.asarray([p.get("speaker") or "" for p in paras]),
             para_occasion=np.asarray([p.get("occasion") or "commentary" for p in paras]),
@@ -131,6 +150,23 @@ class LoadedVersion:
             return None
         start, end = self.para_spans[row]
         return text[int(start):int(end)]
+
+
+def _language_centroids(langs: list[str], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each paragraph's language row and each language's mean paragraph vector.
+
+    A multilingual encoder scores a question higher against every passage in the question's
+    own language; the offset is the question's cosine to that language's mean vector
+    (the mean of cosines is the cosine with the mean). Subtracting it ranks a Russian
+    answer to an English question on the same footing as an English one."""
+    names = sorted(set(langs))
+    rows = np.asarray([names.index(lang) for lang in langs], dtype=np.int64)
+    centroids = np.zeros((len(names), vectors.shape[1] if vectors.ndim == 2 else 1), dtype=np.float32)
+    for i in range(len(names)):
+        members = np.flatnonzero(rows == i)
+        if len(members):
+            centroids[i] = np.asarray(vectors[members], dtype=np.float32).mean(axis=0)
+    return rows, centroids
 
 
 def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
@@ -290,10 +326,20 @@ class Engine:
             covered = bool(intent.date_range or intent.month_day) or self._lexically_covered(state, lex_all, groups)
         if not covered:
             return [], "not_covered"
+        pdense_all = None
+        if t.center_languages and len(state.lang_centroids) > 1:
+            offsets = state.lang_centroids @ qvec
+            dense = dense - offsets[state.para_lang[state.row_para[ids]]]
+            pdense_all = offsets
         window = t.window_dense * dense + t.window_lexical * _normalised(lex_all)[ids]
 
         # paragraphs: the best window of each, plus the whole paragraph's own scores
         prow = state.row_para[ids]
+        keep = state.para_answerable[prow] if len(state.para_answerable) else np.ones(len(prow), bool)
+        if not keep.any():
+            return [], "not_covered"
+        ids, prow, dense = ids[keep], prow[keep], dense[keep]
+        window = window[keep]
         paras, inverse = np.unique(prow, return_inverse=True)
         best = np.full(len(paras), -np.inf, dtype=np.float32)
         np.maximum.at(best, inverse, window)
@@ -303,6 +349,8 @@ class Engine:
         pgroups = state.para_lexical.expand_all(intent.tokens)
         plex = _normalised(state.para_lexical.scores([tok for g in pgroups for tok in g]))[paras]
         pdense = np.asarray(state.para_vectors[paras], dtype=np.float32) @ qvec
+        if pdense_all is not None:
+            pdense = pdense - pdense_all[state.para_lang[paras]]
         score = best + t.paragraph_dense * pdense + t.paragraph_lexical * plex
         if intent.speaker:
             score += t.speaker_boost * (state.para_speaker[paras] == intent.speaker)
@@ -345,6 +393,12 @@ class Engine:
         in_period = intent.month_day is not None or (
             intent.date_range is not None
             and len(state.rows_in_range(intent.date_range.start, intent.date_range.end)) > 0)
+        if intent.names and not any(state.para_lexical.knows_name(name) for name in intent.names):
+            return False  # everything the question names is something the corpus never mentions
+        specific_period = intent.month_day is not None or (
+            intent.date_range is not None and intent.date_range.start[:7] == intent.date_range.end[:7])
+        if not specific_period and self._focus_unknown(state, intent):
+            return False
         if in_period and not intent.tokens:
             return True  # "Что было в марте 2025 года?": the period is the whole question
         if in_period:
@@ -354,11 +408,37 @@ class Engine:
                 or self._lexically_covered(state, lex_all, groups)
         if best_dense < t.min_dense:
             return False
-        if any(not state.para_lexical.knows_name(name) for name in intent.names):
-            return False  # the question names something the corpus never mentions
         if best_dense - offtopic >= t.offtopic_margin:
             return True
         return self._lexically_covered(state, lex_all, groups)
+
+    def _focus_unknown(self, state: LoadedVersion, intent: Intent) -> bool:
+        """Is everything the question is about absent from the corpus? Its focus is its words
+        minus speakers' names and names common to the corpus (in over a tenth of its
+        paragraphs: "Азербайджан", "США"). Absence is evidence only where the corpus is
+        mostly written in the question's script (a third of its paragraphs or more); across
+        scripts a word is naturally absent. A month or a day the question names is a focus
+        of its own, so such questions are not checked here."""
+        t = self.tuning
+        n = len(state.para_keys)
+        if not intent.tokens or n == 0:
+            return False
+        cyrillic = sum(1 for ch in intent.text if "а" <= ch.lower() <= "я")
+        script = "ru" if cyrillic * 2 > sum(ch.isalpha() for ch in intent.text) else "latin"
+        langs = state.para_script_share.get(script, 0.0)
+        if langs < t.focus_script_share:
+            return False
+        capitalised = {stem(w) for w in re.findall(r"[^\W\d_]+", intent.text) if w[:1].isupper()}
+        focus = []
+        for tok in intent.tokens:
+            if (name_token(tok) or "") in state.speaker_keys:
+                continue
+            expanded = state.para_lexical.expand(tok)
+            if tok in capitalised and expanded \
+                    and int((state.para_lexical.scores(expanded) > 0).sum()) > t.focus_common_share * n:
+                continue
+            focus.append(expanded)
+        return bool(focus) and not any(focus)
 
     def _lexically_covered(self, state: LoadedVersion, lex_all: np.ndarray, groups: list[list[str]]) -> bool:
         t = self.tuning
@@ -407,11 +487,16 @@ class Engine:
         kinds = {state.passages[i].kind for i in rows}
         return Hit(
             passage_ids=tuple(state.passages[i].id for i in rows), text=text, date=p.date, speaker=p.speaker,
-            speaker_name=dict(speaker.name) if speaker else {}, occasion=p.occasion,
+            speaker_name=dict(speaker.name) if speaker else self._as_written(p.speaker), occasion=p.occasion,
             kind="quote" if "quote" in kinds else p.kind, source_id=p.source_id,
             source_title=src.title if src else p.source_id, source_url=src.url if src else None,
             paragraphs=(p.paragraph,), score=round(score, 4),
         )
+
+    @staticmethod
+    def _as_written(name: str | None) -> dict[str, str]:
+        """A speaker not in speakers.yaml is shown as the source writes it, in every language."""
+        return {lang: name for lang in LANGUAGES} if name else {}
 
     @staticmethod
     def _paragraph_rows(state: LoadedVersion, row: int) -> list[int]:
@@ -444,7 +529,7 @@ class Engine:
     def speaker_name(self, speaker_id: str | None, lang: str) -> str:
         sp = self.loaded.speakers.get(speaker_id)
         if not sp:
-            return ""
+            return speaker_id or ""  # not in speakers.yaml: the name as the source writes it
         return sp.name.get(lang) or sp.name.get("en") or sp.id
 
     def occasion_name(self, occasion: str, lang: str) -> str:

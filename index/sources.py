@@ -25,7 +25,8 @@ SPEAKERS_FILE = "speakers.yaml"
 SOURCES_DIR = "sources"
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-LANGUAGES = ("ru", "en")
+LANGUAGES = ("ru", "en", "az")
+NAME_LANGUAGES = ("ru", "en")  # a known speaker needs at least these names; "az" is optional
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ def load_speakers(data_dir: Path) -> Speakers:
             raise CorpusError(f"{where}: each speaker must be a mapping")
         sid = str(_need(entry, "id", where))
         name = _need(entry, "name", where, dict)
-        for lang in LANGUAGES:
+        for lang in NAME_LANGUAGES:
             if not name.get(lang):
                 raise CorpusError(f"{where}: field 'name.{lang}' is required")
         aliases = _need(entry, "aliases", where, dict)

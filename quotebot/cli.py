@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from index import (
+    LANGUAGES,
     Answer,
     Engine,
     Settings,
@@ -219,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--title")
     add.add_argument("--url")
     add.add_argument("--date", help="publication date, YYYY-MM-DD")
-    add.add_argument("--language", choices=["ru", "en"])
+    add.add_argument("--language", choices=list(LANGUAGES))
     add.set_defaults(func=cmd_sources_add)
     remove = src.add_parser("remove", help="remove a source and publish a new index version")
     remove.add_argument("id")

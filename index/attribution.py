@@ -1,0 +1,251 @@
+"""Who speaks in a paragraph: the subject of its reporting verb, found the same way in every
+source shape and language.
+
+A speaker is a known one (an id from ``speakers.yaml``, matched on word lemmas, so
+"Пашиняну" and "Pashinyan" resolve to the same person) or, for anyone else quoted, the
+name as the source writes it in the nominative ("Хафиз Пашаев", "Steve Daines").
+
+The rule, per sentence with a reporting verb (``lexicon.yaml``): the closest name before
+the verb that can be a grammatical subject (nominative in Russian, no case suffix in
+Azerbaijani, not after a preposition or with "'s" in English); else a name right after it
+("заявил президент", "said Rubio"); "according to X" / "по словам X" name X. A pronoun
+("он", "he", "по его словам") points back to the speaker already in play. Names joined by
+"и"/"and" or a joint statement have no single speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .lexicon import Lexicon
+from .names import Analysis, NameMention, analyse, lemmas, name_key
+from .sources import Speakers
+
+PRONOUN = "\x00pronoun"  # subject() result: "the speaker already in play"
+JOINT = "\x00joint"  # subject() result: several speakers at once, so none
+
+_PREPOSITIONS = {"to", "with", "by", "of", "from", "for", "at", "on", "about", "in", "near", "after", "before",
+                 "during", "under", "over", "through", "across", "via", "within", "without", "per",
+                 "and", "toward", "towards", "against",
+                 "between", "among", "than", "like", "into", "onto", "upon", "congratulated", "thanked", "told",
+                 "called", "met", "urged", "received", "invited"}
+_PRONOUN_RE = re.compile(
+    r"(?<!\w)(?:он|она|его|её|ее|he|she|his|her|him|in\s+his\s+words|in\s+her\s+words|onun)"
+    r"(?!\w)", re.I)
+_OWN_WORDS = re.compile(r"(?<!\w)(?:по\s+(?:его|её|ее)\s+(?:словам|мнению|данным)|in\s+(?:his|her)\s+(?:words|view)"
+                        r"|onun\s+sözlərinə\s+görə)(?!\w)", re.I)
+_ACCORDING = re.compile(r"(?<!\w)(?:according\s+to|по\s+словам|по\s+мнению|as\s+quoted\s+by|sözlərinə\s+görə)\s+",
+                        re.I)
+_JOINT_RE = re.compile(r"(?<!\w)(?:совместн\w*\s+(?:заявлени|декларац|коммюнике|обращени)|joint\s+(?:statement|"
+                       r"declaration|communiqu)|birgə\s+(?:bəyanat|bəyannamə))", re.I)
+_JOINER = re.compile(r"^\s*,?\s*(?:и|and|və)\s*$", re.I)
+_NOT_PEOPLE = re.compile(
+    r"(?:^|\s)(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|yanvar|fevral|mart|aprel|iyun|iyul|avqust|sentyabr|oktyabr|"
+    r"noyabr|dekabr|январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|"
+    r"ноябр\w*|декабр\w*)(?:\s|$)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    speaker: str  # a speakers.yaml id, or a display name as written
+    nominative: bool
+    known: bool
+    kind: str = "PER"  # "PER" | "ORG"
+
+
+_TABLES: dict[tuple[int, str], tuple[Speakers, Any]] = {}
+
+
+def _cached(speakers: Speakers, lang: str, make: Callable[[Speakers, str], Any]) -> Any:
+    """Per-speakers-object tables (a Speakers holds dicts, so it cannot be an lru_cache key)."""
+    key = (id(speakers), f"{make.__name__}:{lang}")
+    hit = _TABLES.get(key)
+    if hit is None or hit[0] is not speakers:
+        hit = (speakers, make(speakers, lang))
+        _TABLES[key] = hit
+    return hit[1]
+
+
+def _alias_lemmas(speakers: Speakers, lang: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First lemma → [(alias lemmas, speaker id)], longest first."""
+    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for sp in speakers.items:
+        for alias in sp.aliases:
+            seq = tuple(lemmas(alias, lang))
+            if seq:
+                table.setdefault(seq[0], []).append((seq, sp.id))
+    for entries in table.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return table
+
+
+def _surname_keys(speakers: Speakers, _lang: str = "") -> dict[str, str]:
+    """Transliteration key of each known person's surname → id. A surname is the last word of
+    a name that is also a one-word alias ("Алиев" of "Ильхам Алиев"); institutions have none."""
+    keys: dict[str, str] = {}
+    for sp in speakers.items:
+        single = {a.lower() for a in sp.aliases if len(a.split()) == 1}
+        for name in (*sp.name.values(), *sp.aliases):
+            words = name.split()
+            if len(words) >= 2 and all(w[:1].isupper() for w in words) and words[-1].lower() in single:
+                keys.setdefault(name_key(words[-1]), sp.id)
+    return keys
+
+
+class Attributor:
+    """Speaker mentions of one source and the subject rule over them."""
+
+    def __init__(self, text: str, lang: str, speakers: Speakers, lexicon: Lexicon) -> None:
+        self.text = text
+        self.lang = lang
+        self.speakers = speakers
+        self.lexicon = lexicon
+        self.analysis: Analysis = analyse(text, lang)
+        self.mentions = self._all_mentions()
+
+    # -- mentions ---------------------------------------------------------------------
+
+    def _all_mentions(self) -> list[Mention]:
+        known = self._known_mentions()
+        full_names: dict[str, str] = {}
+        for name in self.analysis.names:
+            words = name.lemma.split()
+            if len(words) >= 2 and name.kind == "PER":
+                full_names.setdefault(name_key(words[-1]), name.lemma)
+        found = list(known)
+        surname_keys = _cached(self.speakers, "", _surname_keys)
+        for name in self.analysis.names:
+            if any(m.start < name.end and name.start < m.end for m in known):
+                continue
+            if _NOT_PEOPLE.search(name.lemma):
+                continue
+            words = name.lemma.split()
+            key = name_key(words[-1]) if words else ""
+            sid = surname_keys.get(key) if name.kind == "PER" else None
+            if sid:
+                found.append(Mention(name.start, name.end, sid, self._nominative(name), True))
+                continue
+            display = full_names.get(key, name.lemma) if len(words) == 1 and name.kind == "PER" else name.lemma
+            found.append(Mention(name.start, name.end, display, self._nominative(name), False, name.kind))
+        return sorted(found, key=lambda m: m.start)
+
+    def _nominative(self, name: NameMention) -> bool:
+        if not name.nominative:
+            return False
+        if self.lang == "en":
+            before = self.text[max(0, name.start - 20):name.start].split()
+            return not (before and before[-1].lower() in _PREPOSITIONS)
+        return True
+
+    def _known_mentions(self) -> list[Mention]:
+        table = _cached(self.speakers, self.lang, _alias_lemmas)
+        tokens = self.analysis.tokens
+        found: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            match = None
+            for seq, sid in table.get(tokens[i].lemma, ()):
+                if tuple(t.lemma for t in tokens[i:i + len(seq)]) == seq:
+                    match = (seq, sid)
+                    break
+            if match is None:
+                i += 1
+                continue
+            span = tokens[i:i + len(match[0])]
+            start, end = span[0].start, span[-1].end
+            if self.lang == "ru":
+                cases = [t.case for t in span if re.search(r"[а-яё]", t.text, re.I)]
+                nominative = not cases or "Nom" in cases
+            elif self.lang == "az":
+                nominative = span[-1].case != "Obl"
+            else:
+                before = self.text[max(0, start - 20):start].split()
+                nominative = not (before and before[-1].lower() in _PREPOSITIONS) \
+                    and not re.match(r"['’]s\b", self.text[end:end + 3])
+            found.append(Mention(start, end, match[1], nominative, True))
+            i += len(match[0])
+        # a known surname in another script or spelling ("Tramp", "Pashinyan" for Пашинян)
+        keys = _cached(self.speakers, "", _surname_keys)
+        for t in tokens:
+            if not t.text[:1].isupper() or len(t.text) < 4 or any(m.start <= t.start < m.end for m in found):
+                continue
+            sid = keys.get(name_key(t.lemma if self.lang == "az" else t.text))
+            if sid is None:
+                continue
+            if self.lang == "ru":
+                nominative = t.case in (None, "Nom")
+            elif self.lang == "az":
+                nominative = t.case != "Obl"
+            else:
+                before = self.text[max(0, t.start - 20):t.start].split()
+                nominative = not (before and before[-1].lower() in _PREPOSITIONS) \
+                    and not re.match(r"['’]s\b", self.text[t.end:t.end + 3])
+            found.append(Mention(t.start, t.end, sid, nominative, True))
+        return sorted(found, key=lambda m: m.start)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+    # -- the subject rule ---------------------------------------------------------------
+
+    def subject(self, start: int, end: int, blanked: str) -> str | None:
+        """Speaker of the sentence ``text[start:end]``; ``blanked`` is that sentence with its
+        quotations blanked out. Returns a speaker, :data:`PRONOUN`, :data:`JOINT` or None."""
+        mentions = [m for m in self.mentions_in(start, end) if blanked[m.start - start:m.end - start].strip()]
+        if _OWN_WORDS.search(blanked):
+            return PRONOUN
+        acc = _ACCORDING.search(blanked)
+        if acc and _PRONOUN_RE.match(blanked[acc.end():]):
+            return PRONOUN  # "по его словам", "according to him"
+        if acc:
+            after = [m for m in mentions if m.start - start >= acc.end() and m.start - start - acc.end() <= 40]
+            if after:
+                return after[0].speaker
+        verbs = list(self.lexicon.reporting.finditer(blanked))
+        if not verbs:
+            return None
+        joint = _JOINT_RE.search(blanked) is not None
+        for verb in verbs:
+            vs, ve = start + verb.start(), start + verb.end()
+            before = [m for m in mentions if m.end <= vs and m.nominative
+                      and (m.kind == "PER" or len(self.text[m.end:vs].split()) <= 3)]
+            if before:
+                # Azerbaijani puts the verb last and the subject first; elsewhere the closest wins
+                chosen = (next((m for m in before if m.known), before[0]) if self.lang == "az" else before[-1])
+                if joint or self._joined(chosen, mentions):
+                    return JOINT
+                return chosen.speaker
+            if _PRONOUN_RE.search(blanked[:verb.start()]):
+                return PRONOUN
+            after = [m for m in mentions if m.start >= ve and m.start - ve <= 40 and m.nominative]
+            if after:
+                if joint or self._joined(after[0], mentions):
+                    return JOINT
+                return after[0].speaker
+        if _PRONOUN_RE.search(blanked):
+            return PRONOUN
+        return None
+
+    def _joined(self, chosen: Mention, mentions: list[Mention]) -> bool:
+        """Is ``chosen`` one of several names listed together ("Трамп, Макрон и Путин")?"""
+        for other in mentions:
+            if other is chosen or other.speaker == chosen.speaker:
+                continue
+            lo, hi = (other.end, chosen.start) if other.end <= chosen.start else (chosen.end, other.start)
+            if 0 <= hi - lo <= 6 and _JOINER.match(self.text[lo:hi]) and other.nominative:
+                return True
+        return False
+
+    def first_nominative(self, start: int, end: int, blanked: str) -> str | None:
+        """The first name in the subject's form in ``text[start:end]`` (the intro of a quote:
+        "Ильхам Алиев в X о стрельбе: «…»")."""
+        for m in self.mentions_in(start, end):
+            if m.nominative and m.kind == "PER" and blanked[m.start - start:m.end - start].strip():
+                return m.speaker
+        return None

@@ -1,0 +1,250 @@
+"""Names of people and organisations in a source, and one spelling-free key for a name.
+
+Russian is read with natasha (the NER and morphology models ship in its wheels): it finds
+person and organisation names and tags each word's case in context, so "Пашиняну" and
+"Никол Пашинян" are the same person and only the nominative one can be the subject of
+"заявил". pymorphy3 gives the nominative form of an inflected name. English and
+Azerbaijani have no such library installable here; their names are runs of capitalised
+words that the text never writes in lower case (so "The" and "According" are not names),
+with Azerbaijani case suffixes ("Əliyevə", "Trampın") stripped.
+
+:func:`name_key` folds a name in any script to a consonant skeleton (unidecode, then
+digraphs and the Azerbaijani/Russian renderings of the same sounds merged), so Пашинян,
+Pashinyan and Paşinyan, or Гаджиев, Hajiyev and Hacıyev, share one key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from unidecode import unidecode
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    lemma: str  # lower-case dictionary form (Russian), lower-case word without case suffix (az), lower-case word
+    case: str | None  # "Nom", "Gen", ... for Russian; "Nom" or "Obl" for az names; None when unknown
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A source text read once: its words with lemmas and cases, and the names in it."""
+
+    tokens: list[Token]
+    names: list[NameMention]
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    start: int
+    end: int
+    text: str  # as written
+    lemma: str  # the nominative form ("Никол Пашинян" for "Никола Пашиняна")
+    nominative: bool
+    kind: str  # "PER" | "ORG"
+
+
+# -- one key for a name in any script ----------------------------------------------------
+
+_PRE = str.maketrans({"ə": "e", "Ə": "E", "ı": "i", "İ": "I", "ş": "sh", "Ş": "Sh", "ç": "ch", "Ç": "Ch",
+                      "ğ": "g", "Ğ": "G", "x": "kh", "X": "Kh", "c": "j", "C": "J"})
+_DIGRAPHS = [("shch", "s"), ("dzh", "z"), ("zh", "z"), ("j", "z"), ("kh", "h"), ("sh", "s"), ("ch", "c"),
+             ("ts", "c"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"), ("g", "h"), ("x", "ks")]
+
+
+def name_key(word: str, *, azerbaijani: bool = False) -> str:
+    """Skeleton of a name: the same for its Cyrillic, Latin and Azerbaijani spellings
+    (consonant classes kept, every vowel run written "a", glides dropped)."""
+    text = word.translate(_PRE) if azerbaijani or re.search(r"[əƏıİşŞçÇğĞ]", word) else word
+    text = unidecode(text).lower()
+    text = re.sub(r"[^a-z]", "", text)
+    for a, b in _DIGRAPHS:
+        text = text.replace(a, b)
+    text = re.sub(r"[aeiouy]+", "a", text)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+# -- Russian: natasha + pymorphy3 ----------------------------------------------------------
+
+@cache
+def _natasha() -> tuple[Any, Any, Any]:
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+
+    emb = NewsEmbedding()
+    return Segmenter(), NewsMorphTagger(emb), NewsNERTagger(emb)
+
+
+@cache
+def morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+_NAME_TAGS = ("Name", "Surn", "Patr")
+
+
+def _ru_lemma(word: str, case: str | None) -> str:
+    """Nominative of one word of a Russian name, keeping its capitalisation."""
+    if case == "Nom" or not re.search(r"[а-яё]", word, re.I):
+        return word
+    parses = morph().parse(word)
+    named = [p for p in parses if any(t in p.tag for t in _NAME_TAGS)] or parses
+    lemma = named[0].normal_form
+    return lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma
+
+
+def _ru_analysis(text: str) -> Analysis:
+    from natasha import Doc
+
+    segmenter, morph_tagger, ner_tagger = _natasha()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_morph(morph_tagger)
+    doc.tag_ner(ner_tagger)
+    found: list[NameMention] = []
+    for span in doc.spans:
+        if span.type not in ("PER", "ORG"):
+            continue
+        tokens = [t for t in doc.tokens if t.start >= span.start and t.stop <= span.stop]
+        if not tokens:
+            continue
+        head_case = tokens[-1].feats.get("Case") if span.type == "PER" else tokens[0].feats.get("Case")
+        if head_case is None:  # a Latin name takes the case of the noun it stands beside ("на платформе Truth Social")
+            k = doc.tokens.index(tokens[0])
+            prev = doc.tokens[k - 1] if k else None
+            if prev is not None and prev.text[:1].islower() and prev.pos == "NOUN":
+                head_case = prev.feats.get("Case")
+        lemma = span.text
+        if span.type == "PER":
+            lemma = " ".join(_ru_lemma(t.text, t.feats.get("Case")) for t in tokens)
+        found.append(NameMention(span.start, span.stop, span.text, lemma, head_case in (None, "Nom"), span.type))
+    # names natasha left out (often a bare surname opening a sentence: "Трамп, по данным ...")
+    taken = [(m.start, m.end) for m in found]
+    for t in doc.tokens:
+        if not t.text[:1].isupper() or any(s <= t.start < e for s, e in taken):
+            continue
+        parses = morph().parse(t.text)
+        if not parses or not any(tag in parses[0].tag for tag in ("Surn", "Name")):
+            continue
+        case = t.feats.get("Case")
+        found.append(NameMention(t.start, t.stop, t.text, _ru_lemma(t.text, case), case in (None, "Nom"), "PER"))
+    tokens = [Token(t.start, t.stop, t.text, _lower_lemma(t.text), t.feats.get("Case")) for t in doc.tokens]
+    return Analysis(tokens, sorted(found, key=lambda m: m.start))
+
+
+def _lower_lemma(word: str) -> str:
+    if not re.search(r"[а-яё]", word, re.I):
+        return word.lower()
+    return str(morph().parse(word)[0].normal_form).replace("ё", "е")
+
+
+def lemmas(text: str, lang: str) -> list[str]:
+    """Dictionary forms of the words of a short phrase (an alias), as :class:`Analysis` has them."""
+    words = re.findall(r"[^\W_]+", text)
+    if lang == "ru":
+        return [_lower_lemma(w) for w in words]
+    if lang == "az":
+        return [strip_az_suffix(w)[0].lower() for w in words]
+    return [w.lower() for w in words]
+
+
+# -- English and Azerbaijani: capitalised runs -------------------------------------------
+
+_TITLES = {
+    # English
+    "president", "prime", "minister", "secretary", "state", "senator", "sen", "national", "security", "adviser",
+    "advisor", "special", "envoy", "deputy", "foreign", "mr", "mrs", "ms", "dr", "general", "ambassador",
+    "chairman", "speaker", "representative", "rep", "vice", "assistant", "aide", "spokesperson", "spokesman",
+    "former", "us", "u.s", "the", "first", "lady", "senior", "director", "head", "chief", "of", "for", "and",
+    # Azerbaijani
+    "prezident", "prezidenti", "nazir", "naziri", "baş", "xarici", "işlər", "dövlət", "katibi", "səfir", "səfiri",
+    "cənab", "xanım", "köməkçisi", "vitse-prezident", "vitse-prezidenti", "müşaviri", "rəhbəri",
+}
+_WORD = r"(?:[A-ZƏİŞÇĞÖÜ][\w\-]*(?:['’]s?\w*)?|[A-Z]\.)"
+_RUN = re.compile(rf"(?<![\w'’]){_WORD}(?:[ \t]+(?:{_WORD}|of|the|de|van|von))*")
+_AZ_SUFFIXES = sorted(
+    ["ın", "in", "un", "ün", "nın", "nin", "nun", "nün", "a", "ə", "ya", "yə", "ı", "i", "u", "ü", "nı", "ni", "nu",
+     "nü", "da", "də", "dan", "dən", "la", "lə", "yla", "ylə", "ın'", "'ın", "'in", "'a", "'ə", "'ya", "'yə"],
+    key=len, reverse=True)
+
+
+def strip_az_suffix(word: str) -> tuple[str, bool]:
+    """An Azerbaijani name word without its case suffix, and whether it had none."""
+    for apostrophe in ("'", "’"):
+        if apostrophe in word:
+            return word.split(apostrophe, 1)[0], False
+    for suffix in _AZ_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and re.search(r"(?:ev|ov|yev|an|yan|p|ç)$",
+                                                                                 word[: -len(suffix)]):
+            return word[: -len(suffix)], False
+    return word, True
+
+
+def _segments(words: list[str]) -> list[list[int]]:
+    """Indices of the name parts of a capitalised run, split at titles ("Prime Minister")."""
+    parts: list[list[int]] = [[]]
+    for i, w in enumerate(words):
+        if w.lower().strip(".") in _TITLES or re.fullmatch(r"\w+(?:ian|ani|ese|ish|can|ci|li|lı)", w.lower()):
+            parts.append([])
+        else:
+            parts[-1].append(i)
+    return [p for p in parts if p]
+
+
+def _latin_names(text: str, lang: str) -> list[NameMention]:
+    lower_words = {w for w in re.findall(r"[^\W\d_]+", text) if w[:1].islower()}
+    mid_caps = {m.group(1) for m in re.finditer(r"(?<=[\w,;] )([A-ZƏİŞÇĞÖÜ]\w+)", text)}
+    found: list[NameMention] = []
+    for m in _RUN.finditer(text):
+        spans = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", m.group())]
+        words = [w for _, _, w in spans]
+        for part in _segments(words):
+            part = [i for i in part if words[i].lower() not in lower_words or i > part[0]]
+            while part and words[part[-1]].lower() in ("of", "the", "de", "van", "von"):
+                part = part[:-1]
+            if not part:
+                continue
+            first, last = part[0], part[-1]
+            start, end = m.start() + spans[first][0], m.start() + spans[last][1]
+            sentence_start = start == 0 or re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[max(0, start - 3):start])
+            lemma_words = [words[i] for i in part]
+            if len(part) == 1 and sentence_start and lemma_words[0] not in mid_caps:
+                continue  # "Məktubun", "Neither": a capitalised sentence opener, not a name
+            tail = lemma_words[-1]
+            nominative = True
+            if re.search(r"['’]s$", tail):
+                tail, nominative = re.sub(r"['’]s$", "", tail), False
+            elif lang == "az":
+                tail, nominative = strip_az_suffix(tail.rstrip("."))
+            lemma_words[-1] = tail
+            if len(tail) < 3:
+                continue
+            found.append(NameMention(start, end, text[start:end], " ".join(lemma_words), nominative, "PER"))
+    return found
+
+
+def analyse(text: str, lang: str) -> Analysis:
+    """Words and names of ``text`` (a whole source)."""
+    if lang == "ru" or (lang not in ("en", "az") and re.search(r"[а-яё]", text, re.I)):
+        return _ru_analysis(text)
+    tokens = []
+    for m in re.finditer(r"[^\W_]+", text):
+        w = m.group()
+        if lang == "az" and w[:1].isupper():
+            stem, nominative = strip_az_suffix(w)
+            tokens.append(Token(m.start(), m.end(), w, stem.lower(), "Nom" if nominative else "Obl"))
+        else:
+            tokens.append(Token(m.start(), m.end(), w, w.lower(), None))
+    return Analysis(tokens, _latin_names(text, lang))
+
+
+def find_names(text: str, lang: str) -> list[NameMention]:
+    """Person and organisation names in ``text`` (a whole source), in text order."""
+    return analyse(text, lang).names
