@@ -42,8 +42,9 @@ def shared_cache() -> Path:
 
 @pytest.fixture(scope="session")
 def embedder(shared_cache: Path) -> Embedder:
-    """The serving encoder (ONNX)."""
-    return load_embedder(DEFAULT_MODEL, shared_cache)
+    """The ONNX fp32 encoder (exact; the default encodes questions in int8, tested in
+    tests/index/test_onnx_encoder.py)."""
+    return load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx")
 
 
 @pytest.fixture(scope="session")
@@ -254,7 +255,7 @@ def test_embedder_contract(embedder: Embedder, shared_cache: Path) -> None:
     assert embedder.dim == 384
     assert embedder.fingerprint == mat.WEIGHTS_SHA256
     assert embedder.encoder["format"] == "onnx" and embedder.encoder["quantisation"] == "none"
-    assert load_embedder(DEFAULT_MODEL, shared_cache) is embedder
+    assert load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx") is embedder
     texts = [it["text"] for it in REFERENCE["items"]]
     batch = embedder.encode_passages(texts * 2, batch_size=3)
     assert batch.shape == (12, 384) and batch.dtype == np.float32
