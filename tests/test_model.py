@@ -42,8 +42,7 @@ def shared_cache() -> Path:
 
 @pytest.fixture(scope="session")
 def embedder(shared_cache: Path) -> Embedder:
-    """The ONNX fp32 encoder (exact; the default encodes questions in int8, tested in
-    tests/index/test_onnx_encoder.py)."""
+    """The serving encoder: ONNX fp32 (exact; int8 is tested in tests/index/test_onnx_encoder.py)."""
     return load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx")
 
 

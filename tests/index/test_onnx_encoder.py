@@ -77,7 +77,7 @@ def test_long_texts_are_truncated_like_sentence_transformers(cache: Path, refere
 
 def test_encoder_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUOTEBOT_ENCODER", raising=False)
-    assert encoder_choice(DEFAULT_MODEL) == "onnx-int8-queries"
+    assert encoder_choice(DEFAULT_MODEL) == "onnx"
     assert encoder_choice("/some/other/model") == "sentence-transformers"  # no ONNX files for other models
     monkeypatch.setenv("QUOTEBOT_ENCODER", "onnx-int8")
     assert encoder_choice(DEFAULT_MODEL) == "onnx-int8"
@@ -87,7 +87,7 @@ def test_encoder_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     assert set(ENCODERS) == {"onnx", "onnx-int8", "onnx-int8-queries", "sentence-transformers"}
 
 
-def test_default_encodes_questions_in_int8_and_passages_in_fp32(cache: Path, tmp_path: Path) -> None:
+def test_int8_questions_with_fp32_passages(cache: Path, tmp_path: Path) -> None:
     (tmp_path / "cache").symlink_to(cache)  # another cache path: a fresh embedder, not the cached one
     default = load_embedder(DEFAULT_MODEL, tmp_path / "cache", encoder="onnx-int8-queries")
     fp32 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
@@ -165,7 +165,7 @@ def test_manifest_records_the_encoder_and_refuses_another(built_data: Path, cach
     assert manifest.encoder == served.encoder
     assert Engine.open(settings).ask("Когда Алиев позвонил Трампу?").answered
     other = load_embedder(DEFAULT_MODEL, cache, encoder="onnx-int8")
-    with pytest.raises(ManifestMismatchError, match=r"onnx/int8 questions, none passages .* onnx/int8 .*index build"):
+    with pytest.raises(ManifestMismatchError, match=r"onnx/none .* onnx/int8 .*quotebot index build"):
         Engine.open(settings, embedder=other)
 
 
