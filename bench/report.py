@@ -281,6 +281,25 @@ def section_encoder(r: dict[str, Any]) -> list[str]:
             "`QUOTEBOT_ENCODER` (default `onnx`).", "", *encoder_tables(r), _src(r), ""]
 
 
+def section_reader(r: dict[str, Any]) -> list[str]:
+    """/timeline picture render time and the new-source broadcast to N subscribers (bench_reader.py)."""
+    render = r["render"]
+    rows = [[lang, v["p50"], v["max"]] for lang, v in render["warm_ms"].items()]
+    out = ["## Reader features: /timeline picture and subscriber digests", "",
+           f"The seed's picture ({render['width']}×{render['height']} px, {render['events']} events, "
+           f"{render['png_bytes']} bytes, matplotlib Agg): warm render per language below; the first render of a "
+           f"process took {render['cold_ms']} ms (matplotlib import and font cache), a cached picture "
+           f"{render['cached_us']} µs. Target ≤ 1 s.", "",
+           table(["language", "warm p50 ms", "max ms"], rows), "",
+           "A new-source digest to every subscriber through the fake Bot API server (same process), with the "
+           "production limits (PTB's AIORateLimiter plus the broadcast's own spacing at 25/s) and with neither:", "",
+           table(["limits", "subscribers", "sent", "blocked (403)", "seconds", "messages/s", "busiest 1 s"],
+                 [["on" if b["flood_limits"] else "off", b["subscribers"], b["sent"], b["blocked"], b["seconds"],
+                   b["messages_per_s"], b["peak_per_1s"]] for b in r["broadcast"]]), "",
+           _src(r), ""]
+    return out
+
+
 def _rss(mib: float) -> str:
     return f"{mib:.0f} MiB = {mib * 1.048576:.0f} MB"
 
@@ -405,6 +424,9 @@ def write_report() -> Path:
     enc = load_result("encoder")
     if enc:
         parts += section_encoder(enc)
+    reader = load_result("reader")
+    if reader:
+        parts += section_reader(reader)
     if NOTES.is_file():
         parts += [NOTES.read_text(encoding="utf-8").strip(), ""]
     OUT.write_text("\n".join(parts).rstrip() + "\n", encoding="utf-8")

@@ -16,7 +16,9 @@ from index import Engine, Settings, build_index, recover_data
 from index.errors import IndexMissingError, QuotebotError
 
 from . import handlers, redact
+from .broadcast import Broadcaster
 from .config import BotConfig, load_config
+from .fairness import FairUpdateProcessor
 from .feedback import FeedbackStore
 from .gateway import EngineGateway, EngineLike
 from .moderation.ops import Moderation
@@ -26,15 +28,22 @@ from .ratelimit import UserRateLimiter
 from .services import KEY, Services
 from .telegram_io import ResilientLimiter
 from .texts import t
-from .view_store import ViewStore
+from .timeline import warm_up
+from .userstate import open_readers
+from .view_store import ViewStore, open_views
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "timeline", "sources", "about")
-MODERATOR_COMMANDS = ("add", "cancel", "sources", "remove", "reindex", "status", "rollback", "feedback")
+COMMANDS = ("start", "help", "timeline", "sources", "subscribe", "subscriptions", "unsubscribe", "lang", "about")
+MODERATOR_COMMANDS = ("add", "done", "cancel", "sources", "remove", "fix", "reindex", "status", "rollback",
+                      "feedback")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 16
 BOOTSTRAP_RETRIES = 3
+
+
+def public_menu(lang: str) -> list[BotCommand]:
+    return [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
 
 
 def moderator_menu(lang: str) -> list[BotCommand]:
@@ -44,13 +53,13 @@ def moderator_menu(lang: str) -> list[BotCommand]:
 
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
-    """Register the command menu in Russian and (as the default) English; each moderator's private
+    """Register the command menu in Russian, Azerbaijani and (as the default) English; each moderator's private
     chat gets its own menu with the moderator commands (``BotCommandScopeChat``), so nobody else
     sees them."""
     services = app.bot_data.get(KEY)
     moderators = services.config.moderators if isinstance(services, Services) else ()
-    for lang, code in (("en", None), ("ru", "ru")):
-        commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
+    for lang, code in (("en", None), ("ru", "ru"), ("az", "az")):
+        commands = public_menu(lang)
         try:
             await app.bot.set_my_commands(commands, language_code=code)
         except TelegramError as exc:  # the menu is a convenience: never fail start-up for it
@@ -64,10 +73,34 @@ async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
                             type(exc).__name__)
 
 
+async def start_background(app: Application) -> None:  # type: ignore[type-arg]
+    """Start the new-source broadcaster (its progress is durable: it resumes what a restart cut) and
+    load the plotting library in the background."""
+    services = app.bot_data.get(KEY)
+    if isinstance(services, Services) and services.broadcaster is not None:
+        services.broadcaster.start()
+    asyncio.get_running_loop().run_in_executor(None, warm_up)  # matplotlib, for the first /timeline
+
+
+async def stop_background(app: Application) -> None:  # type: ignore[type-arg]
+    """Stop the broadcaster while the bot can still send: its messages in flight finish first."""
+    services = app.bot_data.get(KEY)
+    if isinstance(services, Services) and services.broadcaster is not None:
+        await services.broadcaster.stop()
+
+
+async def on_start(app: Application) -> None:  # type: ignore[type-arg]
+    await set_commands(app)
+    await start_background(app)
+
+
 async def close_stores(app: Application) -> None:  # type: ignore[type-arg]
+    await stop_background(app)  # normally done already, before the HTTP client closed (post_stop)
     services = app.bot_data.get(KEY)
     if isinstance(services, Services) and isinstance(services.views, ViewStore):
         services.views.close()
+    if isinstance(services, Services) and services.readers is not None:
+        services.readers.close()
 
 
 def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[type-arg]
@@ -86,10 +119,12 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
         .base_file_url(config.base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(ResilientLimiter(flood_limits=config.flood_limits))
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(FairUpdateProcessor(CONCURRENT_UPDATES, chat_backlog=config.chat_backlog,
+                                                max_age=config.max_update_age))
         .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(5)
         .get_updates_read_timeout(config.polling_timeout + 10)
-        .post_init(set_commands)
+        .post_init(on_start)
+        .post_stop(stop_background)
         .post_shutdown(close_stores)
         .build()
     )
@@ -97,13 +132,20 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
     settings = settings or getattr(engine, "settings", None)
     moderation = Moderation(settings, gateway, PendingStore(config.pending_dir), config.moderators) \
         if isinstance(settings, Settings) else None
+    readers = open_readers(config.readers_path)
+    broadcaster = None
+    if readers is not None:
+        broadcaster = Broadcaster(app.bot, gateway, readers, poll=config.broadcast_poll, rate=config.broadcast_rate)
+        gateway.listeners.append(broadcaster.wake)  # a moderator's publish is broadcast at once
     app.bot_data[KEY] = Services(
         config=config,
         engine=gateway,
-        views=ViewStore(config.views_path),
+        views=open_views(config.views_path),
         feedback=FeedbackStore(config.feedback_path),
         limiter=UserRateLimiter(config.rate_burst, config.rate_per_minute),
         moderation=moderation,
+        readers=readers,
+        broadcaster=broadcaster,
     )
     handlers.register(app)
     return app

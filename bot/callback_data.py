@@ -11,6 +11,7 @@ argument. Formats (``K`` is a 12-character key)::
     x:LANG:I     ask example question I (the /start buttons)
     m:y:K        a moderator confirms the pending action K (add, remove, rollback)
     m:n:K        a moderator cancels the pending action K
+    l:LANG       switch the interface language (/lang)
 
 Unknown or malformed data parses to ``None``; the handler then answers with a short
 "expired" notice instead of failing.
@@ -32,6 +33,7 @@ VOTE_PATTERN = rf"^v:{_KEY}:[ud]$"
 EXAMPLE_PATTERN = r"^x:[a-z]{2}:\d$"
 CONFIRM_PATTERN = rf"^m:y:{_KEY}$"
 DECLINE_PATTERN = rf"^m:n:{_KEY}$"
+LANG_PATTERN = r"^l:[a-z]{2}$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,12 @@ class Decline:
     key: str
 
 
-Action = Page | Full | Back | Vote | Example | Confirm | Decline
+@dataclass(frozen=True, slots=True)
+class Lang:
+    lang: str
+
+
+Action = Page | Full | Back | Vote | Example | Confirm | Decline | Lang
 
 
 def encode(action: Action) -> str:
@@ -92,6 +99,8 @@ def encode(action: Action) -> str:
             data = f"m:y:{key}"
         case Decline(key):
             data = f"m:n:{key}"
+        case Lang(lang):
+            data = f"l:{lang}"
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
     return data
@@ -119,4 +128,6 @@ def decode(data: str | None) -> Action | None:
         return Confirm(data.split(":")[2])
     if re.match(DECLINE_PATTERN, data):
         return Decline(data.split(":")[2])
+    if re.match(LANG_PATTERN, data):
+        return Lang(data.split(":")[1])
     return None

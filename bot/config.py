@@ -29,13 +29,16 @@ import yaml
 
 from index.errors import QuotebotError
 
+from .strings import LANGS
+
 DEFAULT_API_URL = "https://api.telegram.org"
 CONFIG_ENV = "QUOTEBOT_CONFIG"
 _TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
 _SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 
 TOP_KEYS = {"token", "api_url", "mode", "polling_timeout", "webhook", "moderators", "rate_limit",
-            "feedback_path", "state_dir", "top_k", "language", "log_level", "flood_limits"}
+            "feedback_path", "state_dir", "top_k", "language", "log_level", "flood_limits",
+            "max_update_age", "chat_backlog"}
 WEBHOOK_KEYS = {"listen", "port", "path_secret", "public_url", "secret_token"}
 RATE_KEYS = {"burst", "per_minute"}
 
@@ -80,6 +83,10 @@ class BotConfig:
     language: str = "ru"  # the local chat's language
     log_level: str = "INFO"
     flood_limits: bool = True  # throttle to Telegram's documented flood limits
+    broadcast_poll: float = 2.0  # seconds between checks for a newly published source
+    broadcast_rate: float = 25.0  # digests per second at most (0: only the shared flood limiter)
+    max_update_age: float = 300.0  # seconds; older updates are dropped, not answered late (0: never)
+    chat_backlog: int = 8  # updates of one chat that may wait while one of its updates runs
 
     @property
     def base_url(self) -> str:
@@ -95,13 +102,22 @@ class BotConfig:
         return self.state_dir / "views.sqlite3"
 
     @property
+    def readers_path(self) -> Path:
+        """Readers' language choices, subscriptions and broadcast progress."""
+        return self.state_dir / "readers.sqlite3"
+
+    @property
     def pending_dir(self) -> Path:
         """Uploads and other moderator actions waiting for confirmation."""
         return self.state_dir / "pending"
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.webhook.path_secret, self.webhook.secret_token) if s)
+        """Every value that must never reach a log: the token, the webhook path secret and the header
+        token, configured or derived from the path secret (``setWebhook`` sends it)."""
+        derived = self.webhook.header_token if self.webhook.path_secret or self.webhook.secret_token else None
+        values = (self.token, self.webhook.path_secret, self.webhook.secret_token, derived)
+        return tuple(dict.fromkeys(s for s in values if s))
 
 
 class _Checker:
@@ -276,8 +292,8 @@ def load_config(path: str | Path | None, data_dir: Path, env: Mapping[str, str] 
     feedback_path = Path(str(merged.get("feedback_path") or state_dir / "feedback.jsonl"))
     top_k = check.int_in("top_k", merged.get("top_k", 3), 1, 10) or 3
     language = merged.get("language", "ru")
-    if language not in ("ru", "en"):
-        check.fail("language", f"must be 'ru' or 'en', got {language!r}")
+    if language not in LANGS:
+        check.fail("language", f"must be one of {', '.join(LANGS)}, got {language!r}")
         language = "ru"
     log_level = str(merged.get("log_level", "INFO")).upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -288,11 +304,16 @@ def load_config(path: str | Path | None, data_dir: Path, env: Mapping[str, str] 
         check.fail("flood_limits", f"must be true or false, got {flood!r}")
         flood = True
 
+    max_update_age = check.number_in("max_update_age", merged.get("max_update_age", 300), 0, 7 * 86400)
+    chat_backlog = check.int_in("chat_backlog", merged.get("chat_backlog", 8), 0, 1000)
+
     check.raise_if_any()
     return BotConfig(
         token=token, api_url=api_url, mode=mode, webhook=webhook,
         polling_timeout=30 if polling_timeout is None else polling_timeout,
         moderators=tuple(moderators), rate_burst=burst, rate_per_minute=per_minute,
+        max_update_age=300.0 if max_update_age is None else max_update_age,
+        chat_backlog=8 if chat_backlog is None else chat_backlog,
         feedback_path=feedback_path, state_dir=state_dir, top_k=top_k, language=language,
         log_level=log_level, flood_limits=flood,
     )

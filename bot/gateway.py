@@ -10,9 +10,12 @@ import asyncio
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from index import Answer, Event, Passage, SourceInfo
+
+from .strings import table
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,7 @@ class EngineGateway:
         self.reload_every = reload_every
         self._checked = time.monotonic()
         self._lock = threading.Lock()
+        self.listeners: list[Callable[[], None]] = []  # told (in the event loop) when reload() swaps versions
 
     def _maybe_reload(self) -> None:
         now = time.monotonic()
@@ -67,15 +71,21 @@ class EngineGateway:
         changed = await asyncio.to_thread(self._reload_now)
         if changed:
             log.info("serving a new index version")
+            for listener in self.listeners:
+                listener()
         return changed
 
-    def _ask(self, question: str, offset: int, top_k: int) -> Answer:
+    def _ask(self, question: str, offset: int, top_k: int, source_ids: tuple[str, ...] | None) -> Answer:
         with self._lock:
             self._maybe_reload()
-            return self.engine.ask(question, top_k=top_k, offset=offset)
+            if source_ids is None:
+                return self.engine.ask(question, top_k=top_k, offset=offset)
+            return self.engine.ask(question, top_k=top_k, offset=offset, source_ids=source_ids)  # type: ignore[call-arg]
 
-    async def ask(self, question: str, offset: int = 0, top_k: int = 3) -> Answer:
-        return await asyncio.to_thread(self._ask, question, offset, top_k)
+    async def ask(self, question: str, offset: int = 0, top_k: int = 3,
+                  source_ids: tuple[str, ...] | None = None) -> Answer:
+        """Search the served version; ``source_ids`` restricts the search to those sources' passages."""
+        return await asyncio.to_thread(self._ask, question, offset, top_k, source_ids)
 
     async def paragraphs(self, source_id: str, numbers: tuple[int, ...]) -> list[str]:
         def read() -> list[str]:
@@ -111,4 +121,6 @@ class EngineGateway:
         return self.engine.speaker_name(speaker_id, lang)
 
     def occasion_name(self, occasion: str, lang: str) -> str:
-        return self.engine.occasion_name(occasion, lang)
+        """The bot's own name for an occasion (every interface language has one), else the engine's."""
+        own: str | None = table(lang).TEXTS.get(f"occasion_{occasion}")
+        return own or self.engine.occasion_name(occasion, lang)

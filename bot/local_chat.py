@@ -2,19 +2,25 @@
 
 It goes through the same screens and HTML rendering as Telegram; the HTML is then turned into
 readable text (quotes get a ``│`` margin, links show their URL). Besides questions it knows
-/start, /help, /timeline, /sources, /about, /more, /full N and /quit.
+/start, /help, /timeline [filter] (the picture is written to a PNG file whose path is printed,
+then the list), /sources, /about, /lang ru|en|az, /more, /full N and /quit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+from pathlib import Path
 from typing import TextIO
 
 from .config import BotConfig
 from .gateway import EngineGateway, EngineLike
 from .markup import esc, to_plain
-from .pages import Screen, paragraph_screen, question_screen, sources_screen, text_screen, timeline_screen
+from .pages import Screen, paragraph_screen, question_screen, sources_screen, text_screen
+from .render import render_timeline
+from .strings import LANGS
 from .texts import EXAMPLES, t
+from .timeline import PictureCache, timeline_picture
 from .view_store import MemoryViewStore
 
 RULE = "─" * 40
@@ -28,6 +34,8 @@ class LocalChat:
         self.lang = config.language
         self.out = out
         self.last: Screen | None = None
+        self.pictures = PictureCache()
+        self.picture_dir = config.state_dir / "pictures"
 
     def show(self, screen: Screen) -> None:
         self.out.write("\n\n".join(to_plain(chunk) for chunk in screen.chunks) + f"\n{RULE}\n")
@@ -48,7 +56,11 @@ class LocalChat:
         elif command in ("/help", "/about"):
             self.show(text_screen(self.lang, command[1:], username="bot"))
         elif command == "/timeline":
-            self.show(await timeline_screen(self.engine, self.lang))
+            await self.timeline(arg)
+        elif command == "/lang":
+            code = arg.strip().lower()
+            self.lang = code if code in LANGS else self.lang
+            self.show(text_screen(self.lang, "lang_set" if code in LANGS else "lang_unknown"))
         elif command == "/sources":
             self.show(await sources_screen(self.engine, self.lang))
         elif command in ("/more", "/full"):
@@ -58,6 +70,18 @@ class LocalChat:
         else:
             await self.ask(text, 0)
         return True
+
+    async def timeline(self, arg: str) -> None:
+        picture, events, flt = await timeline_picture(self.engine, self.pictures, self.lang, arg)
+        if picture is None:
+            key = "timeline_no_match" if flt.text else "timeline_empty"
+            self.show(Screen([esc(t(self.lang, key, value=flt.text))]))
+            return
+        name = "timeline" + (f"-{hashlib.sha256(flt.key.encode()).hexdigest()[:8]}" if flt.text else "") + ".png"
+        path = self.picture_dir / name
+        await asyncio.to_thread(_write, path, picture.png)
+        self.out.write(to_plain(picture.caption) + "\n" + t(self.lang, "timeline_saved", path=path.resolve()) + "\n")
+        self.show(Screen(render_timeline(events, self.lang, self.engine)))
 
     async def ask(self, question: str, offset: int) -> None:
         screen = await question_screen(self.engine, self.views, question, offset, self.lang, self.config.top_k)
@@ -86,6 +110,13 @@ class LocalChat:
             return
         screen = await paragraph_screen(self.engine, view, last.key, index, self.lang)
         self.show(screen or text_screen(self.lang, "paragraph_missing"))
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 async def run_local_chat(engine: EngineLike, config: BotConfig, stdin: TextIO, stdout: TextIO) -> int:

@@ -7,6 +7,9 @@ buttons → HTML chunks (+ keyboard). No Telegram network calls here.
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
+import threading
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup
@@ -19,6 +22,44 @@ from .markup import esc
 from .render import HitRef, render_answer, render_paragraphs, render_sources, render_timeline, render_unanswered
 from .texts import t
 from .view_store import View, Views
+
+log = logging.getLogger(__name__)
+
+
+class _StoreHealth:
+    """Logs a failing view store once when it starts failing and once when it works again, not once
+    per answer."""
+
+    def __init__(self) -> None:
+        self._failing = False
+        self._lock = threading.Lock()
+
+    def failed(self, exc: BaseException) -> None:
+        with self._lock:
+            first, self._failing = not self._failing, True
+        if first:
+            log.warning("cannot store button views (%s: %s); answers go without buttons until it works again",
+                        type(exc).__name__, exc)
+
+    def ok(self) -> None:
+        with self._lock:
+            recovered, self._failing = self._failing, False
+        if recovered:
+            log.warning("button views are stored again")
+
+
+store_health = _StoreHealth()
+
+
+async def store_view(views: Views, view: View) -> str | None:
+    """Store ``view`` for its buttons; ``None`` if that failed (the answer is sent without buttons)."""
+    try:
+        key = await asyncio.to_thread(views.put, view)
+    except (OSError, sqlite3.Error) as exc:
+        store_health.failed(exc)
+        return None
+    store_health.ok()
+    return key
 
 
 @dataclass(frozen=True)
@@ -45,9 +86,11 @@ async def question_screen(engine: EngineGateway, views: Views, question: str, of
         return Screen([render_unanswered(answer, lang)], answer=answer)
     refs = [HitRef.of(h) for h in answer.hits]
     view = View(query=question, offset=offset, lang=lang, hits=tuple(refs))
-    key = await asyncio.to_thread(views.put, view)
+    key = await store_view(views, view)
     chunks = render_answer(answer, offset, lang, engine)
-    keyboard = answer_keyboard(key, offset, len(answer.hits), answer.total, top_k, lang)
+    if key is None:  # the quotes matter more than their buttons
+        return Screen(chunks, None, answer, view, None, refs)
+    keyboard = answer_keyboard(key, offset, len(answer.hits), answer.total, top_k, lang, share=answer.query)
     return Screen(chunks, keyboard, answer, view, key, refs)
 
 

@@ -18,6 +18,7 @@ from .markup import MESSAGE_LIMIT, esc, esc_attr, pack, split_text, utf16_len, v
 from .texts import LANGUAGE_NAMES, t
 
 QUERY_ECHO_CHARS = 200
+TITLE_CHARS = 300  # a source title is shown at most this long: one huge title must not break every answer
 INLINE_DESCRIPTION_CHARS = 120
 
 
@@ -84,7 +85,15 @@ def headline(date: str | None, speaker: str, occasion: str, kind: str, lang: str
     return " · ".join(parts)
 
 
+def short_title(title: str, limit: int = TITLE_CHARS) -> str:
+    """``title`` on one line, cut at a word boundary to ``limit`` characters with "…" if longer."""
+    flat = " ".join(title.split())
+    first = split_text(flat, limit)[0] if flat else flat
+    return first + ("…" if len(first) < len(flat) else "")
+
+
 def citation(title: str, url: str | None, paragraphs: Sequence[int], lang: str) -> str:
+    title = short_title(title)
     name = f'<a href="{esc_attr(url)}">{esc(title)}</a>' if url else esc(title)
     return f"{t(lang, 'source')}: {name}, {location(paragraphs, lang)}"
 
@@ -197,7 +206,8 @@ def render_sources(sources: Sequence[SourceInfo], status: dict[str, object], lan
     total = sum(s.passages for s in sources)
     blocks = [t(lang, "sources_header", sources=len(sources), passages=status.get("passages", total))]
     for s in sources:
-        title = f'<a href="{esc_attr(s.url)}">{esc(s.title)}</a>' if s.url else esc(s.title)
+        name = short_title(s.title)
+        title = f'<a href="{esc_attr(s.url)}">{esc(name)}</a>' if s.url else esc(name)
         language = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"]).get(s.language, s.language)
         entry = "• " + t(lang, "source_line", title=title, language=esc(language), paragraphs=s.paragraphs,
                          passages=s.passages)

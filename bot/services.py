@@ -12,9 +12,12 @@ from .feedback import FeedbackStore
 from .gateway import EngineGateway
 from .ratelimit import UserRateLimiter
 from .stats import AnswerStats
+from .timeline import PictureCache
+from .userstate import ReaderState
 from .view_store import Views
 
 if TYPE_CHECKING:
+    from .broadcast import Broadcaster
     from .moderation.ops import Moderation
 
 KEY = "services"
@@ -29,6 +32,9 @@ class Services:
     limiter: UserRateLimiter
     moderation: Moderation | None = None  # corpus management; None without a data directory
     stats: AnswerStats = field(default_factory=AnswerStats)
+    readers: ReaderState | None = None  # /lang choices, subscriptions, broadcast progress
+    pictures: PictureCache = field(default_factory=PictureCache)  # /timeline pictures per index version
+    broadcaster: Broadcaster | None = None  # new-source digests for subscribers
 
 
 def get(context: CallbackContext[Any, Any, Any, Any]) -> Services:

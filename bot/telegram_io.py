@@ -4,8 +4,13 @@
 
 * throttles to Telegram's flood limits with PTB's :class:`~telegram.ext.AIORateLimiter`
   (chat actions and callback/inline answers are not throttled: they are not messages);
-* **429** (``RetryAfter``): pauses *all* requests for ``retry_after`` seconds and retries, up to
-  ``max_retries`` times, unless the wait is longer than ``max_wait`` (then the update is skipped);
+* **429** (``RetryAfter``): pauses requests for ``retry_after`` seconds and retries, up to
+  ``max_retries`` times, unless the wait is longer than ``max_wait`` (then the update is skipped).
+  A 429 on a group or channel pauses only that chat (its limit of 20 messages a minute); any
+  other pauses all requests;
+* **waiting does not hold an update slot**: before a send to a group (which may wait for the
+  group's limit) and before sitting out a 429 pause, the update gives up its processing slot
+  (:func:`bot.fairness.leave_slot`), so one flooded group cannot occupy the slots others need;
 * **5xx / connection errors** (``NetworkError``): retried with exponential backoff;
 * chat actions ("typing…") are never retried: they must not delay the answer;
 * **timeouts**: retried only for requests that are safe to repeat (a timed-out ``sendMessage``
@@ -26,6 +31,8 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, BaseRateLimiter
 
+from .fairness import leave_slot
+
 log = logging.getLogger(__name__)
 
 UNTHROTTLED = frozenset({"sendChatAction", "answerCallbackQuery", "answerInlineQuery", "getMe",
@@ -36,6 +43,18 @@ REPEATABLE = frozenset({"answerCallbackQuery", "answerInlineQuery", "editMessage
                         "getFile", "getWebhookInfo"})
 
 Json = bool | dict[str, Any] | list[dict[str, Any]]
+MAX_PAUSED_CHATS = 1024
+
+
+def group_of(data: dict[str, Any]) -> int | str | None:
+    """The group or channel a request goes to (AIORateLimiter's rule: a negative or @name chat id)."""
+    chat_id = data.get("chat_id")
+    if isinstance(chat_id, str):
+        try:
+            chat_id = int(chat_id)
+        except ValueError:
+            return chat_id
+    return chat_id if isinstance(chat_id, int) and chat_id < 0 else None
 
 
 class ResilientLimiter(BaseRateLimiter[int]):
@@ -47,6 +66,7 @@ class ResilientLimiter(BaseRateLimiter[int]):
         self.network_retries = network_retries
         self.backoff = backoff
         self._resume_at = 0.0  # monotonic time before which no request is sent (after a 429)
+        self._chat_resume_at: dict[int | str, float] = {}  # the same for one group (its own 429s)
 
     async def initialize(self) -> None:
         if self._flood:
@@ -58,12 +78,27 @@ class ResilientLimiter(BaseRateLimiter[int]):
 
     async def _send(self, callback: Callable[..., Coroutine[Any, Any, Json]], args: Any, kwargs: dict[str, Any],
                     endpoint: str, data: dict[str, Any]) -> Json:
-        delay = self._resume_at - time.monotonic()
+        group = group_of(data)
+        resume = max(self._resume_at, self._chat_resume_at.get(group, 0.0) if group is not None else 0.0)
+        delay = resume - time.monotonic()
+        throttled = self._flood is not None and endpoint not in UNTHROTTLED
+        if delay > 0 or (throttled and group is not None):
+            leave_slot()  # about to wait on Telegram's limits: let another update work meanwhile
         if delay > 0:
             await asyncio.sleep(delay)
-        if self._flood and endpoint not in UNTHROTTLED:
+        if self._flood and throttled:
             return await self._flood.process_request(callback, args, kwargs, endpoint, data, None)
         return await callback(*args, **kwargs)
+
+    def _pause(self, group: int | str | None, wait: float) -> None:
+        until = time.monotonic() + wait + 0.05
+        if group is None:
+            self._resume_at = max(self._resume_at, until)
+            return
+        now = time.monotonic()
+        if len(self._chat_resume_at) >= MAX_PAUSED_CHATS:
+            self._chat_resume_at = {k: v for k, v in self._chat_resume_at.items() if v > now}
+        self._chat_resume_at[group] = max(self._chat_resume_at.get(group, 0.0), until)
 
     async def process_request(
         self,
@@ -85,7 +120,7 @@ class ResilientLimiter(BaseRateLimiter[int]):
                     log.warning("%s: flood limit, retry_after=%.0fs; giving up", endpoint, wait)
                     raise
                 floods += 1
-                self._resume_at = max(self._resume_at, time.monotonic() + wait + 0.05)
+                self._pause(group_of(data), wait)
                 log.info("%s: flood limit, pausing requests for %.1fs (retry %d)", endpoint, wait, floods)
             except BadRequest:
                 raise

@@ -3,6 +3,10 @@
 A view is the question, the page offset and references to the hits shown. Its key is a hash
 of its content (the same question showing the same hits reuses the key), so storing is
 idempotent. SQLite in WAL mode; safe to call from worker threads.
+
+Storing a view is never allowed to cost an answer: when the store cannot be written (disk
+full, locked, read-only), :mod:`bot.pages` sends the quotes without buttons. A store that
+cannot even be opened is replaced by :class:`UnavailableViews`.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -20,7 +25,9 @@ from typing import Any, Protocol
 from .callback_data import KEY_LEN
 from .render import HitRef
 
+log = logging.getLogger(__name__)
 MAX_AGE_DAYS = 365
+BUSY_TIMEOUT = 2.0  # seconds to wait for another writer's lock before giving up (the answer goes without buttons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,19 @@ class MemoryViewStore:
         return self._views.get(key)
 
 
+class UnavailableViews:
+    """Stands in for a view store that could not be opened: nothing is stored, no view is found."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def put(self, view: View) -> str:
+        raise OSError(f"the view store is unavailable: {self.reason}")
+
+    def get(self, key: str) -> View | None:
+        return None
+
+
 class ViewStore:
     """SQLite-backed store at ``path`` (created with its parent directory)."""
 
@@ -75,7 +95,7 @@ class ViewStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
@@ -95,8 +115,13 @@ class ViewStore:
         return key
 
     def get(self, key: str) -> View | None:
-        with self._lock:
-            row = self._db.execute("SELECT body FROM views WHERE key = ?", (key,)).fetchone()
+        """The view under ``key``; ``None`` if unknown or unreadable (the button then says "expired")."""
+        try:
+            with self._lock:
+                row = self._db.execute("SELECT body FROM views WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            log.warning("could not read a button view: %s", exc)
+            return None
         if row is None:
             return None
         try:
@@ -107,3 +132,13 @@ class ViewStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def open_views(path: Path) -> Views:
+    """The SQLite store at ``path``, or :class:`UnavailableViews` if it cannot be opened (read-only or
+    full disk): the bot then answers without buttons instead of not starting."""
+    try:
+        return ViewStore(path)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("button views cannot be stored (%s: %s); answers go without buttons", path, exc)
+        return UnavailableViews(f"{type(exc).__name__}: {exc}")

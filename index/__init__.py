@@ -22,6 +22,8 @@ from .corpus import (
     remove_source,
     rollback,
 )
+from .corrections import CorrectionError, ParagraphView, paragraph_views
+from .fix import FixPlan, FixReport, check_fix, fix_paragraph
 from .search import Engine, Tuning
 from .sources import LANGUAGES
 from .types import Answer, Event, Hit, Passage, SourceInfo
@@ -31,9 +33,13 @@ __all__ = [
     "LANGUAGES",
     "Answer",
     "BuildReport",
+    "CorrectionError",
     "Engine",
     "Event",
+    "FixPlan",
+    "FixReport",
     "Hit",
+    "ParagraphView",
     "Passage",
     "Preview",
     "Settings",
@@ -42,7 +48,10 @@ __all__ = [
     "add_source",
     "audit",
     "build_index",
+    "check_fix",
+    "fix_paragraph",
     "list_sources",
+    "paragraph_views",
     "parse_metadata",
     "prepare_source",
     "rebuild",

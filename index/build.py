@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .config import Settings
+from .corrections import apply_corrections, correct_paragraphs
 from .lexical import LexicalIndex
 from .offtopic import load_offtopic, offtopic_hash
 from .passages import build_passages
@@ -188,6 +189,8 @@ def build_locked(
     sources_by_id = {source.id: source.text for source in sources}
     for source in sources:
         src_passages, src_events, src_paras = build_passages(source, speakers)
+        src_passages = apply_corrections(src_passages, source.corrections, speakers)
+        src_paras = correct_paragraphs(src_paras, source.corrections, speakers)
         passages += src_passages
         events += [asdict(e) for e in src_events]
         paragraphs += [{"source_id": source.id, "number": p.number, "start": p.start, "end": p.end,
@@ -215,7 +218,7 @@ def build_locked(
     (staging / "texts").mkdir()
     for source in sources:
         (staging / "texts" / f"{source.id}.txt").write_text(source.text, encoding="utf-8")
-    registry_text = registry_yaml([s.info for s in sources])
+    registry_text = registry_yaml(list(sources))
     (staging / "sources.yaml").write_text(registry_text, encoding="utf-8")
     shutil.copyfile(settings.data_dir / SPEAKERS_FILE, staging / "speakers.yaml")
     vindex = VectorIndex.build(vectors)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import yaml
 
 from .build import BuildReport, Encoder, build_locked, recover
 from .config import Settings
+from .corrections import ParagraphView, paragraph_views
 from .documents import document_text, normalise_text
 from .errors import CorpusError, SourceRejected
 from .passages import build_passages
@@ -49,6 +50,7 @@ class Preview:
     events: list[dict[str, Any]]  # date, speaker, occasion, summary
     speakers: list[str]
     dated_samples: list[dict[str, Any]]  # the first few dated passages: date, speaker, text
+    paragraph_rows: list[ParagraphView] = field(default_factory=list)  # each paragraph's date, speaker, kind
 
 
 def parse_metadata(text: str | None) -> dict[str, str]:
@@ -137,6 +139,7 @@ def prepare_source(settings: Settings, data: bytes, filename: str, meta: dict[st
         events=[{"date": e.date, "speaker": e.speaker, "occasion": e.occasion, "summary": e.summary} for e in events],
         speakers=sorted({e.speaker for e in events if e.speaker}),
         dated_samples=[{"date": p.date, "speaker": p.speaker, "text": p.text} for p in passages if p.date][:3],
+        paragraph_rows=paragraph_views(passages),
     )
 
 

@@ -93,14 +93,43 @@ def html_to_text(source: str) -> str:
     return "".join(parser.parts)
 
 
+# Markdown clean-up, linear in the input: every repeated part of these patterns excludes the
+# delimiter that ends it (and the newline), so a match attempt that fails stops at the next
+# delimiter, and each character is scanned a bounded number of times. (Patterns such as
+# ``[*_](.+?)[*_]`` rescan the rest of the line from every opener: 48 kB of "*a " took 19 s.)
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\([^()\n]*\)")
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)
+_MD_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.M)
+_MD_STRONG = re.compile(r"\*\*((?:[^*\n]|\*(?!\*))+?)\*\*|__((?:[^_\n]|_(?!_))+?)__")
+_MD_EM_STAR = re.compile(r"(?<!\w)\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)")
+_MD_EM_UNDER = re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
+
+
+def _drop_fenced_code(text: str) -> str:
+    """Remove ```-fenced code blocks (an unclosed fence is kept as text)."""
+    kept: list[str] = []
+    opened_at: int | None = None
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.lstrip(" \t").startswith("```"):
+            opened_at = i if opened_at is None else None
+        elif opened_at is None:
+            kept.append(line)
+    if opened_at is not None:  # never closed: not a code block after all
+        kept.extend(line for line in lines[opened_at:] if not line.lstrip(" \t").startswith("```"))
+    return "\n".join(kept)
+
+
 def markdown_to_text(source: str) -> str:
-    text = re.sub(r"```.*?```", "", source, flags=re.S)
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.M)
-    text = re.sub(r"^\s{0,3}>\s?", "", text, flags=re.M)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<!\w)[*_](?=\S)(.+?)(?<=\S)[*_](?!\w)", r"\1", text)
+    text = _drop_fenced_code(source)
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_HEADING.sub("", text)
+    text = _MD_QUOTE.sub("", text)
+    text = _MD_STRONG.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    text = _MD_EM_STAR.sub(r"\1", text)
+    text = _MD_EM_UNDER.sub(r"\1", text)
     return html.unescape(text)
 
 

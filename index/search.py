@@ -16,6 +16,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -253,7 +254,10 @@ class Engine:
 
     # -- questions ------------------------------------------------------------------------
 
-    def ask(self, question: str, *, top_k: int | None = None, offset: int = 0) -> Answer:
+    def ask(self, question: str, *, top_k: int | None = None, offset: int = 0,
+            source_ids: Collection[str] | None = None) -> Answer:
+        """Answer ``question`` from the served version; ``source_ids`` limits the search (and the
+        "not covered" decision) to those sources' passages, e.g. a source that was just added."""
         t0 = time.perf_counter()
         top_k = top_k or self.settings.top_k
         state = self.loaded  # one version for the whole question
@@ -264,7 +268,7 @@ class Engine:
                      state.manifest.version, (time.perf_counter() - t0) * 1000)
             return Answer(query=question if isinstance(question, str) else "", answered=False, reason=exc.reason)
         intent = parse(text, state.speakers)
-        hits, reason = self._rank(state, intent)
+        hits, reason = self._rank(state, intent, source_ids)
         answered = bool(hits) and reason is None
         answer = Answer(
             query=text, answered=answered, hits=hits[offset:offset + top_k] if answered else [],
@@ -297,6 +301,15 @@ class Engine:
             ids = np.asarray([i for i in ids if year in state.passages[i].text], dtype=np.int64)
         return ids
 
+    def _source_candidates(self, state: LoadedVersion, intent: Intent, qvec: np.ndarray, lex_scores: np.ndarray,
+                           source_ids: Collection[str]) -> np.ndarray:
+        """Only the passages of ``source_ids`` (within the question's period, if it names one)."""
+        wanted = set(source_ids)
+        rows = np.asarray([i for i, p in enumerate(state.passages) if p.source_id in wanted], dtype=np.int64)
+        if intent.date_range is not None:
+            rows = np.intersect1d(rows, state.rows_in_range(intent.date_range.start, intent.date_range.end))
+        return self._narrow(state, rows, qvec, lex_scores) if len(rows) else rows
+
     def _narrow(self, state: LoadedVersion, rows: np.ndarray, qvec: np.ndarray, lex_scores: np.ndarray) -> np.ndarray:
         """A period's passages, cut to the best few hundred by cosine and by BM25 when there are
         many (a year of a large corpus), so the work per question stays bounded."""
@@ -308,7 +321,8 @@ class Engine:
         by_lex = rows[_top_positive(lex_scores[rows], self.tuning.candidates)]
         return np.unique(np.concatenate([by_dense, by_lex]))
 
-    def _rank(self, state: LoadedVersion, intent: Intent) -> tuple[list[Hit], str | None]:
+    def _rank(self, state: LoadedVersion, intent: Intent,
+              source_ids: Collection[str] | None = None) -> tuple[list[Hit], str | None]:
         t = self.tuning
         groups = state.lexical.expand_all(intent.tokens)
         lex_all = state.lexical.scores([tok for g in groups for tok in g])
@@ -316,7 +330,10 @@ class Engine:
             qvec = self._query_vector(intent.semantic_text)
         else:
             qvec = np.zeros(state.para_vectors.shape[1], dtype=np.float32)
-        ids = self._candidates(state, intent, qvec, lex_all)
+        if source_ids is None:
+            ids = self._candidates(state, intent, qvec, lex_all)
+        else:
+            ids = self._source_candidates(state, intent, qvec, lex_all, source_ids)
         if len(ids) == 0:
             return [], "not_covered"
         dense = state.vectors.score_subset(qvec, ids)
@@ -490,7 +507,7 @@ class Engine:
             speaker_name=dict(speaker.name) if speaker else self._as_written(p.speaker), occasion=p.occasion,
             kind="quote" if "quote" in kinds else p.kind, source_id=p.source_id,
             source_title=src.title if src else p.source_id, source_url=src.url if src else None,
-            paragraphs=(p.paragraph,), score=round(score, 4),
+            paragraphs=(p.paragraph,), score=round(score, 4), source_language=src.language if src else "",
         )
 
     @staticmethod

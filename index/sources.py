@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .corrections import Correction, load_corrections
 from .errors import CorpusError
 from .types import SourceInfo
 
@@ -31,10 +32,11 @@ NAME_LANGUAGES = ("ru", "en")  # a known speaker needs at least these names; "az
 
 @dataclass(frozen=True)
 class Source:
-    """A registered source and its text."""
+    """A registered source, its text and the moderators' corrections of its paragraphs."""
 
     info: SourceInfo
     text: str
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def id(self) -> str:
@@ -145,17 +147,22 @@ def _source_info(entry: Any, where: str) -> SourceInfo:
 
 
 def load_registry(data_dir: Path) -> list[SourceInfo]:
+    return [info for info, _ in _load_entries(data_dir)]
+
+
+def _load_entries(data_dir: Path) -> list[tuple[SourceInfo, tuple[Correction, ...]]]:
     path = data_dir / REGISTRY_FILE
     raw = _read_yaml(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("sources"), list):
         raise CorpusError(f"{path}: top-level field 'sources' must be a list")
-    infos: list[SourceInfo] = []
+    entries: list[tuple[SourceInfo, tuple[Correction, ...]]] = []
     for i, entry in enumerate(raw["sources"]):
-        info = _source_info(entry, f"{path}: sources[{i}]")
-        if any(o.id == info.id for o in infos):
-            raise CorpusError(f"{path}: sources[{i}]: duplicate id {info.id!r}")
-        infos.append(info)
-    return infos
+        where = f"{path}: sources[{i}]"
+        info = _source_info(entry, where)
+        if any(o.id == info.id for o, _ in entries):
+            raise CorpusError(f"{where}: duplicate id {info.id!r}")
+        entries.append((info, load_corrections(entry.get("corrections"), where)))
+    return entries
 
 
 def read_source_text(data_dir: Path, info: SourceInfo) -> str:
@@ -173,9 +180,9 @@ def read_source_text(data_dir: Path, info: SourceInfo) -> str:
 
 def load_sources(data_dir: Path) -> list[Source]:
     sources = []
-    for info in load_registry(data_dir):
+    for info, corrections in _load_entries(data_dir):
         text = read_source_text(data_dir, info)
-        sources.append(Source(replace(info, sha256=sha256_text(text)), text))
+        sources.append(Source(replace(info, sha256=sha256_text(text)), text, corrections))
     return sources
 
 
@@ -204,19 +211,23 @@ def load_speakers(data_dir: Path) -> Speakers:
     return Speakers.of(items)
 
 
-def write_registry(data_dir: Path, infos: list[SourceInfo]) -> None:
+def write_registry(data_dir: Path, infos: list[SourceInfo | Source]) -> None:
     """Atomically rewrite ``sources.yaml`` with ``infos``."""
     atomic_write(data_dir / REGISTRY_FILE, registry_yaml(infos).encode("utf-8"))
 
 
-def registry_yaml(infos: list[SourceInfo]) -> str:
+def registry_yaml(infos: list[SourceInfo | Source]) -> str:
+    """The registry text of ``infos``; a :class:`Source` brings its corrections along."""
     entries = []
-    for info in infos:
+    for item in infos:
+        info = item.info if isinstance(item, Source) else item
         entry: dict[str, Any] = {"id": info.id, "title": info.title, "language": info.language, "file": info.file}
         for key in ("url", "published", "added", "added_by", "sha256"):
             value = getattr(info, key)
             if value:
                 entry[key] = value
+        if isinstance(item, Source) and item.corrections:
+            entry["corrections"] = [c.to_dict() for c in item.corrections]
         entries.append(entry)
     header = "# Registry of the corpus; see docs/passages.md. Written by quotebot.\n"
     return header + yaml.safe_dump({"sources": entries}, allow_unicode=True, sort_keys=False, width=1000)

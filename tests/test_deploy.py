@@ -3,15 +3,19 @@ fake ``quotebot`` on PATH, the health check, and the compose files. No Docker en
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
+import re
 import shutil
 import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
@@ -59,7 +63,7 @@ def test_dockerfile_keeps_its_promises() -> None:
     assert len(froms) >= 2 and all(" AS " in f.upper() for f in froms), "multi-stage, named stages"
     runs = " ".join(args for word, args in ins if word == "RUN")
     assert "download.pytorch.org/whl/cpu" in " ".join(args for word, args in ins if word == "ARG")
-    assert "--index-url" in runs and "torch==" in runs, "CPU torch from the CPU wheel index"
+    assert 'PIP_INDEX_URL="$TORCH_INDEX_URL"' in runs and "torch==" in runs, "CPU torch from the CPU wheel index"
     assert "quotebot model fetch" in runs, "the offline model is materialised at build time"
     assert "quotebot index build" in runs, "the seed index is built at build time (BUILD_INDEX=1)"
     users = [args for word, args in ins if word == "USER"]
@@ -67,7 +71,142 @@ def test_dockerfile_keeps_its_promises() -> None:
     assert any(word == "HEALTHCHECK" and "healthcheck.py" in args for word, args in ins)
     assert any(word == "ENTRYPOINT" and "quotebot-entrypoint" in args for word, args in ins)
     assert any(word == "COPY" and "docker/entrypoint.sh" in args for word, args in ins)
+    assert any(word == "COPY" and "quotebot-entrypoint" in args and "/usr/local/bin/" in args for word, args in ins)
     assert any(word == "VOLUME" and "/data" in args for word, args in ins)
+
+
+def test_dockerfile_builds_with_the_legacy_builder_too() -> None:
+    """Nothing that needs BuildKit or a frontend image from a registry (the legacy build stopped
+    at `COPY --chmod`; `# syntax=` makes BuildKit pull its frontend image)."""
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    assert not re.search(r"^#\s*(syntax|escape|check)\s*=", text, re.M | re.I), "no parser directives"
+    for word, args in _instructions():
+        assert not re.search(r"--(chmod|link|mount|parents|exclude|checksum|security|keep-git-dir)\b", args), \
+            f"{word} {args[:60]}: a BuildKit-only flag"
+        assert "<<" not in args, f"{word}: heredocs need BuildKit"
+
+
+def test_base_image_and_wheel_sources_are_build_arguments() -> None:
+    ins = _instructions()
+    args = {a.split("=", 1)[0]: a.split("=", 1)[1] if "=" in a else None for w, a in ins if w == "ARG"}
+    assert args["BASE_IMAGE"] == "python:3.11-slim-bookworm"
+    assert {"TORCH_VERSION", "TORCH_INDEX_URL", "PYPI_INDEX_URL", "WHEELS", "BUILD_INDEX"} <= set(args)
+    assert all(f.startswith("${BASE_IMAGE}") for w, f in ins if w == "FROM"), "both stages on the chosen base"
+    assert any(w == "COPY" and a.startswith("${WHEELS}/ ") for w, a in ins), "the local wheel directory"
+    runs = [a for w, a in ins if w == "RUN"]
+    # an empty URL means: only the local wheels (an offline build)
+    torch_run = next(r for r in runs if "torch==" in r)
+    lock_run = next(r for r in runs if "requirements.lock" in r)
+    assert "PIP_NO_INDEX=1" in torch_run and "PIP_NO_INDEX=1" in lock_run
+    assert "--require-hashes -r requirements.lock" in lock_run
+    assert runs.index(torch_run) < runs.index(lock_run), "torch first: the lock leaves it out"
+    assert (REPO / "docker" / "wheels").is_dir()
+    assert "docker" not in (REPO / ".dockerignore").read_text().split()
+
+
+def _seed_chmod() -> str:
+    """The mode the Dockerfile gives the seed, from the RUN that builds the seed index."""
+    run = next(a for w, a in _instructions() if w == "RUN" and "quotebot index build" in a)
+    found = re.search(r"chmod -R (\S+) /opt/quotebot/seed", run)
+    assert found, "the seed index step makes the seed readable for the runtime user"
+    return found.group(1)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv")
+def test_runtime_user_can_copy_the_seed_after_the_dockerfile_chmod(built_data: Path) -> None:
+    """The first-start failure: the seed index is written by root (CURRENT owner-only, mkstemp) and
+    uid 10001 must copy it to a fresh volume. Reproduced with the real index and the entrypoint run
+    as 10001, before and after the Dockerfile's chmod."""
+    top = Path(tempfile.mkdtemp(prefix="qb-seed-"))
+    try:
+        top.chmod(0o755)
+        seed = top / "seed"
+        shutil.copytree(built_data, seed, ignore=shutil.ignore_patterns(".lock"))
+        bin_dir = top / "bin"
+        bin_dir.mkdir()
+        (bin_dir / "quotebot").write_text(FAKE_QUOTEBOT)
+        (bin_dir / "quotebot").chmod(0o755)
+        shutil.copy(ENTRYPOINT, bin_dir / "entrypoint.sh")
+        home = top / "home"
+        home.mkdir()
+        os.chown(home, 10001, 10001)
+
+        def first_start() -> subprocess.CompletedProcess[str]:
+            data = home / "data"
+            shutil.rmtree(data, ignore_errors=True)
+            env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "FAKE_LOG": str(home / "calls.log"), "HOME": str(home),
+                   "QUOTEBOT_DATA_DIR": str(data), "QUOTEBOT_SEED_DIR": str(seed)}
+            return subprocess.run(["setpriv", "--reuid=10001", "--regid=10001", "--clear-groups", "sh",
+                                   str(bin_dir / "entrypoint.sh")], env=env, capture_output=True, text=True,
+                                  timeout=30)
+
+        if any(not p.stat().st_mode & stat.S_IROTH for p in seed.rglob("*")):
+            before = first_start()
+            assert before.returncode != 0 and "Permission denied" in before.stderr, before.stderr
+        subprocess.run(["chmod", "-R", _seed_chmod(), str(seed)], check=True)
+        after = first_start()
+        assert after.returncode == 0, after.stderr
+        data = home / "data"
+        assert (data / "index" / "CURRENT").read_text() == (seed / "index" / "CURRENT").read_text()
+        assert (data / "index" / "CURRENT").stat().st_uid == 10001, "the volume's copy belongs to the bot"
+        assert (home / "calls.log").read_text().split(" ", 1)[1].strip() == "run", "served the seed index as is"
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- dependency lock
+
+LOCK = REPO / "requirements.lock"
+
+
+def _locked() -> dict[str, tuple[str, list[str]]]:
+    """name -> (version, sha256 hashes) from requirements.lock."""
+    pins: dict[str, tuple[str, list[str]]] = {}
+    for block in re.split(r"\n(?=[A-Za-z0-9])", LOCK.read_text(encoding="utf-8")):
+        head = re.match(r"([A-Za-z0-9_.-]+)==([^\s\\;]+)", block)
+        if head:
+            pins[_norm(head.group(1))] = (head.group(2), re.findall(r"--hash=sha256:([0-9a-f]{64})", block))
+    return pins
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_lock_pins_every_dependency_with_hashes_and_never_cuda() -> None:
+    pins = _locked()
+    assert len(pins) > 20
+    assert all(hashes for _, hashes in pins.values()), "every pin carries its sha256 hashes"
+    assert "torch" not in pins, "torch is installed first from the CPU wheel, never from the lock"
+    cuda = [n for n in pins if n.startswith(("nvidia-", "triton", "cuda"))]
+    assert not cuda, f"CUDA packages in the lock: {cuda}"
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {_norm(re.match(r"[A-Za-z0-9_.-]+", dep).group(0)) for dep in project["dependencies"]}  # type: ignore[union-attr]
+    missing = sorted(wanted - set(pins) - {"torch"})
+    assert not missing, f"pyproject dependencies missing from requirements.lock (run scripts/lock): {missing}"
+    assert {"aiolimiter", "tornado"} <= set(pins), "python-telegram-bot's rate-limiter and webhooks extras"
+
+
+def test_bootstrap_installs_the_lock_after_cpu_torch() -> None:
+    script = (REPO / "scripts" / "bootstrap").read_text(encoding="utf-8")
+    torch_at = script.index('"torch==${TORCH_VERSION')
+    lock_at = script.index("--require-hashes -r requirements.lock")
+    assert torch_at < lock_at < script.index('-e ".[dev]"')
+    assert "requirements.lock" in script.split("want=", 1)[1].splitlines()[0], "a new lock re-installs"
+
+
+def test_the_environment_matches_the_lock() -> None:
+    """scripts/bootstrap installed exactly the locked versions (a drifted venv or lock shows here)."""
+    drift = {}
+    for name, (version, _) in _locked().items():
+        try:
+            installed = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            drift[name] = (version, installed)
+    assert not drift, f"locked vs installed: {drift}"
 
 
 def test_dockerignore_keeps_the_context_small() -> None:

@@ -2,33 +2,49 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from .. import callback_data as cd
 from .. import services
 from ..filters import ADDRESSED_TO_BOT, COMMAND_FOR_BOT
-from . import callbacks, commands, errors, fallbacks, inline, mod_confirm, mod_manage, mod_upload, questions
+from ..lang import remember_choice
+from . import (
+    callbacks,
+    commands,
+    errors,
+    fallbacks,
+    inline,
+    mod_confirm,
+    mod_fix,
+    mod_manage,
+    mod_upload,
+    questions,
+    reader,
+)
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 NEW = filters.UpdateType.MESSAGE
 MODERATOR_COMMANDS = {
-    "add": mod_upload.add_command, "cancel": mod_upload.cancel, "remove": mod_manage.remove,
+    "add": mod_upload.add_command, "done": mod_upload.done, "cancel": mod_upload.cancel, "remove": mod_manage.remove,
     "reindex": mod_manage.reindex, "status": mod_manage.status, "rollback": mod_manage.rollback,
-    "feedback": mod_manage.feedback,
+    "feedback": mod_manage.feedback, "fix": mod_fix.fix,
 }
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     svc: services.Services = app.bot_data[services.KEY]
     moderators = list(svc.config.moderators)
+    app.add_handler(TypeHandler(Update, remember_choice), group=-100)  # the user's /lang choice, first
     app.add_handler(CommandHandler("start", commands.start, filters=NEW))
     app.add_handler(CommandHandler("help", commands.help_command, filters=NEW))
     app.add_handler(CommandHandler("timeline", commands.timeline, filters=NEW))
@@ -37,6 +53,10 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
                                        filters=NEW & PRIVATE & filters.User(user_id=moderators)))
     app.add_handler(CommandHandler("sources", commands.sources, filters=NEW))
     app.add_handler(CommandHandler("about", commands.about, filters=NEW))
+    app.add_handler(CommandHandler("lang", reader.lang_command, filters=NEW))
+    app.add_handler(CommandHandler("subscribe", reader.subscribe, filters=NEW))
+    app.add_handler(CommandHandler("subscriptions", reader.subscriptions, filters=NEW))
+    app.add_handler(CommandHandler("unsubscribe", reader.unsubscribe, filters=NEW))
     for name, handler in MODERATOR_COMMANDS.items():  # refused (and audited) for non-moderators
         app.add_handler(CommandHandler(name, handler, filters=NEW))
     app.add_handler(MessageHandler(NEW & filters.COMMAND & (PRIVATE | COMMAND_FOR_BOT), fallbacks.unknown_command))
@@ -55,6 +75,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(callbacks.example, pattern=cd.EXAMPLE_PATTERN))
     app.add_handler(CallbackQueryHandler(mod_confirm.confirm, pattern=cd.CONFIRM_PATTERN))
     app.add_handler(CallbackQueryHandler(mod_confirm.decline, pattern=cd.DECLINE_PATTERN))
+    app.add_handler(CallbackQueryHandler(reader.lang_button, pattern=cd.LANG_PATTERN))
     app.add_handler(CallbackQueryHandler(callbacks.expired))
 
     app.add_handler(InlineQueryHandler(inline.inline_query))

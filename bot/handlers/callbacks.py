@@ -7,6 +7,7 @@ gone, or whose data this version does not understand, answers with a short "expi
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
@@ -20,6 +21,8 @@ from ..texts import EXAMPLES, t
 from ..view_store import View
 from .common import rate_limited, user_lang
 from .questions import send_answer
+
+log = logging.getLogger(__name__)
 
 
 async def _show(query: CallbackQuery, screen: Screen, lang: str) -> None:
@@ -101,7 +104,10 @@ async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     chat = update.effective_chat
     record = Vote(view, action.up, query.from_user.id, chat.id if chat else None, svc.engine.version())
-    await asyncio.to_thread(svc.feedback.add, record)
+    try:
+        await asyncio.to_thread(svc.feedback.add, record)
+    except OSError as exc:  # a full or read-only state volume: the vote is lost, the user is not bothered
+        log.warning("could not store a vote: %s: %s", type(exc).__name__, exc)
     await query.answer(t(lang, "vote_thanks"))
 
 

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from .. import services
+from ..lang import chosen
 from ..markup import esc
 from ..texts import lang_of, t
 
@@ -17,8 +18,9 @@ Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]
 
 
 def user_lang(update: Update) -> str:
+    """The language chosen with /lang, else the one of the user's Telegram app."""
     user = update.effective_user
-    return lang_of(user.language_code if user else None)
+    return chosen(user.id if user else None) or lang_of(user.language_code if user else None)
 
 
 def rate_limited(handler: Handler) -> Handler:

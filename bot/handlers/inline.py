@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from .. import services
-from ..keyboards import votes_keyboard
+from ..keyboards import shared_keyboard
+from ..pages import store_view
 from ..render import HitRef, render_inline_article
 from ..texts import t
 from ..view_store import View
@@ -36,14 +35,14 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     results = []
     for i, hit in enumerate(answer.hits):
         view = View(query=question, offset=i, lang=lang, hits=(HitRef.of(hit),))
-        key = await asyncio.to_thread(svc.views.put, view)
+        key = await store_view(svc.views, view)  # None: not stored, the result goes without vote buttons
         article = render_inline_article(hit, lang, svc.engine)
         results.append(InlineQueryResultArticle(
-            id=key,
+            id=key or view.key,
             title=article.title,
             description=article.description,
             input_message_content=InputTextMessageContent(article.html, parse_mode=ParseMode.HTML),
-            reply_markup=votes_keyboard(key, lang),
+            reply_markup=shared_keyboard(key, lang, context.bot.username) if key else None,
         ))
     # personal: the labels (dates in words) follow each user's language
     await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)

@@ -1,8 +1,11 @@
 """The confirm / cancel buttons under a moderator's pending add, remove or rollback.
 
-Taking the pending action removes it, so a second tap (or a button older than the pending
-store's lifetime) answers with an "expired" notice. The buttons' message loses its keyboard,
-a "⏳ working" message follows and is edited into the result when the change is published.
+Only the moderator who asked may confirm or cancel. The pending action is removed once it is
+carried out or fails for good, so a second tap (or a button older than the pending store's
+lifetime) answers with an "expired" notice; a tap while it runs is answered "working". If the
+index lock timed out (another change was being published) the action stays, and the result
+message carries the buttons again. The buttons' message loses its keyboard, a "⏳ working"
+message follows and is edited into the result when the change is published.
 """
 
 from __future__ import annotations
@@ -15,18 +18,22 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from index.errors import QuotebotError, SourceRejected
+from index.errors import IndexLockedError, QuotebotError, SourceRejected
 
 from .. import callback_data as cd
+from ..keyboards import confirm_keyboard
 from ..markup import esc
 from ..moderation.access import moderation, moderator_only
 from ..moderation.ops import Moderation
 from ..moderation.pending import Pending
 from ..moderation.render import failure_text
 from ..moderation.texts import mt
+from ..render import short_title
 from .common import rate_limited, user_lang
 
 log = logging.getLogger(__name__)
+RETRYABLE = (IndexLockedError, OSError)  # may pass: the action stays and can be confirmed again
+CONFIRM_LABELS = {"add": "btn_add", "remove": "btn_remove", "rollback": "btn_rollback"}
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:
@@ -43,17 +50,17 @@ async def _working(query: CallbackQuery, html: str) -> Message | None:
     return await message.get_bot().send_message(message.chat_id, html)
 
 
-async def _report(working: Message | None, query: CallbackQuery, html: str) -> None:
+async def _report(working: Message | None, query: CallbackQuery, html: str, keyboard: object = None) -> None:
     if working is not None:
-        await working.edit_text(html)
+        await working.edit_text(html, reply_markup=keyboard)  # type: ignore[arg-type]
     elif isinstance(query.message, Message):
-        await query.message.reply_text(html)
+        await query.message.reply_text(html, reply_markup=keyboard)  # type: ignore[arg-type]
 
 
 async def _add(mod: Moderation, pending: Pending, lang: str) -> str:
     preview, report = await mod.add(pending)
     info = preview.source.info
-    return mt(lang, "added", title=esc(info.title), id=esc(info.id), version=report.version,
+    return mt(lang, "added", title=esc(short_title(info.title)), id=esc(info.id), version=report.version,
               passages=report.passages, embedded=report.embedded, reused=report.reused,
               seconds=f"{report.seconds:.1f}")
 
@@ -80,21 +87,39 @@ RUNNERS: dict[str, Callable[[Moderation, Pending, str], Awaitable[str]]] = {
 }
 
 
-async def _run(mod: Moderation, pending: Pending, lang: str) -> str:
-    """Carry out ``pending``; the result, or why it failed (audited), as HTML for the moderator."""
+async def _run(mod: Moderation, pending: Pending, lang: str) -> tuple[str, bool]:
+    """Carry out ``pending``: the result, or why it failed (audited), as HTML for the moderator, and
+    whether the action may be tried again (it then stays pending)."""
     try:
-        return await RUNNERS[pending.kind](mod, pending, lang)
+        return await RUNNERS[pending.kind](mod, pending, lang), False
     except Exception as exc:
         if not isinstance(exc, QuotebotError):
             log.exception("moderator action %s failed", pending.kind)
         action = f"{pending.kind}_refused" if isinstance(exc, SourceRejected) else f"{pending.kind}_failed"
         await mod.audit(pending.user_id, action, pending.args.get("source_id"), f"failed: {exc}"[:500])
-        return failure_text(exc, lang)
+        return failure_text(exc, lang), isinstance(exc, RETRYABLE)
+
+
+async def _claim(query: CallbackQuery, mod: Moderation, key: str, lang: str, action: str) -> Pending | None:
+    """The pending action ``key`` if the moderator who tapped may act on it now; else tell them why not."""
+    pending = await asyncio.to_thread(mod.pending.get, key)
+    if pending is None or pending.kind not in RUNNERS:
+        await query.answer(mt(lang, "expired"))
+        return None
+    if pending.user_id != query.from_user.id:
+        await mod.audit(query.from_user.id, action, pending.args.get("source_id"),
+                        f"refused: asked by moderator {pending.user_id}")
+        await query.answer(mt(lang, "not_yours"), show_alert=True)
+        return None
+    if key in mod.running:
+        await query.answer(mt(lang, "in_progress"))
+        return None
+    return pending
 
 
 def _working_text(pending: Pending, lang: str) -> str:
     if pending.kind == "add":
-        return mt(lang, "working_add", title=esc(str(pending.args.get("title", ""))))
+        return mt(lang, "working_add", title=esc(short_title(str(pending.args.get("title", "")))))
     if pending.kind == "remove":
         return mt(lang, "working_remove", id=esc(str(pending.args.get("source_id", ""))))
     return mt(lang, "working_rollback")
@@ -107,15 +132,24 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action = cd.decode(query.data if query else None)
     if query is None or not isinstance(action, cd.Confirm):
         return
-    mod, lang = moderation(context), user_lang(update)
-    pending = await asyncio.to_thread(mod.pending.take, action.key)
-    if pending is None or pending.kind not in RUNNERS:
-        await query.answer(mt(lang, "expired"))
+    mod, lang, key = moderation(context), user_lang(update), action.key
+    pending = await _claim(query, mod, key, lang, "confirm_refused")
+    if pending is None:
         return
-    await query.answer()
-    await _drop_keyboard(query)
-    working = await _working(query, _working_text(pending, lang))
-    await _report(working, query, await _run(mod, pending, lang))
+    mod.running.add(key)
+    try:
+        mod.end_paste(pending.user_id, key)
+        await query.answer()
+        await _drop_keyboard(query)
+        working = await _working(query, _working_text(pending, lang))
+        html, retry = await _run(mod, pending, lang)
+        if not retry:
+            await asyncio.to_thread(mod.pending.delete, key)
+        keyboard = confirm_keyboard(key, mt(lang, CONFIRM_LABELS[pending.kind]), mt(lang, "btn_cancel")) \
+            if retry else None
+        await _report(working, query, html, keyboard)
+    finally:
+        mod.running.discard(key)
 
 
 @rate_limited
@@ -126,10 +160,11 @@ async def decline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None or not isinstance(action, cd.Decline):
         return
     mod, lang = moderation(context), user_lang(update)
-    pending = await asyncio.to_thread(mod.pending.take, action.key)
+    pending = await _claim(query, mod, action.key, lang, "cancel_refused")
     if pending is None:
-        await query.answer(mt(lang, "expired"))
         return
+    await asyncio.to_thread(mod.pending.delete, action.key)
+    mod.end_paste(pending.user_id, action.key)
     await query.answer(mt(lang, "cancelled"))
     await _drop_keyboard(query)
     await mod.audit(query.from_user.id, f"{pending.kind}_cancelled", pending.args.get("source_id"), "cancelled")

@@ -1,15 +1,23 @@
 """Adding a source: a document from a moderator, or /add followed by the pasted text.
 
-The upload is checked (size before downloading, caption, then the index's validation), shown
-as a preview and stored as a pending action; the confirm button (see :mod:`.mod_confirm`)
-adds it. Bad input gets a clear message, is audited as ``add_refused`` and changes nothing.
+The upload is checked (size before downloading and again while streaming it, since Telegram may
+not say the size; caption; then the index's validation), shown as a preview and stored as a
+pending action; the confirm button (see :mod:`.mod_confirm`) adds it. Bad input gets a clear
+message, is audited as ``add_refused`` and changes nothing.
+
+A pasted article longer than one Telegram message arrives as several messages: after ``/add``
+every text message is collected, up to the source size limit, into one pending upload (each
+part updates it, so any of its Confirm buttons adds all that arrived) until ``/done``, Confirm,
+Cancel or ``/cancel``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
+import httpx
 from telegram import Document, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
@@ -22,7 +30,7 @@ from ..delivery import Target, send_screen
 from ..keyboards import confirm_keyboard
 from ..markup import esc
 from ..moderation.access import moderation, moderator_only
-from ..moderation.ops import PASTED_NAME, Moderation
+from ..moderation.ops import AWAIT_SECONDS, PASTED_NAME, Moderation, join_parts
 from ..moderation.pending import Pending
 from ..moderation.render import preview_chunks
 from ..moderation.texts import mt
@@ -30,6 +38,15 @@ from ..pages import Screen
 from .common import rate_limited, user_lang
 
 DEFAULT_NAME = "upload.txt"
+DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
+class TooBig(Exception):
+    """The file is over the size limit (``size``: its size if known)."""
+
+    def __init__(self, size: int | None) -> None:
+        super().__init__(size)
+        self.size = size
 
 
 async def _refuse(message: Message, mod: Moderation, user_id: int, html: str, reason: str) -> None:
@@ -38,25 +55,53 @@ async def _refuse(message: Message, mod: Moderation, user_id: int, html: str, re
 
 
 async def _preview_and_ask(message: Message, mod: Moderation, user_id: int, data: bytes, filename: str,
-                           meta: dict[str, str], lang: str) -> None:
-    """Validate ``data``, store it as a pending upload and show the preview with confirm buttons."""
+                           meta: dict[str, str], lang: str, key: str | None = None, full: bool = True,
+                           note: str | None = None) -> str | None:
+    """Validate ``data``, store it as a pending upload (under ``key`` if given) and show the preview
+    (``full=False``: only ``note``) with confirm buttons. Returns the pending key, ``None`` if refused."""
     try:
         preview = await mod.preview(data, filename, meta, user_id)
     except SourceRejected as exc:
         await _refuse(message, mod, user_id, mt(lang, "rejected", reason=esc(str(exc))), str(exc))
-        return
+        return None
     info = preview.source.info
     args = {"filename": filename, "meta": meta, "title": info.title, "source_id": info.id}
-    key = await asyncio.to_thread(mod.pending.put, Pending("add", user_id, time.time(), args, data))
+    key = await asyncio.to_thread(mod.pending.put, Pending("add", user_id, time.time(), args, data), key)
     keyboard = confirm_keyboard(key, mt(lang, "btn_add"), mt(lang, "btn_cancel"))
-    screen = Screen(preview_chunks(preview, lang, mod.engine), keyboard)
+    chunks = preview_chunks(preview, lang, mod.engine) if full else []
+    screen = Screen([*chunks, note] if note else chunks, keyboard)
     await send_screen(message.get_bot(), Target.of(message), screen)
     await mod.audit(user_id, "add_preview", info.id, f"pending {key}: {preview.passages} passages")
+    return key
 
 
-async def _download(document: Document) -> bytes:
+async def _download(document: Document, limit: int) -> bytes:
+    """The document's bytes, read as a stream and abandoned as soon as they exceed ``limit``
+    (:class:`TooBig`), whether or not Telegram said the size."""
     file = await document.get_file()
-    return bytes(await file.download_as_bytearray())
+    if file.file_size and file.file_size > limit:
+        raise TooBig(file.file_size)
+    location = file.file_path or ""
+    if not location.startswith(("http://", "https://")):  # a local Bot API server hands out a path
+        size = Path(location).stat().st_size
+        if size > limit:
+            raise TooBig(size)
+        return bytes(await file.download_as_bytearray())
+    data = bytearray()
+    async with httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT) as client, client.stream("GET", location) as response:
+        response.raise_for_status()
+        async for chunk in response.aiter_bytes():
+            data += chunk
+            if len(data) > limit:
+                raise TooBig(None)
+    return bytes(data)
+
+
+async def _refuse_size(message: Message, mod: Moderation, user_id: int, size: int | None, limit: int,
+                       lang: str) -> None:
+    shown = f"{size / 1e6:.1f}" if size else f">{limit / 1e6:.1f}"
+    html = mt(lang, "too_big", size=esc(shown), limit=f"{limit / 1e6:.1f}")
+    await _refuse(message, mod, user_id, html, f"{size or 'over'} bytes, over the {limit} byte limit")
 
 
 @rate_limited
@@ -70,8 +115,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     waiting = mod.take_paste(user.id)
     limit = mod.settings.max_source_bytes
     if doc.file_size and doc.file_size > limit:  # refused before downloading anything
-        html = mt(lang, "too_big", size=f"{doc.file_size / 1e6:.1f}", limit=f"{limit / 1e6:.1f}")
-        await _refuse(message, mod, user.id, html, f"{doc.file_size} bytes, over the {limit} byte limit")
+        await _refuse_size(message, mod, user.id, doc.file_size, limit, lang)
         return
     try:
         meta = {**(waiting.meta if waiting else {}), **parse_metadata(message.caption)}
@@ -79,8 +123,11 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _refuse(message, mod, user.id, mt(lang, "bad_caption", reason=esc(str(exc))), f"caption: {exc}")
         return
     try:
-        data = await _download(doc)
-    except TelegramError as exc:
+        data = await _download(doc, limit)
+    except TooBig as exc:
+        await _refuse_size(message, mod, user.id, exc.size, limit, lang)
+        return
+    except (TelegramError, httpx.HTTPError, OSError) as exc:
         await _refuse(message, mod, user.id, mt(lang, "download_failed"), f"download failed: {type(exc).__name__}")
         return
     await _preview_and_ask(message, mod, user.id, data, doc.file_name or DEFAULT_NAME, meta, lang)
@@ -113,11 +160,36 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or user is None:
         return
     mod, lang = moderation(context), user_lang(update)
-    if mod.take_paste(user.id) is None:
+    waiting = mod.take_paste(user.id)
+    if waiting is None:
         await message.reply_text(mt(lang, "nothing_to_cancel"))
         return
+    if waiting.key:
+        await asyncio.to_thread(mod.pending.delete, waiting.key)
     await mod.audit(user.id, "add_cancelled", None, "cancelled")
     await message.reply_text(mt(lang, "cancelled"))
+
+
+def _kb(text: str) -> str:
+    return f"{len(text.encode('utf-8')) / 1000:.1f}"
+
+
+@rate_limited
+@moderator_only("done")
+async def done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/done``: the pasted text is complete; the preview of all of it, with the confirm buttons."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    mod, lang = moderation(context), user_lang(update)
+    waiting = mod.take_paste(user.id)
+    if waiting is None or not waiting.parts:
+        await message.reply_text(mt(lang, "paste_nothing"))
+        return
+    text = waiting.text
+    note = mt(lang, "paste_done", parts=len(waiting.parts), size=_kb(text))
+    await _preview_and_ask(message, mod, user.id, text.encode("utf-8"), PASTED_NAME, waiting.meta, lang,
+                           key=waiting.key, note=note)
 
 
 async def pasted_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -127,9 +199,21 @@ async def pasted_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     mod = svc.moderation
     if mod is None or message is None or message.text is None or user is None or not mod.is_moderator(user.id):
         return
-    waiting = mod.take_paste(user.id)
+    waiting = mod.paste_of(user.id)
     if waiting is None:
         return
-    await _preview_and_ask(message, mod, user.id, message.text.encode("utf-8"), PASTED_NAME, waiting.meta,
-                           user_lang(update))
+    lang, limit = user_lang(update), mod.settings.max_source_bytes
+    parts = [*waiting.parts, message.text]
+    text = join_parts(parts)
+    if len(text.encode("utf-8")) > limit:
+        html = mt(lang, "paste_too_big", limit=f"{limit / 1e6:.1f}")
+        await _refuse(message, mod, user.id, html, f"pasted text over the {limit} byte limit")
+        raise ApplicationHandlerStop
+    waiting.parts.append(message.text)
+    waiting.until = time.monotonic() + AWAIT_SECONDS
+    note = mt(lang, "paste_more", parts=len(parts), size=_kb(text))
+    key = await _preview_and_ask(message, mod, user.id, text.encode("utf-8"), PASTED_NAME, waiting.meta, lang,
+                                 key=waiting.key, full=len(parts) == 1, note=note)
+    if key is not None:
+        waiting.key = key
     raise ApplicationHandlerStop

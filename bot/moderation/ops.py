@@ -13,17 +13,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from index import (
     BuildReport,
+    FixPlan,
+    FixReport,
     Preview,
     Settings,
     SourceInfo,
     add_source,
     audit,
+    check_fix,
+    fix_paragraph,
     list_sources,
     prepare_source,
     rebuild,
@@ -35,18 +40,40 @@ from ..gateway import EngineGateway
 from .pending import Pending, PendingStore
 
 log = logging.getLogger(__name__)
-WRITES = ("add", "remove", "rollback", "reindex")
+WRITES = ("add", "remove", "rollback", "reindex", "fix")
 AWAIT_SECONDS = 15 * 60  # how long "/add" waits for the pasted article
 PASTED_NAME = "pasted.txt"
 AUDIT_TAIL_BYTES = 256 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+_SENTENCE_END = re.compile(r"""[.!?…:;»"”'“)\]]\s*$""")
+
+
+def join_parts(parts: list[str]) -> str:
+    """One article from the messages a long paste arrived in. Telegram cuts a long text into
+    messages and trims the whitespace at each cut, so whether a cut fell between paragraphs is
+    lost: a part ending a sentence is taken to end a paragraph, any other cut falls inside one."""
+    text = ""
+    for part in parts:
+        if text:
+            text += "\n\n" if _SENTENCE_END.search(text) else " "
+        text += part
+    return text
+
+
+@dataclass(slots=True)
 class Awaiting:
-    """A moderator who sent /add and whose next text message is the article."""
+    """A moderator who sent /add: their text messages are the article, collected part by part until
+    /done, Confirm, Cancel or /cancel. ``key`` is the pending upload the collected text is stored as."""
 
     meta: dict[str, str]
     until: float
+    parts: list[str] = field(default_factory=list)
+    key: str | None = None
+
+    @property
+    def text(self) -> str:
+        return join_parts(self.parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +92,7 @@ class Moderation:
         self.pending = pending
         self.moderators = frozenset(moderators)
         self.awaiting: dict[int, Awaiting] = {}
+        self.running: set[str] = set()  # pending actions being carried out right now
         self._writes = asyncio.Lock()
 
     def is_moderator(self, user_id: int | None) -> bool:
@@ -79,6 +107,20 @@ class Moderation:
         """The pending /add of ``user_id`` (cleared), if it has not expired."""
         waiting = self.awaiting.pop(user_id, None)
         return waiting if waiting and waiting.until >= time.monotonic() else None
+
+    def paste_of(self, user_id: int) -> Awaiting | None:
+        """The /add of ``user_id`` still collecting text (left in place), if it has not expired."""
+        waiting = self.awaiting.get(user_id)
+        if waiting is not None and waiting.until < time.monotonic():
+            del self.awaiting[user_id]
+            return None
+        return waiting
+
+    def end_paste(self, user_id: int, key: str) -> None:
+        """Stop collecting text for ``user_id`` if the collected text is the pending action ``key``."""
+        waiting = self.awaiting.get(user_id)
+        if waiting is not None and waiting.key == key:
+            del self.awaiting[user_id]
 
     # -- audit ----------------------------------------------------------------------------
 
@@ -156,6 +198,17 @@ class Moderation:
     async def reindex(self, user_id: int) -> BuildReport:
         async with self._writes:
             report = await asyncio.to_thread(rebuild, self.settings, user=str(user_id))
+            await self.reload()
+        return report
+
+    async def check_fix(self, source_id: str, paragraph: str, changes: str, user_id: int) -> FixPlan:
+        """Validate a correction (raises ``CorrectionError``); changes nothing."""
+        return await asyncio.to_thread(check_fix, self.settings, source_id, paragraph, changes, user=str(user_id))
+
+    async def fix(self, source_id: str, paragraph: str, changes: str, user_id: int) -> FixReport:
+        async with self._writes:
+            report = await asyncio.to_thread(fix_paragraph, self.settings, source_id, paragraph, changes,
+                                             user=str(user_id))
             await self.reload()
         return report
 

@@ -3,14 +3,20 @@
 Each pending action is ``<state_dir>/pending/<key>.json`` (what to do, who asked, when) plus,
 for an upload, ``<key>.bin`` (the bytes as received). ``key`` is a random 12-character
 base64url id carried by the confirm/cancel buttons. An action expires after ``ttl`` seconds;
-expired files are deleted when the store opens and whenever an action is stored. Taking an
-action removes it, so a second tap on the same button finds nothing (and says so).
+expired files are deleted when the store opens and whenever an action is stored. An action is
+removed once it is carried out or cancelled (:meth:`PendingStore.delete`), so a second tap on
+the same button finds nothing (and says so); until then a failure that may pass (the index
+lock timed out) leaves it in place, and the button can be pressed again.
+
+A store on a directory that cannot be written (a read-only data directory) still opens: the
+bot answers questions, and only storing a moderator's action fails.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import secrets
 import threading
@@ -21,6 +27,7 @@ from typing import Any
 
 from ..callback_data import KEY_LEN
 
+log = logging.getLogger(__name__)
 TTL_SECONDS = 24 * 3600
 PARTIAL_SECONDS = 60
 
@@ -34,13 +41,20 @@ class Pending:
     data: bytes = b""  # add: the uploaded bytes
 
 
+def _valid(key: str) -> bool:
+    return len(key) == KEY_LEN and key.replace("-", "").replace("_", "").isalnum() and key.isascii()
+
+
 class PendingStore:
     def __init__(self, folder: Path, ttl: float = TTL_SECONDS) -> None:
         self.folder = folder
         self.ttl = ttl
         self._lock = threading.Lock()
-        folder.mkdir(parents=True, exist_ok=True)
-        self.purge()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.purge()
+        except OSError as exc:
+            log.warning("pending moderator actions cannot be stored in %s: %s", folder, exc)
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         return self.folder / f"{key}.json", self.folder / f"{key}.bin"
@@ -54,10 +68,12 @@ class PendingStore:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
 
-    def put(self, pending: Pending) -> str:
-        """Store ``pending``; returns its key (``KEY_LEN`` characters of ``[A-Za-z0-9_-]``)."""
+    def put(self, pending: Pending, key: str | None = None) -> str:
+        """Store ``pending`` (under ``key``, replacing what was there, else a new key); returns its key
+        (``KEY_LEN`` characters of ``[A-Za-z0-9_-]``)."""
         self.purge()
-        key = secrets.token_urlsafe(KEY_LEN)[:KEY_LEN]
+        if key is None or not _valid(key):
+            key = secrets.token_urlsafe(KEY_LEN)[:KEY_LEN]
         meta, blob = self._paths(key)
         body = {k: v for k, v in asdict(pending).items() if k != "data"}
         with self._lock:
@@ -85,9 +101,22 @@ class PendingStore:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
+    def get(self, key: str) -> Pending | None:
+        """The action stored under ``key`` (left in the store), or ``None`` if gone or expired."""
+        if not _valid(key):
+            return None
+        with self._lock:
+            return self._read(key)
+
+    def delete(self, key: str) -> None:
+        """Forget the action under ``key`` (carried out or cancelled)."""
+        if _valid(key):
+            with self._lock:
+                self._delete(key)
+
     def take(self, key: str) -> Pending | None:
         """The action stored under ``key`` (removed from the store), or ``None`` if gone or expired."""
-        if not key.replace("-", "").replace("_", "").isalnum():
+        if not _valid(key):
             return None
         with self._lock:
             pending = self._read(key)

@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from index import Preview
+from index import FixPlan, ParagraphView, Preview
+from index.corrections import CorrectionError
 from index.errors import IndexLockedError, QuotebotError, SourceRejected
 
 from ..dates import date_in_words
-from ..markup import esc, pack, split_text
-from ..render import Names, location
+from ..markup import MESSAGE_LIMIT, esc, pack, split_text, visible_len
+from ..render import Names, location, short_title
 from ..stats import StatsSnapshot
 from ..texts import LANGUAGE_NAMES
 from .ops import SourceRow
@@ -21,6 +22,9 @@ SAMPLE_CHARS = 400
 SNIPPET_CHARS = 160
 QUESTION_CHARS = 300
 MAX_DATES = 20
+ROW_TEXT_CHARS = 48  # the start of each paragraph in the preview's paragraph list
+ROW_BLOCK_CHARS = MESSAGE_LIMIT - 300  # one message of paragraph lines, with room for the "…and N more" line
+ROW_MESSAGES = 2  # at most this many messages of paragraph lines; the rest is counted, not shown
 
 
 def clip(text: str, limit: int) -> str:
@@ -64,7 +68,7 @@ def failure_text(exc: BaseException, lang: str) -> str:
 def preview_chunks(preview: Preview, lang: str, names: Names) -> list[str]:
     """What an upload would add: title, counts, dates and speakers found, the first dated passages."""
     info = preview.source.info
-    head = f"<b>{esc(mt(lang, 'preview_title'))}</b>: {esc(info.title)}\n<code>{esc(info.id)}</code>"
+    head = f"<b>{esc(mt(lang, 'preview_title'))}</b>: {esc(short_title(info.title))}\n<code>{esc(info.id)}</code>"
     meta = [mt(lang, "preview_meta", language=esc(_language(info.language, lang)), paragraphs=preview.paragraphs,
                passages=preview.passages, events=sum(1 for e in preview.events if e.get("date")))]
     if info.published:
@@ -73,7 +77,8 @@ def preview_chunks(preview: Preview, lang: str, names: Names) -> list[str]:
         meta.append(f"{esc(mt(lang, 'preview_url'))}: {esc(info.url)}")
     dates = sorted({str(e["date"]) for e in preview.events if e.get("date")})
     shown = ", ".join(date_in_words(d, lang) for d in dates[:MAX_DATES]) + (" …" if len(dates) > MAX_DATES else "")
-    speakers = ", ".join(_speaker(names, s, lang) for s in preview.speakers)
+    found_ids = [*preview.speakers, *(r.speaker for r in preview.paragraph_rows if r.speaker)]
+    speakers = ", ".join(dict.fromkeys(_speaker(names, s, lang) for s in found_ids))
     none = mt(lang, "preview_none")
     found = (f"{esc(mt(lang, 'preview_dates'))}: {esc(shown or none)}\n"
              f"{esc(mt(lang, 'preview_speakers'))}: {esc(speakers or none)}")
@@ -87,8 +92,73 @@ def preview_chunks(preview: Preview, lang: str, names: Names) -> list[str]:
                           "</blockquote>")
     else:
         blocks.append(esc(mt(lang, "preview_no_samples")))
+    blocks += paragraph_blocks(preview.paragraph_rows, lang, names)
     blocks.append(f"<b>{esc(mt(lang, 'preview_ask'))}</b>")
     return pack(blocks)
+
+
+def _kind(kind: str, lang: str) -> str:
+    return mt(lang, f"kind_{kind}") if kind in ("quote", "reported", "commentary") else kind
+
+
+def paragraph_line(row: ParagraphView, lang: str, names: Names) -> str:
+    """``6 · 2025-04-09 · Ilham Aliyev · quote — «Говоря об американской…»``: one paragraph, compact
+    (the ISO date is what ``/fix`` takes)."""
+    label = " · ".join(x for x in (str(row.number), row.date or mt(lang, "preview_undated"),
+                                    _speaker(names, row.speaker, lang), _kind(row.kind, lang)) if x)
+    return f"<code>{esc(label)}</code> — {esc(clip(row.text, ROW_TEXT_CHARS))}"
+
+
+def paragraph_blocks(rows: Sequence[ParagraphView], lang: str, names: Names) -> list[str]:
+    """Each paragraph's date, speaker and kind, one line each, in at most ``ROW_MESSAGES`` messages;
+    what does not fit is counted ("…and N more")."""
+    if not rows:
+        return []
+    blocks: list[str] = []
+    lines = [esc(mt(lang, "preview_paragraphs"))]
+    size = visible_len(lines[0])
+    shown = 0
+    for row in rows:
+        line = paragraph_line(row, lang, names)
+        n = visible_len(line) + 1
+        if size + n > ROW_BLOCK_CHARS:
+            blocks.append("\n".join(lines))
+            if len(blocks) == ROW_MESSAGES:
+                break
+            lines, size = [], 0
+        lines.append(line)
+        size += n
+        shown += 1
+    else:
+        blocks.append("\n".join(lines))
+    if shown < len(rows):
+        blocks[-1] += "\n" + esc(mt(lang, "preview_more", n=len(rows) - shown))
+    return blocks
+
+
+def fix_error_text(exc: CorrectionError, lang: str) -> str:
+    """Why ``/fix`` was refused, in the moderator's language."""
+    key = f"fix_{exc.code}"
+    try:
+        return mt(lang, key, **{k: esc(str(v)) for k, v in exc.values.items()})
+    except KeyError:
+        return mt(lang, "fix_usage")
+
+
+def fixed_text(plan: FixPlan, version: str, seconds: float, lang: str, names: Names) -> str:
+    """The result of ``/fix``: which paragraph, each field before → after, the new version."""
+    after, before = plan.after, plan.before
+    lines = [esc(mt(lang, "fixed", paragraph=after.number, id=plan.source.id, version=version,
+                    seconds=f"{seconds:.1f}"))]
+    none = mt(lang, "status_none")
+    for name in ("date", "speaker", "kind"):
+        old, new = getattr(before, name), getattr(after, name)
+        show = {"date": lambda v: v or none, "speaker": lambda v: _speaker(names, v, lang) or none,
+                "kind": lambda v: _kind(v, lang)}[name]
+        key = "fix_field" if old != new else "fix_same"
+        lines.append("• " + esc(mt(lang, key, name=mt(lang, f"field_{name}"), old=show(old), new=show(new))))
+    lines.append(f"<i>{esc(clip(after.text, SAMPLE_CHARS))}</i>")
+    return "\n".join(lines)
 
 
 def sources_chunks(rows: Sequence[SourceRow], version: str, lang: str) -> list[str]:
@@ -159,7 +229,7 @@ def vote_block(number: int, record: Mapping[str, Any], snippets: Mapping[str, st
     for hit in shown:
         source = str(hit.get("source_id", ""))
         label = " · ".join(x for x in (date_in_words(hit.get("date"), lang), _speaker(names, hit.get("speaker"), lang),
-                                        titles.get(source, source)) if x)
+                                        short_title(titles.get(source, source))) if x)
         paragraphs = [int(n) for n in hit.get("paragraphs") or []]
         where = f", {location(paragraphs, lang)}" if paragraphs else ""
         ids = hit.get("passage_ids") or []

@@ -13,10 +13,11 @@ MOD_TEXTS: dict[str, dict[str, str]] = {
                     "en": "Corpus management is unavailable: the bot runs without a data directory."},
     "add_prompt": {"ru": "Пришлите текст статьи следующим сообщением или файлом (.txt, .md, .html, UTF-8). "
                          "К файлу можно добавить подпись из строк «ключ: значение»: title, url, date, language. "
+                         "Длинный текст можно прислать несколькими сообщениями, после последнего — /done. "
                          "/cancel — отмена.",
                    "en": "Send the article's text as your next message, or as a file (.txt, .md, .html, UTF-8). "
                          "A file may have a caption of “key: value” lines: title, url, date, language. "
-                         "/cancel aborts."},
+                         "A long text may come in several messages: send /done after the last. /cancel aborts."},
     "cancelled": {"ru": "Отменено, ничего не изменено.", "en": "Cancelled; nothing was changed."},
     "nothing_to_cancel": {"ru": "Отменять нечего.", "en": "There is nothing to cancel."},
     "too_big": {"ru": "Файл не принят: {size} МБ, а предел — {limit} МБ. Ничего не изменено.",
@@ -119,6 +120,48 @@ MOD_TEXTS: dict[str, dict[str, str]] = {
     "feedback_question": {"ru": "Вопрос", "en": "Question"},
     "feedback_meta": {"ru": "пользователь {user}, версия {version}", "en": "user {user}, version {version}"},
     "feedback_no_hits": {"ru": "(цитаты не сохранены)", "en": "(no passages recorded)"},
+    "fix_usage": {"ru": "Исправить абзац: /fix ID АБЗАЦ date=ГГГГ-ММ-ДД speaker=ИМЯ kind=quote|reported|commentary "
+                        "(любые из трёх; none стирает значение). Id есть в списке /sources, номер абзаца — в цитате.",
+                  "en": "Correct a paragraph: /fix ID PARAGRAPH date=YYYY-MM-DD speaker=NAME "
+                        "kind=quote|reported|commentary (any of the three; none clears a value). The ids are listed "
+                        "by /sources, the paragraph number is in the citation."},
+    "fix_unknown_source": {"ru": "Источника {id} нет в корпусе. Id есть в списке /sources. Ничего не изменено.",
+                           "en": "There is no source {id} in the corpus. The ids are listed by /sources. "
+                                 "Nothing was changed."},
+    "fix_bad_paragraph": {"ru": "Абзаца {value} нет: в источнике абзацы 1–{count}. Ничего не изменено.",
+                          "en": "There is no paragraph {value}: the source has paragraphs 1–{count}. "
+                                "Nothing was changed."},
+    "fix_bad_date": {"ru": "Дата «{value}» не читается: пишите ГГГГ-ММ-ДД или none. Ничего не изменено.",
+                     "en": "Cannot read the date “{value}”: write YYYY-MM-DD or none. Nothing was changed."},
+    "fix_bad_kind": {"ru": "Неизвестный вид «{value}»: quote, reported или commentary. Ничего не изменено.",
+                     "en": "Unknown kind “{value}”: use quote, reported or commentary. Nothing was changed."},
+    "fix_bad_speaker": {"ru": "Имя говорящего «{value}» не подходит: до 100 символов или none. Ничего не изменено.",
+                        "en": "The speaker “{value}” cannot be used: at most 100 characters, or none. "
+                              "Nothing was changed."},
+    "fix_unknown_key": {"ru": "Неизвестное поле «{field}»: можно date=, speaker=, kind=. Ничего не изменено.",
+                        "en": "Unknown field “{field}”: use date=, speaker=, kind=. Nothing was changed."},
+    "fix_duplicate_key": {"ru": "Поле «{field}» указано дважды. Ничего не изменено.",
+                          "en": "The field “{field}” is given twice. Nothing was changed."},
+    "working_fix": {"ru": "⏳ Исправляю абзац {paragraph} источника {id} и обновляю индекс…",
+                    "en": "⏳ Correcting paragraph {paragraph} of {id} and updating the index…"},
+    "fixed": {"ru": "✅ Абзац {paragraph} источника {id} исправлен. Версия индекса {version}; {seconds} с. "
+                    "Вернуть как было: /rollback.",
+              "en": "✅ Paragraph {paragraph} of {id} corrected. Index version {version}; {seconds} s. "
+                    "To undo: /rollback."},
+    "fix_field": {"ru": "{name}: {old} → {new}", "en": "{name}: {old} → {new}"},
+    "fix_same": {"ru": "{name}: {old} (без изменений)", "en": "{name}: {old} (unchanged)"},
+    "field_date": {"ru": "дата", "en": "date"},
+    "field_speaker": {"ru": "говорящий", "en": "speaker"},
+    "field_kind": {"ru": "вид", "en": "kind"},
+    "kind_quote": {"ru": "цитата", "en": "quote"},
+    "kind_reported": {"ru": "пересказ", "en": "reported"},
+    "kind_commentary": {"ru": "комментарий", "en": "commentary"},
+    "preview_paragraphs": {"ru": "Абзацы (дата · говорящий · вид); ошибку можно исправить после добавления: /fix",
+                           "en": "Paragraphs (date · speaker · kind); a mistake can be corrected after adding: /fix"},
+    "preview_more": {"ru": "…и ещё {n}", "en": "…and {n} more"},
+    "preview_undated": {"ru": "без даты", "en": "undated"},
+    "cmd_fix": {"ru": "Исправить абзац: /fix ID АБЗАЦ date= speaker= kind=",
+                "en": "Correct a paragraph: /fix ID PARAGRAPH date= speaker= kind="},
     "cmd_add": {"ru": "Добавить источник", "en": "Add a source"},
     "cmd_cancel": {"ru": "Отменить добавление", "en": "Cancel adding"},
     "cmd_sources": {"ru": "Источники: id, кто и когда добавил", "en": "Sources: ids, who added them and when"},
@@ -127,6 +170,24 @@ MOD_TEXTS: dict[str, dict[str, str]] = {
     "cmd_status": {"ru": "Состояние индекса и бота", "en": "Index and bot status"},
     "cmd_rollback": {"ru": "Откатить индекс на прошлую версию", "en": "Roll the index back"},
     "cmd_feedback": {"ru": "Последние 👎", "en": "Recent 👎 votes"},
+    "not_yours": {"ru": "Подтвердить или отменить может только модератор, который это начал.",
+                  "en": "Only the moderator who started this can confirm or cancel it."},
+    "in_progress": {"ru": "Уже выполняется…", "en": "Already in progress…"},
+    "cmd_done": {"ru": "Закончить вставку текста (/add)", "en": "Finish pasting the text (/add)"},
+    "paste_more": {"ru": "Получено частей: {parts} ({size} КБ). Можно прислать продолжение следующим сообщением; "
+                         "/done — текст закончен.",
+                   "en": "Parts received: {parts} ({size} kB). You can send the rest as further messages; "
+                         "/done when the text is complete."},
+    "paste_too_big": {"ru": "Эта часть не принята: с ней текст превысил бы предел {limit} МБ. "
+                            "Уже полученные части сохранены: подтвердите их или /cancel.",
+                      "en": "This part was not accepted: with it the text would exceed the {limit} MB limit. "
+                            "The parts received so far are kept: confirm them or /cancel."},
+    "paste_done": {"ru": "Текст закончен ({parts} частей, {size} КБ). Подтвердите добавление кнопкой под "
+                         "предпросмотром.",
+                   "en": "The text is complete ({parts} parts, {size} kB). Confirm it with the button under "
+                         "the preview."},
+    "paste_nothing": {"ru": "Нечего заканчивать: сначала /add и текст.", "en": "Nothing to finish: send /add and "
+                                                                                   "the text first."},
 }
 
 
@@ -135,3 +196,16 @@ def mt(lang: str, key: str, **values: object) -> str:
     entry = MOD_TEXTS[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
+
+
+def _merge_azerbaijani() -> None:
+    """Azerbaijani strings live in their own table (``texts_az.py``); the strings test checks that
+    every key has every language."""
+    from .texts_az import MOD_TEXTS_AZ
+
+    for key, text in MOD_TEXTS_AZ.items():
+        if key in MOD_TEXTS:
+            MOD_TEXTS[key].setdefault("az", text)
+
+
+_merge_azerbaijani()

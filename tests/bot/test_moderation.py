@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +26,7 @@ from bot.moderation.render import (
 )
 from bot.moderation.texts import MOD_TEXTS
 from bot.stats import AnswerStats, StatsSnapshot
-from index import Preview, Settings, SourceInfo, prepare_source
+from index import ParagraphView, Preview, Settings, SourceInfo, prepare_source
 from index.errors import CorpusError, IndexLockedError, SourceRejected
 from tests.e2e.telegram_html import validate_message
 
@@ -68,13 +69,13 @@ def test_confirm_and_decline_data() -> None:
 
 
 def test_moderator_menu_is_valid() -> None:
-    for lang in ("ru", "en"):
+    for lang in ("ru", "en", "az"):
         menu = moderator_menu(lang)
         names = [c.command for c in menu]
         assert len(names) == len(set(names))
         assert {"add", "cancel", "remove", "reindex", "status", "rollback", "feedback", "sources"} <= set(names)
         assert all(1 <= len(c.description) <= 256 for c in menu)
-    assert all(set(entry) == {"ru", "en"} for entry in MOD_TEXTS.values())
+    assert all(set(entry) == {"ru", "en", "az"} for entry in MOD_TEXTS.values())
 
 
 ARTICLE = Path(__file__).resolve().parents[1] / "data" / "article_en.md"
@@ -100,6 +101,28 @@ def test_preview_escapes_and_fits(names: FakeNames, data_dir: Path) -> None:
     assert 'Trump said at the signing ceremony: "Today we are finally bringing peace' in exact
     ru = validate_message(preview_chunks(replace(preview, dated_samples=[]), "ru", names)[0]).text
     assert "Фрагментов с датой нет" in ru and "опубликовано 10 августа 2025" in ru
+
+
+def test_preview_shows_each_paragraph_and_cuts_what_does_not_fit(names: FakeNames, data_dir: Path) -> None:
+    preview = _preview(data_dir)
+    text = "\n\n".join(validate_message(c).text for c in preview_chunks(preview, "en", names))
+    assert "Paragraphs (date · speaker · kind)" in text and "/fix" in text
+    assert "\n1 · undated · commentary — Washington summit: what the leaders said\n" in text
+    assert "\n5 · 2025-08-08 · Ilham Aliyev · reported — Ilham Aliyev said in his remarks" in text
+    assert "\n7 · 2025-09-08 · Ilham Aliyev · reported — 08.09.2025" in text and "more" not in text
+
+    rows = [ParagraphView(i, "2025-08-08" if i % 2 else None, "Hikmet Hajiyev" if i % 3 else "trump",
+                          "quote", NASTY * 5) for i in range(1, 1001)]
+    chunks = preview_chunks(replace(preview, paragraph_rows=rows), "ru", names)
+    assert all(visible_len(c) <= MESSAGE_LIMIT for c in chunks) and len(chunks) <= 4
+    shown = [validate_message(c).text for c in chunks]
+    lines = [ln for c in shown for ln in c.splitlines() if re.match(r"\d+ · .* — ", ln)]
+    assert lines[0].startswith("1 · 2025-08-08 · Hikmet Hajiyev · цитата — ")
+    assert lines[1].startswith("2 · без даты · Hikmet Hajiyev · цитата — ")
+    assert lines[2].startswith("3 · 2025-08-08 · Дональд Трамп · цитата — A <b>bold</b>")
+    assert [int(ln.split(" · ")[0]) for ln in lines] == list(range(1, len(lines) + 1))
+    assert f"\n…и ещё {1000 - len(lines)}\n" in shown[-1] and shown[-1].endswith("Добавить в корпус?")
+    assert "Говорящие: Ильхам Алиев, Дональд Трамп, Hikmet Hajiyev\n" in shown[0]  # every speaker found
 
 
 def test_sources_status_feedback_screens(names: FakeNames) -> None:

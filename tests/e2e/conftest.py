@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.app import ALLOWED_UPDATES, build_application, close_stores, set_commands
+from bot.app import ALLOWED_UPDATES, build_application, close_stores, set_commands, start_background, stop_background
 from bot.config import BotConfig
 from index import Engine, Settings, build_index
 from tests.conftest import copy_corpus
@@ -68,6 +68,7 @@ async def start_polling(app: Application, config: BotConfig) -> None:  # type: i
     await app.updater.start_polling(poll_interval=0, timeout=config.polling_timeout,  # type: ignore[union-attr]
                                     allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
     await app.start()
+    await start_background(app)
 
 
 async def stop(app: Application) -> None:  # type: ignore[type-arg]
@@ -75,6 +76,7 @@ async def stop(app: Application) -> None:  # type: ignore[type-arg]
         await app.updater.stop()
     if app.running:
         await app.stop()
+    await stop_background(app)  # as run_polling's post_stop does, before the HTTP client closes
     await app.shutdown()
     await close_stores(app)
 

@@ -10,7 +10,9 @@ the bot can get it wrong:
 * callback data over 64 bytes, unknown messages to edit, edits that change nothing
   ("message is not modified") and callback queries answered twice answer 400;
 * ``getUpdates`` long-polls with ``offset``/``limit``/``timeout`` semantics;
-* faults can be injected per method: 429 with ``retry_after``, 5xx, or a delay.
+* faults can be injected per method: 429 with ``retry_after``, 5xx, or a delay;
+* ``sendPhoto`` takes a multipart upload and checks it is a PNG of allowed dimensions; users in
+  :attr:`FakeTelegram.blocked` answer 403 like a user who blocked the bot.
 
 Every call is recorded (:attr:`FakeTelegram.calls`) with its decoded parameters, the HTTP status
 and the time it arrived; :meth:`FakeTelegram.wait_for` waits for a matching call.
@@ -32,6 +34,7 @@ import itertools
 import json
 import re
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,6 +103,26 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def make_png(width: int = 2, height: int = 1) -> bytes:
+    """A valid, tiny, all-white PNG (for tests that upload a photo)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+    rows = b"".join(b"\x00" + b"\xff" * 3 * width for _ in range(height))
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    return PNG_SIGNATURE + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG's IHDR chunk; ``None`` if ``data`` is not a PNG."""
+    if len(data) < 24 or not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 class FakeTelegram:
     def __init__(self, token: str = DEFAULT_TOKEN, bot_id: int = 424242, username: str = "QuoteTestBot") -> None:
         self.token = token
@@ -112,11 +135,15 @@ class FakeTelegram:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] = {}
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
+        self.streams: dict[str, int] = {}  # file_path -> size of a generated file of unknown size
+        self.streamed: dict[str, int] = {}  # file_path -> bytes of it sent before the client stopped reading
         self.faults: dict[str, list[Fault]] = {}
         self.answered_callbacks: set[str] = set()
         self.pending_callbacks: set[str] = set()
         self.inline_answers: dict[str, Call] = {}
         self.unauthorized: int = 0
+        self.chat_commands: dict[tuple[int, str], list[dict[str, Any]]] = {}  # (chat id, language) → menu
+        self.blocked: set[int] = set()  # users who blocked the bot: sending to them answers 403
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
         self._confirmed = 0
@@ -235,10 +262,28 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return web.Response(status=401, text="Unauthorized")
         path = request.match_info["path"]
+        if path in self.streams:
+            return await self._stream(request, path)
         for file_path, content in self.files.values():
             if file_path == path:
                 return web.Response(body=content, content_type="application/octet-stream")
         return web.Response(status=404, text="Not Found")
+
+    async def _stream(self, request: web.Request, path: str) -> web.StreamResponse:
+        """A large file sent in chunks, without Content-Length (as with a file of unknown size)."""
+        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        chunk = b"The quick brown fox jumps over the lazy dog.\n" * 1456  # ~64 kB
+        self.streamed[path] = 0
+        try:
+            while self.streamed[path] < self.streams[path]:
+                await response.write(chunk)
+                self.streamed[path] += len(chunk)
+            await response.write_eof()
+        except (ConnectionResetError, ConnectionError, asyncio.CancelledError):
+            pass  # the client stopped reading
+        return response
 
     def _take_fault(self, method: str) -> Fault | None:
         queue = self.faults.get(method)
@@ -308,7 +353,11 @@ class FakeTelegram:
             valid_name = re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", ""))
             if not valid_name or not 1 <= len(c.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        self.commands[str(p.get("language_code") or "")] = commands
+        scope = p.get("scope") or {}
+        if isinstance(scope, dict) and scope.get("chat_id") is not None:  # a menu for one chat
+            self.chat_commands[(int(scope["chat_id"]), str(p.get("language_code") or ""))] = commands
+        else:
+            self.commands[str(p.get("language_code") or "")] = commands
         return True
 
     def _m_sendChatAction(self, p: Params, f: dict[str, bytes]) -> bool:
@@ -362,6 +411,8 @@ class FakeTelegram:
 
     def _bot_message(self, p: Params, **content: Any) -> dict[str, Any]:
         chat_id = p.get("chat_id")
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         message: dict[str, Any] = {"message_id": next(self._ids), "date": int(time.time()),
                                    "chat": self._chat(chat_id), "from": self.bot_user, **content}
         reply = p.get("reply_parameters") or ({"message_id": p["reply_to_message_id"]}
@@ -461,6 +512,8 @@ class FakeTelegram:
         if file_id not in self.files:
             raise ApiError(400, "Bad Request: invalid file_id")
         path, content = self.files[file_id]
+        if path in self.streams:  # Telegram may not know the size: no file_size
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_path": path}
         return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content), "file_path": path}
 
     def _upload(self, field_name: str, p: Params, files: dict[str, bytes], folder: str) -> dict[str, Any]:
@@ -479,8 +532,27 @@ class FakeTelegram:
         return self._public(self._store(p["chat_id"], self._bot_message(p, document=doc, **extra)))
 
     def _m_sendPhoto(self, p: Params, f: dict[str, bytes]) -> dict[str, Any]:
+        """Like Telegram: the upload must be a decodable image within 10 MB, width + height at most
+        10000 and a side ratio at most 20; the caption at most 1024 characters after entity parsing."""
         photo = self._upload("photo", p, f, "photos")
-        return self._public(self._store(p["chat_id"], self._bot_message(p, photo=[{**photo, "width": 1, "height": 1}])))
+        content = self.files[photo["file_id"]][1]
+        size = png_size(content)
+        if size is None:
+            raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        width, height = size
+        if len(content) > 10 * 1024 * 1024:
+            raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        if width + height > 10000 or max(width, height) > 20 * min(width, height):
+            raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        extra: dict[str, Any] = {}
+        if p.get("caption"):
+            caption = self._check_text(str(p["caption"]), p.get("parse_mode"))
+            if _utf16(caption) > 1024:
+                raise ApiError(400, "Bad Request: message caption is too long")
+            extra = {"caption": caption, "_html": p["caption"]}
+        self._check_markup(p.get("reply_markup"))
+        sized = [{**photo, "width": width, "height": height}]
+        return self._public(self._store(p["chat_id"], self._bot_message(p, photo=sized, **extra)))
 
     def _m_close(self, p: Params, f: dict[str, bytes]) -> bool:
         return True
@@ -492,6 +564,13 @@ class FakeTelegram:
         n = next(self._ids)
         file_id = f"F{n:06d}"
         self.files[file_id] = (f"{folder}/{name or f'file_{n}'}", content)
+        return file_id
+
+    def add_streamed_file(self, size: int, name: str | None = None) -> str:
+        """A downloadable file of ``size`` bytes whose size Telegram does not report; the bytes actually
+        sent are counted in :attr:`streamed` by file path."""
+        file_id = self.add_file(b"", name)
+        self.streams[self.files[file_id][0]] = size
         return file_id
 
     # -- building updates as Telegram sends them ----------------------------------------

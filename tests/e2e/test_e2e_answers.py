@@ -33,7 +33,7 @@ async def test_question_gets_dated_attributed_quote(fake: FakeTelegram, bot: App
     assert typing and typing[0].params["action"] == "typing" and typing[0].at <= reply.at
     labels = [b["text"] for b in reply.buttons()]
     assert "📖 1" in labels and "👍" in labels and "👎" in labels
-    assert all(len(b["callback_data"].encode()) <= 64 for b in reply.buttons())
+    assert all(len(b["callback_data"].encode()) <= 64 for b in reply.buttons() if "callback_data" in b)
     assert not fake.errors
 
 

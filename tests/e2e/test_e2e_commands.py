@@ -20,11 +20,13 @@ async def command(fake: FakeTelegram, user: dict, text: str, chat: dict | None =
     return [validate_message(r.text).text for r in replies]
 
 
-async def test_menu_registered_in_russian_and_english(fake: FakeTelegram, bot: Application) -> None:
-    assert set(fake.commands) == {"", "ru"}
-    assert [c["command"] for c in fake.commands["ru"]] == ["start", "help", "timeline", "sources", "about"]
+async def test_menu_registered_in_russian_english_and_azerbaijani(fake: FakeTelegram, bot: Application) -> None:
+    assert set(fake.commands) == {"", "ru", "az"}
+    names = ["start", "help", "timeline", "sources", "subscribe", "subscriptions", "unsubscribe", "lang", "about"]
+    assert all([c["command"] for c in fake.commands[code]] == names for code in ("", "ru", "az"))
     assert fake.commands["ru"][2]["description"] == "Хронология контактов"
     assert fake.commands[""][2]["description"] == "Chronology of contacts"
+    assert fake.commands["az"][2]["description"] == "Təmasların xronologiyası"
 
 
 async def test_help_timeline_sources_about(fake: FakeTelegram, bot: Application, engine: Engine) -> None:

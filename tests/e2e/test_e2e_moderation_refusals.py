@@ -66,7 +66,7 @@ async def test_non_moderators_are_refused_and_moderators_get_their_menu(
     menus = fake.calls_of("setMyCommands")
     scoped = [c for c in menus if c.params.get("scope")]
     assert {(c.params["scope"]["type"], c.params["scope"]["chat_id"], c.params.get("language_code"))
-            for c in scoped} == {("chat", MOD_ID, None), ("chat", MOD_ID, "ru")}
+            for c in scoped} == {("chat", MOD_ID, None), ("chat", MOD_ID, "ru"), ("chat", MOD_ID, "az")}
     for call in scoped:
         names = [c["command"] for c in call.params["commands"]]
         assert set(MOD_COMMANDS) <= set(names) and "sources" in names and "start" in names

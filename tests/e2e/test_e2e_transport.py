@@ -14,7 +14,7 @@ from bot.config import WebhookConfig
 from index import Engine
 
 from .conftest import bot_config, stop
-from .fake_telegram import FakeTelegram
+from .fake_telegram import FakeTelegram, make_png
 from .telegram_html import validate_message
 
 pytestmark = pytest.mark.slow  # needs the embedding model
@@ -30,8 +30,8 @@ async def test_files_use_the_self_hosted_layout(fake: FakeTelegram, bot: Applica
     call = fake.calls_of("sendDocument")[-1]
     assert call.files["document"] == content and message.document is not None
     assert bytes(await (await bot.bot.get_file(message.document.file_id)).download_as_bytearray()) == content
-    await bot.bot.send_photo(77, photo=b"\x89PNG fake")
-    assert fake.calls_of("sendPhoto")[-1].files["photo"] == b"\x89PNG fake"
+    await bot.bot.send_photo(77, photo=make_png())
+    assert fake.calls_of("sendPhoto")[-1].files["photo"] == make_png()
 
 
 def free_port() -> int:

@@ -15,7 +15,7 @@ def test_fact_question_gets_dated_attributed_quote(engine: Engine) -> None:
     assert top.date == "2024-11-25"
     assert top.speaker == "aliyev" and top.speaker_name["ru"] == "Ильхам Алиев"
     assert top.occasion == "phone_call"
-    assert top.source_id == SEED and top.location == "абзац 19"
+    assert top.source_id == SEED and top.paragraphs == (19,)
 
 
 def test_hit_text_is_exact_source_text(engine: Engine) -> None:
@@ -125,3 +125,15 @@ def test_one_log_line_per_question_without_its_text(engine: Engine, caplog) -> N
     assert lines[0].startswith("question answered=True") and "ms=" in lines[0] and "version=" in lines[0]
     assert "reason=empty" in lines[1]
     assert not any("Алиев" in line for line in lines)
+
+
+def test_search_limited_to_some_sources(engine: Engine) -> None:
+    """``source_ids`` searches only those sources' passages (the bot's digests of a new source)."""
+    seed = engine.sources()[0].id
+    question = "Когда Алиев позвонил Трампу?"
+    everywhere, only_seed = engine.ask(question), engine.ask(question, source_ids=[seed])
+    assert only_seed.answered and only_seed.hits[0].passage_ids == everywhere.hits[0].passage_ids
+    assert all(h.source_id == seed for h in only_seed.hits)
+    nowhere = engine.ask(question, source_ids=["no-such-source"])
+    assert not nowhere.answered and nowhere.reason == "not_covered" and nowhere.hits == []
+    assert not engine.ask("Как приготовить плов?", source_ids=[seed]).answered  # still declines off-topic
