@@ -9,7 +9,14 @@ On a fresh copy of the seed, indexed once beforehand (a published index, as in p
   question is queued on the fake server before the process is spawned; spawn → the fake
   receives the bot's ``sendMessage`` with the answer;
 * for scale: ``python -c pass`` and ``python -c "import index, bot.app"`` (interpreter and
-  import cost).
+  import cost);
+* ``quotebot ask --jsonl`` over 380 distinct questions (the evaluation questions, each in five
+  wordings, so no answer comes from the engine's cache) against the same with one question:
+  (batch - one) / 379 is the cost of a question in a warm process, start-up excluded;
+* the peak RSS of the ``quotebot ask`` and local-chat processes (serving memory at the seed).
+
+Runs on the default encoder unless ``QUOTEBOT_ENCODER`` is set (``sentence-transformers`` for
+the torch figures).
 
 Each is run ``--repeat`` times after one discarded run (so the model file is in the page cache,
 as on a machine that ran the bot before; a first start after boot also reads ~470 MB of model
@@ -46,6 +53,41 @@ def environment(data_dir: Path, **extra: str) -> dict[str, str]:
     if os.environ.get("QUOTEBOT_CACHE_DIR"):
         env["QUOTEBOT_CACHE_DIR"] = os.environ["QUOTEBOT_CACHE_DIR"]
     return env
+
+
+WORDINGS = ["{q}", "Скажите, {q}", "Вопрос: {q}", "{q} Ответьте цитатой.", "Подскажите, пожалуйста: {q}"]
+
+
+def distinct_questions(n: int = 380) -> list[str]:
+    from bench.bench_encoder import all_questions
+
+    base = all_questions()
+    out = [w.format(q=q) for w in WORDINGS for q in base]
+    return list(dict.fromkeys(out))[:n]
+
+
+def time_jsonl(data_dir: Path, questions: list[str]) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run([*QUOTEBOT, "ask", "--jsonl"], input="".join(q + "\n" for q in questions),
+                          env=environment(data_dir), cwd=REPO, capture_output=True, text=True, timeout=900)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0 or len(proc.stdout.splitlines()) != len(questions):
+        raise RuntimeError(f"quotebot ask --jsonl failed: {proc.stderr[-2000:]}")
+    return wall
+
+
+def peak_rss_of(cmd: list[str], env: dict[str, str], stdin: str = "") -> float:
+    """Peak RSS (MB) of a process run to its end."""
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdin is not None
+    proc.stdin.write(stdin)
+    proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} exited {proc.returncode}")
+    return round(usage.ru_maxrss / 1024)
 
 
 def time_process(cmd: list[str], env: dict[str, str]) -> float:
@@ -139,9 +181,20 @@ def main() -> int:
                              "max_s": round(max(runs), 2), "runs": [round(r, 2) for r in runs]}
             print(f"{name}: median {results[name]['median_s']} s (min {results[name]['min_s']}, "
                   f"max {results[name]['max_s']})", flush=True)
+        questions = distinct_questions()
+        time_jsonl(data, questions[:1])  # discarded
+        one = statistics.median(time_jsonl(data, questions[:1]) for _ in range(args.repeat))
+        batch = statistics.median(time_jsonl(data, questions) for _ in range(max(1, args.repeat // 2)))
+        jsonl = {"questions": len(questions), "one_s": round(one, 2), "batch_s": round(batch, 2),
+                 "per_question_ms": round((batch - one) / (len(questions) - 1) * 1000, 1)}
+        print(f"ask --jsonl: {jsonl}", flush=True)
+        rss = {"quotebot ask": peak_rss_of([*QUOTEBOT, "ask", QUESTION], environment(data)),
+               "quotebot run (local chat)": peak_rss_of([*QUOTEBOT, "run"], environment(data), QUESTION + "\n")}
+        print(f"peak RSS MB: {rss}", flush=True)
     print(table(["process start → first answer", "median s", "min s", "max s"],
                 [[k, v["median_s"], v["min_s"], v["max_s"]] for k, v in results.items()]))
-    save_result("cold_start", {"repeat": args.repeat, "question": QUESTION, "cases": results,
+    save_result("cold_start", {"repeat": args.repeat, "question": QUESTION, "cases": results, "jsonl": jsonl,
+                               "serving_rss_mb": rss, "encoder": os.environ.get("QUOTEBOT_ENCODER") or "default",
                                "load": {"loadavg_before": load_before, "loadavg_after": loadavg()}})
     return 0
 

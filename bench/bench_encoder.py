@@ -1,30 +1,33 @@
-"""Embedding throughput against what the encoder's arithmetic allows here; int8 as an opt-in.
+"""The encoders side by side, in one run: sentence-transformers + torch (the reference), ONNX fp32
+and ONNX int8 on the same weights, the same questions and passages.
 
-* **Matmul rate** of this machine: ``F.linear`` at the encoder's own shapes (a batch of 4096
-  tokens through 384→384, 384→1536 and 1536→384 layers), weighted by their FLOPs, at the
-  engine's torch thread count; a square 2048³ GEMM for reference.
-* **Arithmetic bound**: tokens/s = matmul rate / (2 × the encoder's non-embedding parameters),
-  with the matmul rate measured right before and after each part of the sample (the machine is
-  shared: a rate from other minutes would compare apples and oranges)
-  (the attention's own products, ~4·seq·hidden per token and layer, are left out: <10 % at these
-  lengths).
-* **Measured**: ``Embedder.encode_passages`` (what ``build_index`` calls) on ``--texts`` passages
-  of the synthetic corpus (``bench/synth_corpus.py``: seed sentences under dated headers, the
-  seed's length distribution); real tokens counted with the model's tokenizer, padded tokens
-  from the length batching. Batch sizes compared on a subset.
-* **int8 dynamic quantisation** (``torch.ao.quantization.quantize_dynamic`` of every
-  ``nn.Linear``, through the sentence-transformers path): throughput, query latency, and
-  hit@3 on the shared and dev questions — int8 queries against the float32 index, and a seed
-  index built with int8 too — against float32. Measured only; the default model is unchanged.
+* **Query latency**: one question per call, as the engine asks, each question encoded by every
+  encoder back to back (so a busy machine slows all of them alike), at 1 and 2 threads; p50/p95
+  and the ratio to torch.
+* **Passage throughput**: ``--texts`` synthetic passages (``bench/synth_corpus.py``) in the
+  build's batches (32 texts, at most 4096 padded tokens) on every core, each encoder in turn,
+  ``--runs`` times interleaved; passages/s and the ratio to torch.
+* **Cold start and memory**: a new process per encoder loads it and encodes one question:
+  wall time from spawn, peak RSS, and whether torch got imported (median of ``--repeat``).
+* **Parity**: cosine of each ONNX vector to the torch vector of the same text (min / mean), for
+  every evaluation question (``query: ``) and every passage of the seed and ``../shared/corpus_dev``
+  (``passage: ``).
+* **Retrieval quality**, through the real command line (``QUOTEBOT_ENCODER`` set per encoder, a
+  fresh index built by it): ``../shared/eval/score.py`` over ``../shared/eval/questions.yaml`` and
+  ``bench/dev_questions.yaml``, and ``../shared/eval/corpus_score.sh`` (seed + corpus_dev sources).
+  Also, in process: int8 questions against an index of fp32 passages.
 
-    .venv/bin/python bench/bench_encoder.py                 # ~8 min on 2 cores
-    .venv/bin/python bench/bench_encoder.py --texts 500 --no-int8
+    .venv/bin/python bench/bench_encoder.py            # ~10-15 min on 2 cores
+    .venv/bin/python bench/bench_encoder.py --only speed parity
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,61 +37,59 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
+    DEV_QUESTIONS,
+    REPO,
+    SHARED_QUESTIONS,
     copy_seed,
-    forget_queries,
     hit_at_3,
+    load_questions,
+    load_result,
     loadavg,
-    question_sets,
     save_result,
     summary_ms,
-    table,
 )
 
-
-def matmul_rate(threads: int, reps: int = 15) -> dict[str, float]:
-    import torch
-    import torch.nn.functional as F
-
-    torch.set_num_threads(threads)
-    tokens, d, ff = 4096, 384, 1536
-    shapes = [(d, d)] * 4 + [(d, ff), (ff, d)]  # q, k, v, attention output; intermediate, output
-    out: dict[str, float] = {}
-    total_flops = total_s = 0.0
-    with torch.inference_mode():
-        for k, n in {(d, d), (d, ff), (ff, d)}:
-            x, w, b = torch.randn(tokens, k), torch.randn(n, k), torch.randn(n)
-            for _ in range(3):
-                F.linear(x, w, b)
-            times = []
-            for _ in range(reps):
-                t0 = time.perf_counter()
-                F.linear(x, w, b)
-                times.append(time.perf_counter() - t0)
-            sec = statistics.median(times)
-            out[f"{k}x{n}_gflops"] = round(2 * tokens * k * n / sec / 1e9, 1)
-            count = shapes.count((k, n))
-            total_flops += count * 2 * tokens * k * n
-            total_s += count * sec
-        a, b2 = torch.randn(2048, 2048), torch.randn(2048, 2048)
-        times = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            a @ b2
-            times.append(time.perf_counter() - t0)
-        out["square_2048_gflops"] = round(2 * 2048**3 / statistics.median(times) / 1e9, 1)
-    out["encoder_shapes_gflops"] = round(total_flops / total_s / 1e9, 1)
-    return out
+#: label -> QUOTEBOT_ENCODER value (timed, compared for parity)
+ENCODERS = {"torch fp32": "sentence-transformers", "ONNX fp32": "onnx", "ONNX int8": "onnx-int8"}
+#: also scored for quality and cold start: int8 questions against fp32 passages
+MIXED = {"ONNX int8 questions, fp32 passages": "onnx-int8-queries"}
+ALL = {**ENCODERS, **MIXED}
+REFERENCE = "torch fp32"
+CORPUS_DEV = REPO.parent / "shared" / "corpus_dev"
+SCORE = REPO.parent / "shared" / "eval" / "score.py"
+CORPUS_SCORE = REPO.parent / "shared" / "eval" / "corpus_score.sh"
+PARTS = ("speed", "cold", "parity", "quality", "corpus")
 
 
-def encoder_params(embedder: Any) -> dict[str, int]:
-    """Non-embedding (transformer layer) parameters and all parameters of the model."""
-    model = embedder._model
-    if hasattr(model, "w"):  # index.bert_encoder.LeanBert
-        named = list(model.w.items())
-    else:  # sentence-transformers
-        named = [(k.split("auto_model.", 1)[-1], v) for k, v in model.named_parameters()]
-    layers = sum(v.numel() for k, v in named if k.startswith("encoder."))
-    return {"encoder_layers": int(layers), "all": int(sum(v.numel() for _, v in named))}
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "QUOTEBOT_"))}
+    if os.environ.get("QUOTEBOT_CACHE_DIR"):
+        env["QUOTEBOT_CACHE_DIR"] = os.environ["QUOTEBOT_CACHE_DIR"]
+    env.update(extra)
+    return env
+
+
+def all_questions() -> list[str]:
+    paths = [p for p in (SHARED_QUESTIONS, DEV_QUESTIONS, CORPUS_DEV / "questions.yaml") if p.is_file()]
+    seen: dict[str, None] = {}
+    for p in paths:
+        for q in load_questions(p):
+            seen.setdefault(q["question"].replace("\n", " "), None)
+    return list(seen)
+
+
+def evaluation_passages() -> list[str]:
+    """Passages of the seed and paragraphs of corpus_dev's articles (what the bot would index)."""
+    from index.passages import build_passages
+    from index.sources import load_sources, load_speakers
+
+    data = REPO / "data"
+    speakers = load_speakers(data)
+    texts = [p.text for s in load_sources(data) for p in build_passages(s, speakers)[0]]
+    for path in sorted(CORPUS_DEV.glob("*.md")):
+        if path.name != "README.md":
+            texts += [t.strip() for t in path.read_text(encoding="utf-8").split("\n\n") if len(t.strip()) > 40]
+    return texts
 
 
 def synthetic_passages(n: int, tmp: Path) -> list[str]:
@@ -105,151 +106,278 @@ def synthetic_passages(n: int, tmp: Path) -> list[str]:
     return texts[:n]
 
 
-def throughput(embedder: Any, texts: list[str], batch_size: int = 32, params: int | None = None) -> dict[str, float]:
-    """Tokens/s of ``encode_passages``; with ``params``, also the matmul rate measured just before
-    and after (the machine is shared: the bound must come from the same minutes) and the ratio."""
-    import torch
-
-    from index.model import MAX_BATCH_TOKENS, length_batches
-
-    lengths = embedder._token_lengths(texts, "passage: ")
-    padded = sum(len(b) * max(lengths[i] for i in b) for b in length_batches(lengths, batch_size, MAX_BATCH_TOKENS))
-    threads = torch.get_num_threads()
-    before = matmul_rate(threads, reps=7)["encoder_shapes_gflops"] if params else 0.0
-    t0 = time.perf_counter()
-    embedder.encode_passages(texts, batch_size=batch_size)
-    sec = time.perf_counter() - t0
-    out: dict[str, float] = {"texts": len(texts), "tokens": sum(lengths), "padded_tokens": padded,
-                             "seconds": round(sec, 1), "tokens_per_s": round(sum(lengths) / sec),
-                             "texts_per_s": round(len(texts) / sec, 1),
-                             "mean_tokens": round(sum(lengths) / len(texts), 1)}
-    if params:
-        after = matmul_rate(threads, reps=7)["encoder_shapes_gflops"]
-        rate = (before + after) / 2 * 1e9
-        out.update({"matmul_gflops_before": before, "matmul_gflops_after": after,
-                    "bound_tokens_per_s": round(rate / (2 * params)),
-                    "efficiency": round(sum(lengths) / sec / (rate / (2 * params)), 3)})
-    torch.set_num_threads(threads)
-    return out
+# ----------------------------------------------------------------------------- speed
 
 
-def query_latency(embedder: Any, questions: list[str], threads: list[int]) -> dict[str, dict[str, float]]:
-    import torch
+def load_all() -> dict[str, Any]:
+    from index import Settings
+    from index.model import load_embedder
 
-    default = torch.get_num_threads()
-    out = {}
+    settings = Settings.from_env()
+    return {label: load_embedder(settings.model, settings.cache_dir, encoder=enc) for label, enc in ENCODERS.items()}
+
+
+def query_latency(embedders: dict[str, Any], questions: list[str], threads: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for n in threads:
-        torch.set_num_threads(n)
-        for q in questions[:5]:
-            embedder.encode_queries([q])
-        times = []
+        times: dict[str, list[float]] = {k: [] for k in embedders}
+        for emb in embedders.values():  # warm-up: sessions made, caches filled
+            for q in questions[:5]:
+                emb.backend.encode([q], emb._query, threads=n)
         for q in questions:
-            t0 = time.perf_counter()
-            embedder.encode_queries([q])
-            times.append(time.perf_counter() - t0)
-        out[str(n)] = summary_ms(times)
-    torch.set_num_threads(default)
+            for label, emb in embedders.items():
+                t0 = time.perf_counter()
+                emb.backend.encode([q], emb._query, threads=n)
+                times[label].append(time.perf_counter() - t0)
+        res = {label: summary_ms(t) for label, t in times.items()}
+        ref = res[REFERENCE]["p50"]
+        for label in res:
+            res[label]["speedup_p50"] = round(ref / res[label]["p50"], 2)
+        out[str(n)] = res
     return out
 
 
-def int8_embedder(settings: Any) -> tuple[Any, Any]:
-    """(float32, int8) embedders on the sentence-transformers path, same name and fingerprint."""
-    import torch
+def passage_throughput(embedders: dict[str, Any], texts: list[str], runs: int) -> dict[str, Any]:
+    from index.model import _all_threads
 
-    from index.model import Embedder, _load_st, _resolve
+    threads = _all_threads()
+    seconds: dict[str, list[float]] = {k: [] for k in embedders}
+    for emb in embedders.values():
+        emb._encode(texts[:32], emb._passage, batch_size=32, progress=False, threads=threads)  # warm-up
+    for _ in range(runs):
+        for label, emb in embedders.items():
+            t0 = time.perf_counter()
+            emb._encode(texts, emb._passage, batch_size=32, progress=False, threads=threads)
+            seconds[label].append(time.perf_counter() - t0)
+    out: dict[str, Any] = {"texts": len(texts), "threads": threads, "runs": runs}
+    ref = statistics.median(seconds[REFERENCE])
+    for label, s in seconds.items():
+        med = statistics.median(s)
+        out[label] = {"seconds": round(med, 2), "texts_per_s": round(len(texts) / med, 1),
+                      "speedup": round(ref / med, 2)}
+    for emb in embedders.values():
+        emb.backend.release(threads)
+    return out
 
-    folder, fingerprint = _resolve(settings.model, settings.cache_dir)
-    fp32 = Embedder(settings.model, _load_st(settings.model, folder), fingerprint, folder)
-    model = _load_st(settings.model, folder)
-    qmodel = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-    return fp32, Embedder(settings.model, qmodel, fingerprint, folder)
+
+# ----------------------------------------------------------------------------- cold start
+
+_CHILD = """
+import sys, time
+t0 = float(sys.argv[1])
+from index import Settings
+from index.model import load_embedder
+s = Settings.from_env()
+e = load_embedder(s.model, s.cache_dir)
+t1 = time.time()
+e.encode_queries(["Когда Алиев позвонил Трампу?"])
+t2 = time.time()
+rss = {l.split(':')[0]: int(l.split()[1]) for l in open('/proc/self/status') if l.startswith(('VmHWM', 'VmRSS'))}
+print(t1 - t0, t2 - t0, rss['VmHWM'] / 1024, rss['VmRSS'] / 1024, 'torch' in sys.modules)
+"""
+
+
+def cold_start(repeat: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for label, enc in ALL.items():
+        rows = []
+        for i in range(repeat + 1):
+            proc = subprocess.run([sys.executable, "-c", _CHILD, repr(time.time())], env=_env(QUOTEBOT_ENCODER=enc),
+                                  cwd=REPO, capture_output=True, text=True, timeout=600)
+            if proc.returncode != 0:
+                raise RuntimeError(f"cold start of {enc} failed: {proc.stderr[-2000:]}")
+            if i:  # the first run is discarded: page cache, .pyc files
+                loaded, first, hwm, rss, torch = proc.stdout.split()
+                rows.append((float(loaded), float(first), float(hwm), float(rss), torch == "True"))
+        out[label] = {"loaded_s": round(statistics.median(r[0] for r in rows), 2),
+                      "first_vector_s": round(statistics.median(r[1] for r in rows), 2),
+                      "peak_rss_mb": round(statistics.median(r[2] for r in rows)),
+                      "rss_mb": round(statistics.median(r[3] for r in rows)),
+                      "imports_torch": rows[0][4]}
+        print(f"cold start {label}: {out[label]}", flush=True)
+    return out
+
+
+# ----------------------------------------------------------------------------- parity
+
+
+def parity(embedders: dict[str, Any]) -> dict[str, Any]:
+    import numpy as np
+
+    questions, passages = all_questions(), evaluation_passages()
+    ref = embedders[REFERENCE]
+    rq, rp = ref.encode_queries(questions), ref.encode_passages(passages)
+    out: dict[str, Any] = {"questions": len(questions), "passages": len(passages)}
+    for label, emb in embedders.items():
+        if label == REFERENCE:
+            continue
+        cq = (emb.encode_queries(questions) * rq).sum(1)
+        cp = (emb.encode_passages(passages) * rp).sum(1)
+        out[label] = {"query_min": round(float(cq.min()), 5), "query_mean": round(float(cq.mean()), 5),
+                      "passage_min": round(float(cp.min()), 5), "passage_mean": round(float(cp.mean()), 5),
+                      "query_below_0.999": int(np.sum(cq < 0.999))}
+    return out
+
+
+# ----------------------------------------------------------------------------- quality
+
+_SUMMARY = re.compile(r"SUMMARY hit@3=([\d.]+) MRR=([\d.]+) date=(\d+)/(\d+) oos=(\d+)/(\d+)")
+
+
+def _score(questions: Path, data: Path, enc: str) -> dict[str, Any]:
+    cmd = [sys.executable, str(SCORE), str(questions), "--", str(REPO / ".venv" / "bin" / "quotebot"), "ask",
+           "--jsonl"]
+    proc = subprocess.run(cmd, env=_env(QUOTEBOT_DATA_DIR=str(data), QUOTEBOT_ENCODER=enc), cwd=REPO,
+                          capture_output=True, text=True, timeout=1800)
+    return _parse(proc.stdout, proc.stderr)
+
+
+def _parse(stdout: str, stderr: str) -> dict[str, Any]:
+    m = _SUMMARY.search(stdout)
+    if not m:
+        raise RuntimeError(f"no SUMMARY line: {stdout[-1000:]} {stderr[-1000:]}")
+    return {"hit@3": float(m[1]), "mrr": float(m[2]), "dates": f"{m[3]}/{m[4]}", "oos": f"{m[5]}/{m[6]}"}
+
+
+def corpus_dev_copy(tmp: Path) -> Path:
+    """../shared/corpus_dev with the languages ``quotebot sources add --language`` does not take
+    (``az``) left for the project to detect, so every article gets in."""
+    import shutil
+
+    import yaml
+
+    target = tmp / "corpus_dev"
+    if not target.exists():
+        shutil.copytree(CORPUS_DEV, target)
+        sources = yaml.safe_load((target / "sources.yaml").read_text(encoding="utf-8"))
+        for src in sources:
+            if src.get("language") not in (None, "ru", "en"):
+                del src["language"]
+        (target / "sources.yaml").write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def quality(tmp: Path, labels: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for label in labels:
+        enc = ALL[label]
+        data = copy_seed(tmp / f"q-{enc}")
+        subprocess.run([str(REPO / ".venv" / "bin" / "quotebot"), "index", "build", "--quiet"], cwd=REPO, check=True,
+                       env=_env(QUOTEBOT_DATA_DIR=str(data), QUOTEBOT_ENCODER=enc), capture_output=True)
+        res = {"shared": _score(SHARED_QUESTIONS, data, enc), "dev": _score(DEV_QUESTIONS, data, enc)}
+        res.update(corpus_quality(tmp, enc))
+        out[label] = res
+        print(f"quality {label}: {res}", flush=True)
+    return out
+
+
+def corpus_quality(tmp: Path, enc: str) -> dict[str, Any]:
+    """``../shared/eval/corpus_score.sh``: the seed plus corpus_dev's articles, added one by one."""
+    res: dict[str, Any] = {}
+    if CORPUS_SCORE.is_file():
+        proc = subprocess.run(["bash", str(CORPUS_SCORE), str(corpus_dev_copy(tmp))], cwd=REPO,
+                              env=_env(QUOTEBOT_ENCODER=enc), capture_output=True, text=True, timeout=3600)
+        try:
+            res["corpus_dev"] = _parse(proc.stdout, proc.stderr)
+        except RuntimeError:  # e.g. a source the project cannot add yet: recorded, not fatal
+            res["corpus_dev_error"] = (proc.stdout + proc.stderr).strip().splitlines()[-1][:300]
+    return res
+
+
+class _QueriesFrom:
+    """An embedder whose questions come from another encoder (int8 questions, fp32 index)."""
+
+    def __init__(self, index_encoder: Any, query_encoder: Any) -> None:
+        self.name, self.fingerprint, self.dim = index_encoder.name, index_encoder.fingerprint, index_encoder.dim
+        self.encoder = index_encoder.encoder
+        self._q = query_encoder
+
+    def encode_queries(self, texts: list[str]) -> Any:
+        return self._q.encode_queries(texts)
+
+
+def mixed_quality(embedders: dict[str, Any], tmp: Path) -> dict[str, Any]:
+    """In process (score.py's hit@3 and MRR): fp32 passages with fp32 and with int8 questions."""
+    from bench.common import question_sets
+    from index import Engine, Settings, build_index
+
+    settings = Settings.from_env(data_dir=copy_seed(tmp / "mixed"))
+    build_index(settings, encoder=embedders["ONNX fp32"])
+    sets = question_sets()
+    out = {}
+    mixed = _QueriesFrom(embedders["ONNX fp32"], embedders["ONNX int8"])
+    for label, embedder in (("ONNX fp32", embedders["ONNX fp32"]), ("int8 questions, fp32 passages", mixed)):
+        engine = Engine.open(settings, embedder=embedder)
+        out[label] = {k: hit_at_3(engine, v) for k, v in sets.items()}
+    return out
+
+
+# ----------------------------------------------------------------------------- main
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--texts", type=int, default=2000, help="passages in the throughput sample")
-    parser.add_argument("--subset", type=int, default=512, help="passages for batch-size and int8 comparisons")
-    parser.add_argument("--runs", type=int, default=4, help="the sample is encoded in this many parts, each "
-                                                             "with its own matmul rate measured around it")
-    parser.add_argument("--no-int8", action="store_true")
+    parser.add_argument("--texts", type=int, default=512, help="passages in the throughput sample")
+    parser.add_argument("--runs", type=int, default=3, help="throughput repetitions (interleaved)")
+    parser.add_argument("--repeat", type=int, default=3, help="cold starts per encoder")
+    parser.add_argument("--only", nargs="*", choices=PARTS, default=list(PARTS))
     args = parser.parse_args()
 
     import warnings
 
-    import torch
+    warnings.filterwarnings("ignore")
+    from index.model import DEFAULT_ENCODER
 
-    from index import Engine, Settings, build_index
-    from index.model import load_embedder
+    default = next(label for label, enc in ALL.items() if enc == DEFAULT_ENCODER)
+    result: dict[str, Any] = {}
+    previous = load_result("encoder")
+    if set(args.only) != set(PARTS) and previous and "encoders" in previous:
+        result.update(previous)  # a partial run updates its parts of the last full result
+    from index.model import ENCODERS as QUANTISATION
 
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    warnings.filterwarnings("ignore", category=UserWarning)
-    settings = Settings.from_env()
-    embedder = load_embedder(settings.model, settings.cache_dir)
-    threads = torch.get_num_threads()
-    load_before = loadavg()
-    result: dict[str, Any] = {"encoder": type(embedder._model).__name__, "torch_threads": threads}
-    result["matmul"] = {str(n): matmul_rate(n) for n in sorted({threads, 1})}
-    torch.set_num_threads(threads)
-    params = encoder_params(embedder)
-    result["params"] = params
-    questions = [q["question"].replace("\n", " ") for qs in question_sets().values() for q in qs]
-    with tempfile.TemporaryDirectory(prefix="quotebot-bench-enc-") as tmp:
-        texts = synthetic_passages(args.texts, Path(tmp))
-        embedder.encode_passages(texts[:64])  # warm-up
-        runs = [throughput(embedder, texts[i::args.runs], params=params["encoder_layers"]) for i in range(args.runs)]
-        measured = {k: sum(r[k] for r in runs) for k in ("texts", "tokens", "padded_tokens", "seconds")}
-        measured.update(tokens_per_s=round(measured["tokens"] / measured["seconds"]),
-                        texts_per_s=round(measured["texts"] / measured["seconds"], 1),
-                        mean_tokens=round(measured["tokens"] / measured["texts"], 1))
-        result["throughput"] = measured
-        result["throughput_runs"] = runs
-        # the bound and the ratio of each run come from the matmul rate measured around that run
-        result["efficiency"] = statistics.median(r["efficiency"] for r in runs)
-        result["arithmetic_bound_tokens_per_s"] = round(statistics.median(r["bound_tokens_per_s"] for r in runs))
-        result["efficiency_padded"] = round(result["efficiency"] * measured["padded_tokens"] / measured["tokens"], 3)
-        bound = result["arithmetic_bound_tokens_per_s"]
-        rate = bound * 2 * params["encoder_layers"]
-        subset = texts[: args.subset]
-        result["batch_sizes"] = {str(b): throughput(embedder, subset, b) for b in (8, 32, 64, 128)}
-        result["query_latency_ms"] = query_latency(embedder, questions, sorted({threads, 1}, reverse=True))
-        print(f"matmul {result['matmul']}; bound {bound:.0f} tokens/s; measured {measured}; "
-              f"efficiency {result['efficiency']}", flush=True)
-        if not args.no_int8:
-            fp32, int8 = int8_embedder(settings)
-            result["int8"] = {
-                "throughput_fp32_st": throughput(fp32, subset),
-                "throughput_int8": throughput(int8, subset),
-                "query_latency_ms_fp32_st": query_latency(fp32, questions, sorted({threads, 1}, reverse=True)),
-                "query_latency_ms_int8": query_latency(int8, questions, sorted({threads, 1}, reverse=True)),
-            }
-            seed32 = Settings.from_env(data_dir=copy_seed(Path(tmp) / "seed32"))
-            build_index(seed32, encoder=embedder)
-            engine = Engine.open(seed32, embedder=embedder)
-            sets = question_sets()
-            quality = {"float32": {k: hit_at_3(engine, v) for k, v in sets.items()}}
-            mixed = Engine.open(seed32, embedder=int8)
-            quality["int8 queries, float32 index"] = {k: hit_at_3(mixed, v) for k, v in sets.items()}
-            seed8 = Settings.from_env(data_dir=copy_seed(Path(tmp) / "seed8"))
-            t0 = time.perf_counter()
-            build_index(seed8, encoder=int8)
-            quality["int8 build seconds"] = round(time.perf_counter() - t0, 1)
-            full = Engine.open(seed8, embedder=int8)
-            quality["int8 queries, int8 index"] = {k: hit_at_3(full, v) for k, v in sets.items()}
-            for e in (engine, mixed, full):
-                forget_queries(e)
-            result["int8"]["quality"] = quality
-            print(f"int8: {result['int8']}", flush=True)
-    result["load"] = {"loadavg_before": load_before, "loadavg_after": loadavg()}
-    rows = [["matmul rate (encoder shapes)", f"{rate / 1e9:.0f} GFLOP/s"],
-            ["non-embedding parameters", f"{params['encoder_layers'] / 1e6:.1f} M"],
-            ["arithmetic bound", f"{bound:.0f} tokens/s"],
-            ["measured (encode_passages)",
-             f"{measured['tokens_per_s']} tokens/s, {measured['texts_per_s']} passages/s"],
-            ["efficiency (median of the parts)",
-             f"{result['efficiency']:.2f} (padded {result['efficiency_padded']:.2f})"]]
-    print(table(["what", "value"], rows))
+    passages = next(label for label, enc in ENCODERS.items()
+                    if QUANTISATION[enc] == ("onnx", *(QUANTISATION[DEFAULT_ENCODER][2],) * 2))
+    result.update({"encoders": ENCODERS, "mixed": MIXED, "reference": REFERENCE, "default": default,
+                   "default_passages": passages,
+                   "load": {"loadavg_before": loadavg()}})
+    embedders = load_all()
+    result["onnx_files"] = {label: {"mb": round(e.backend.model_path.stat().st_size / 1e6)}
+                            for label, e in embedders.items() if label != REFERENCE}
+    with tempfile.TemporaryDirectory(prefix="quotebot-bench-enc-") as tmp_name:
+        tmp = Path(tmp_name)
+        if "speed" in args.only:
+            questions = all_questions()
+            result["query_latency_ms"] = query_latency(embedders, questions, [1, 2])
+            print(f"query latency: {result['query_latency_ms']}", flush=True)
+            texts = synthetic_passages(args.texts, tmp)
+            result["throughput"] = passage_throughput(embedders, texts, args.runs)
+            print(f"throughput: {result['throughput']}", flush=True)
+        if "parity" in args.only:
+            result["parity"] = parity(embedders)
+            print(f"parity: {result['parity']}", flush=True)
+        if "corpus" in args.only and "quality" not in args.only:  # corpus_dev alone, into the last result
+            for label, enc in ALL.items():
+                entry = result.setdefault("quality", {}).setdefault(label, {})
+                entry.pop("corpus_dev_error", None)
+                entry.update(corpus_quality(tmp, enc))
+                print(f"corpus_dev {label}: {entry}", flush=True)
+        if "quality" in args.only:
+            result["quality"] = quality(tmp, list(ALL))
+            result["quality_mixed"] = mixed_quality(embedders, tmp)
+            print(f"mixed: {result['quality_mixed']}", flush=True)
+    if "cold" in args.only:
+        del embedders
+        result["cold_start"] = cold_start(args.repeat)
+    result["load"]["loadavg_after"] = loadavg()
+    _print_tables(result)
     save_result("encoder", result)
     return 0
+
+
+def _print_tables(r: dict[str, Any]) -> None:
+    from bench.report import encoder_tables
+
+    print("\n".join(encoder_tables(r)))
 
 
 if __name__ == "__main__":

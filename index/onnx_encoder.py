@@ -1,0 +1,198 @@
+"""The serving encoder: multilingual-e5-small on onnxruntime + ``tokenizers``, without torch.
+
+A new question costs one forward pass of e5-small, ~95 % of the time to answer it. On this
+2-core machine onnxruntime runs that pass 2-3x faster than torch, starts in a fraction of the
+time (no torch or transformers import) and needs less memory (docs/performance.md). The ONNX
+files are made once at set-up by ``index.onnx_export`` (which does need torch); this module only
+reads them.
+
+Layout, beside the materialised sentence-transformers folder ``<models>/<name>``::
+
+    <models>/<name>.onnx-v1/
+        model.onnx             fp32 graph: input_ids, attention_mask -> mean-pooled vector
+        model.int8.onnx        the same, linear weights int8 (dynamic quantisation)
+        tokenizer.json         copied from the model folder
+        quotebot_onnx.json     written last: weights sha256 it came from, dim, max length,
+                               prompts, parity measured at export, sha256 of every file
+
+The tokenizer and the one model file in use are checked against ``quotebot_onnx.json`` when
+loaded; a missing or damaged folder is a ``ModelMissingError`` that says to run
+``quotebot model fetch``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ModelMissingError
+from .materialise import sha256_file
+
+FORMAT_VERSION = 1
+CHECKSUM_FILE = "quotebot_onnx.json"
+TOKENIZER_FILE = "tokenizer.json"
+#: quantisation -> file name
+MODEL_FILES = {"none": "model.onnx", "int8": "model.int8.onnx"}
+FIX = "run `quotebot model fetch` (set-up, needs torch) to export it again"
+
+
+def onnx_folder(st_folder: Path) -> Path:
+    """Where the ONNX export of the sentence-transformers folder ``st_folder`` lives."""
+    return st_folder.parent / f"{st_folder.name}.onnx-v{FORMAT_VERSION}"
+
+
+def read_record(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / CHECKSUM_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def verify_onnx_folder(folder: Path, fingerprint: str | None, quantisation: str | None) -> str | None:
+    """Why ``folder`` is not a complete export of the weights ``fingerprint`` (None: any), or
+    None if it is. Hashes the tokenizer and the model file of ``quantisation`` (None: all)."""
+    if not folder.is_dir():
+        return f"{folder} does not exist"
+    record = read_record(folder)
+    if record is None:
+        return f"{CHECKSUM_FILE} missing or unreadable (incomplete export?)"
+    if record.get("format_version") != FORMAT_VERSION:
+        return "exported by another version of quotebot"
+    if fingerprint is not None and record.get("weights_sha256") != fingerprint:
+        return "exported from other weights"
+    files = record.get("files")
+    if not isinstance(files, dict):
+        return "checksum file lists no files"
+    wanted = [TOKENIZER_FILE, *(MODEL_FILES.values() if quantisation is None else [MODEL_FILES[quantisation]])]
+    for name in wanted:
+        if name not in files:
+            return f"{name} is not listed in {CHECKSUM_FILE}"
+        if not (folder / name).is_file():
+            return f"{name} is missing"
+        if sha256_file(folder / name) != files[name]:
+            return f"checksum mismatch for {name} (damaged file)"
+    return None
+
+
+class OnnxEncoder:
+    """Tokenise with ``tokenizers``, run the pooled graph with onnxruntime, L2-normalise.
+
+    Offers what ``index.model.Embedder`` needs of a backend: ``dim``, ``prompts``,
+    ``max_seq_length``, ``encode(texts, prefix, threads=)`` and ``token_lengths``. One
+    onnxruntime session per thread count, created on first use (serving needs only the
+    one-thread session of questions; a build adds one on every core for passages).
+    """
+
+    def __init__(self, folder: Path, quantisation: str = "none", *, fingerprint: str | None = None,
+                 verify: bool = True, preload_threads: int | None = None) -> None:
+        """Check and load ``folder``'s tokenizer and model file of ``quantisation``; with
+        ``preload_threads``, also create that session. The checksums, the tokenizer (~1 s: a
+        250k-piece Unigram) and the session are done on parallel threads: each mostly runs
+        outside the GIL, so a cold start pays for the slowest, not for the sum."""
+        if quantisation not in MODEL_FILES:
+            raise ValueError(f"quantisation must be one of {sorted(MODEL_FILES)}, got {quantisation!r}")
+        record = read_record(folder) if verify else (read_record(folder) or {})
+        if record is None:
+            problem = verify_onnx_folder(folder, fingerprint, quantisation)
+            raise ModelMissingError(f"the ONNX encoder in {folder} is not usable ({problem}); {FIX}")
+        self.folder = folder
+        self.quantisation = quantisation
+        self.model_path = folder / MODEL_FILES[quantisation]
+        self.checksum = str((record.get("files") or {}).get(self.model_path.name, ""))
+        self.fingerprint = str(record.get("weights_sha256", ""))
+        self.prompts: dict[str, str] = dict(record.get("prompts") or {})
+        self.max_seq_length = int(record.get("max_seq_length", 512))
+        self.dim = int(record.get("dim", 384))
+        self._pad = int(record.get("pad_token_id", 1))
+        self._sessions: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="onnx-load") as pool:
+            # threads first: loading the tokenizer holds the GIL, and a thread cannot start without it
+            checked = pool.submit(verify_onnx_folder, folder, fingerprint, quantisation) if verify else None
+            session = pool.submit(self.session, preload_threads) if preload_threads else None
+            try:
+                tokenizer = _load_tokenizer(folder / TOKENIZER_FILE, self.max_seq_length)
+            except ModelMissingError as exc:
+                tokenizer, failed = None, exc
+            problem = checked.result() if checked is not None else None
+            if problem is not None:  # the checksum's verdict explains a failed load best
+                raise ModelMissingError(f"the ONNX encoder in {folder} is not usable ({problem}); {FIX}")
+            if tokenizer is None:
+                raise failed
+            self._tokenizer = tokenizer
+            if session is not None:
+                session.result()
+
+    def __repr__(self) -> str:
+        return f"OnnxEncoder({self.model_path}, quantisation={self.quantisation!r})"
+
+    def session(self, threads: int) -> Any:
+        """The onnxruntime session running on ``threads`` intra-op threads (made once)."""
+        with self._lock:
+            sess = self._sessions.get(threads)
+        if sess is None:
+            import onnxruntime as ort
+
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = threads
+            opts.inter_op_num_threads = 1
+            opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+            # idle workers sleep instead of spinning: on a small shared box spinning threads
+            # steal the core another process (or the bot's event loop) needs
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            try:
+                sess = ort.InferenceSession(str(self.model_path), opts, providers=["CPUExecutionProvider"])
+            except Exception as exc:  # onnxruntime raises its own exception types
+                raise ModelMissingError(f"{self.model_path} could not be loaded ({exc}); {FIX}") from exc
+            with self._lock:
+                sess = self._sessions.setdefault(threads, sess)
+        return sess
+
+    def release(self, threads: int) -> None:
+        """Forget the session on ``threads`` threads (its copy of the weights is freed)."""
+        with self._lock:
+            self._sessions.pop(threads, None)
+
+    def has_session(self, threads: int) -> bool:
+        return threads in self._sessions
+
+    def sessions(self) -> list[int]:
+        with self._lock:
+            return sorted(self._sessions)
+
+    def token_lengths(self, texts: list[str], prefix: str) -> list[int]:
+        return [len(e.ids) for e in self._tokenizer.encode_batch([prefix + t for t in texts])]
+
+    def encode(self, texts: list[str], prefix: str, *, threads: int = 1) -> np.ndarray:
+        """float32 ``[len(texts), dim]``, L2-normalised; ``texts`` run as one padded batch."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encs = self._tokenizer.encode_batch([prefix + t for t in texts])
+        longest = max(len(e.ids) for e in encs)
+        ids = np.full((len(encs), longest), self._pad, dtype=np.int64)
+        mask = np.zeros((len(encs), longest), dtype=np.int64)
+        for row, e in enumerate(encs):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
+        (pooled,) = self.session(threads).run(None, {"input_ids": ids, "attention_mask": mask})
+        pooled = np.asarray(pooled, dtype=np.float32)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return pooled / np.maximum(norms, 1e-12)
+
+
+def _load_tokenizer(path: Path, max_length: int) -> Any:
+    from tokenizers import Tokenizer
+
+    try:
+        tok = Tokenizer.from_file(str(path))
+    except Exception as exc:  # tokenizers raises a bare Exception on a bad file
+        raise ModelMissingError(f"{path} could not be read ({exc}); {FIX}") from exc
+    tok.no_padding()
+    tok.enable_truncation(max_length)
+    return tok

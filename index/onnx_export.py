@@ -1,0 +1,212 @@
+"""Set-up only: export the materialised e5 folder to ONNX (fp32 and int8) beside it.
+
+Serving must not import torch (it costs ~2 s of start-up and ~300 MB), so the encoder that
+answers questions runs on onnxruntime (``index.onnx_encoder``). The ONNX files are made here,
+once, by ``quotebot model fetch`` (``scripts/bootstrap``, the image's build stage): the only
+places torch is needed.
+
+* **fp32**: ``torch.onnx.export`` (TorchScript exporter, ``dynamo=False``, opset 17, dynamic
+  batch and sequence axes) of transformers' ``BertModel`` followed by mean pooling over the
+  attention mask, so the graph's one output is the pooled sentence vector (L2 normalisation is
+  done in numpy). Checked against sentence-transformers on sample texts before it is accepted.
+* **int8**: ``onnxruntime.quantization.quantize_dynamic`` (weights QInt8, per channel; activations
+  quantised per call), which suits AVX2 CPUs without VNNI.
+
+The files are written into a temporary folder beside the verified sentence-transformers folder
+(never into it: exporters there may rewrite its files), with ``tokenizer.json`` copied from it
+and a checksum file written last, then renamed into place. See ``index.onnx_encoder`` for the
+layout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .materialise import sha256_file
+from .onnx_encoder import (
+    CHECKSUM_FILE,
+    FORMAT_VERSION,
+    MODEL_FILES,
+    TOKENIZER_FILE,
+    onnx_folder,
+    verify_onnx_folder,
+)
+
+OPSET = 17
+#: Minimum cosine between the exported fp32 graph and sentence-transformers on the sample texts.
+PARITY_MIN_COSINE = 0.99999
+SAMPLE_TEXTS = [
+    "query: Когда Алиев позвонил Трампу?",
+    "query: What did Trump share on Truth Social?",
+    "passage: «Азербайджан и США всегда тесно сотрудничали в борьбе с глобальными вызовами»",
+    "passage: ё Ё — <b>&amp;</b> 🙂 " * 30,
+]
+
+Progress = Callable[[str], None]
+
+
+def _export_fp32(st_folder: Path, target: Path) -> None:
+    import torch
+    from transformers import BertModel
+    from transformers.utils import logging as hf_logging
+
+    class Pooled(torch.nn.Module):
+        """BertModel + mean pooling over real tokens: what sentence-transformers computes."""
+
+        def __init__(self, bert: torch.nn.Module) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # the load report lists the unused pooler; the tracer warns about
+    hf_logging.disable_progress_bar()  # shape checks that are constant for a mask as long as the input
+    try:
+        bert = BertModel.from_pretrained(str(st_folder), local_files_only=True, add_pooling_layer=False)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    model = Pooled(bert).eval()
+    ids = torch.tensor([[0, 100, 200, 2], [0, 300, 2, 1]], dtype=torch.long)
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=torch.long)
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model,
+            (ids, mask),
+            str(target),
+            dynamo=False,
+            opset_version=OPSET,
+            input_names=["input_ids", "attention_mask"],
+            output_names=["sentence_embedding"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
+                          "sentence_embedding": {0: "batch"}},
+            do_constant_folding=True,
+        )
+
+
+def _quantise_int8(fp32: Path, target: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # "consider pre-processing": shape inference adds nothing to a BERT graph
+    try:
+        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.setLevel(level)
+
+
+def _reference_vectors(st_folder: Path, texts: list[str]) -> np.ndarray:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    model = SentenceTransformer(str(st_folder), device="cpu", local_files_only=True)
+    return np.asarray(model.encode(texts, normalize_embeddings=True, convert_to_numpy=True), dtype=np.float32)
+
+
+def _check_parity(tmp: Path, st_folder: Path, quantisation: str, min_cosine: float) -> float:
+    from .onnx_encoder import OnnxEncoder
+
+    enc = OnnxEncoder(tmp, quantisation, verify=False)
+    ours = enc.encode(SAMPLE_TEXTS, "")
+    ref = _reference_vectors(st_folder, SAMPLE_TEXTS)
+    worst = float(np.min((ours * ref).sum(1)))
+    if worst < min_cosine:
+        raise RuntimeError(f"exported ONNX ({quantisation}) differs from sentence-transformers: cosine {worst:.6f}")
+    return worst
+
+
+def export_onnx(st_folder: Path, *, say: Progress | None = None, fingerprint: str) -> Path:
+    """Return the ONNX folder beside ``st_folder``, exporting it first when it is missing or fails
+    its checksums. ``fingerprint`` is the sha256 of ``st_folder``'s weights (recorded, so the
+    ONNX files are tied to the weights they came from)."""
+    say = say or (lambda _msg: None)
+    target = onnx_folder(st_folder)
+    if verify_onnx_folder(target, fingerprint, None) is None:
+        return target
+    if target.exists():
+        say(f"re-exporting {target.name}: {verify_onnx_folder(target, fingerprint, None)}")
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
+    try:
+        os.chmod(tmp, 0o755)
+        t0 = time.monotonic()
+        say("exporting to ONNX (fp32, torch.onnx, opset 17)")
+        _export_fp32(st_folder, tmp / MODEL_FILES["none"])
+        shutil.copyfile(st_folder / TOKENIZER_FILE, tmp / TOKENIZER_FILE)
+        fp32_cos = _check_parity(tmp, st_folder, "none", PARITY_MIN_COSINE)
+        say(f"quantising to int8 (dynamic, per channel) after {time.monotonic() - t0:.0f}s")
+        _quantise_int8(tmp / MODEL_FILES["none"], tmp / MODEL_FILES["int8"])
+        for leftover in tmp.glob("*-opt.onnx"):  # quantisation's pre-processing scratch
+            leftover.unlink()
+        int8_cos = _check_parity(tmp, st_folder, "int8", 0.97)
+        _write_checksums(tmp, st_folder, fingerprint, {"none": fp32_cos, "int8": int8_cos})
+        _install(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    say(f"ONNX encoder ready: {target}")
+    return target
+
+
+def _write_checksums(tmp: Path, st_folder: Path, fingerprint: str, parity: dict[str, float]) -> None:
+    import onnxruntime
+    import torch
+
+    st_config = json.loads((st_folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+    sbert = json.loads((st_folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    config = json.loads((st_folder / "config.json").read_text(encoding="utf-8"))
+    record = {
+        "format_version": FORMAT_VERSION,
+        "weights_sha256": fingerprint,
+        "dim": int(config["hidden_size"]),
+        "max_seq_length": int(sbert.get("max_seq_length", 512)),
+        "pad_token_id": int(config.get("pad_token_id", 0)),
+        "prompts": st_config.get("prompts") or {},
+        "exported_with": {"torch": torch.__version__, "onnxruntime": onnxruntime.__version__, "opset": OPSET},
+        "parity_min_cosine": {k: round(v, 7) for k, v in parity.items()},
+        "files": {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.is_file()},
+    }
+    for path in tmp.iterdir():
+        _fsync(path)
+    (tmp / CHECKSUM_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    _fsync(tmp / CHECKSUM_FILE)
+    _fsync(tmp)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _install(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` to ``target``, moving a broken ``target`` out of the way first."""
+    trash: Path | None = None
+    if target.exists():
+        trash = Path(tempfile.mkdtemp(prefix=f".trash-{target.name}-", dir=target.parent))
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(target, trash / "old")
+    try:
+        os.rename(tmp, target)
+    finally:
+        if trash is not None:
+            shutil.rmtree(trash, ignore_errors=True)
+    _fsync(target.parent)

@@ -1,0 +1,221 @@
+"""The ONNX encoder: parity with sentence-transformers (the reference), the encoder record in
+index manifests, a missing or damaged export, and a serving path that never imports torch."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import Engine, Settings, build_index
+from index import onnx_encoder as onx
+from index.config import DEFAULT_MODEL
+from index.errors import ManifestMismatchError, ModelMissingError
+from index.materialise import FOLDER_NAME, WEIGHTS_SHA256
+from index.model import ENCODERS, Embedder, default_onnx_folder, encoder_choice, load_embedder
+from index.store import IndexStore
+
+REPO = Path(__file__).resolve().parents[2]
+TEXTS = ["Когда Алиев позвонил Трампу?", "What did Trump share on Truth Social?", "трамп новруз",
+         "«Азербайджан и США всегда тесно сотрудничали в борьбе с глобальными вызовами» " * 20,
+         "ё Ё — <b>&amp;</b> 🙂", "ꙮꙮ", ""]
+
+
+@pytest.fixture(scope="module")
+def cache() -> Path:
+    return Settings.from_env().cache_dir
+
+
+@pytest.fixture(scope="module")
+def reference(cache: Path) -> Embedder:
+    return load_embedder(DEFAULT_MODEL, cache, encoder="sentence-transformers")
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(1)
+
+
+# ----------------------------------------------------------------------------- parity
+
+
+@pytest.mark.parametrize(("encoder", "min_cos", "mean_cos"), [("onnx", 0.99999, 0.99999), ("onnx-int8", 0.97, 0.99)])
+def test_parity_with_sentence_transformers(cache: Path, reference: Embedder, encoder: str, min_cos: float,
+                                           mean_cos: float) -> None:
+    onnx = load_embedder(DEFAULT_MODEL, cache, encoder=encoder)
+    assert onnx.fingerprint == reference.fingerprint == WEIGHTS_SHA256
+    for ours, ref in ((onnx.encode_queries(TEXTS), reference.encode_queries(TEXTS)),
+                      (onnx.encode_passages(TEXTS, batch_size=3), reference.encode_passages(TEXTS, batch_size=3))):
+        assert ours.shape == (len(TEXTS), 384) and ours.dtype == np.float32
+        np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+        cos = _cosines(ours, ref)
+        assert cos.min() >= min_cos and cos.mean() >= mean_cos, cos
+
+
+def test_onnx_batches_equal_single_texts(cache: Path) -> None:
+    onnx = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
+    batch = onnx.encode_passages(TEXTS, batch_size=4)
+    single = np.stack([onnx.encode_passages([t])[0] for t in TEXTS])
+    np.testing.assert_allclose(batch, single, atol=1e-5)
+    assert float(onnx.encode_queries(TEXTS[:1])[0] @ single[0]) < 0.9999  # another prompt
+
+
+def test_long_texts_are_truncated_like_sentence_transformers(cache: Path, reference: Embedder) -> None:
+    onnx = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
+    long = [TEXTS[3] * 5]
+    assert onnx.token_lengths(long, "passage: ") == reference.token_lengths(long, "passage: ") == [512]
+    assert float(_cosines(onnx.encode_passages(long), reference.encode_passages(long))[0]) > 0.99999
+
+
+# ----------------------------------------------------------------------------- choice of encoder
+
+
+def test_encoder_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QUOTEBOT_ENCODER", raising=False)
+    assert encoder_choice(DEFAULT_MODEL) == "onnx"
+    assert encoder_choice("/some/other/model") == "sentence-transformers"  # no ONNX files for other models
+    monkeypatch.setenv("QUOTEBOT_ENCODER", "onnx-int8")
+    assert encoder_choice(DEFAULT_MODEL) == "onnx-int8"
+    monkeypatch.setenv("QUOTEBOT_ENCODER", "tensorflow")
+    with pytest.raises(ModelMissingError, match="QUOTEBOT_ENCODER='tensorflow' is not one of onnx"):
+        encoder_choice(DEFAULT_MODEL)
+    assert set(ENCODERS) == {"onnx", "onnx-int8", "onnx-int8-queries", "sentence-transformers"}
+
+
+def test_int8_questions_with_fp32_passages(cache: Path, tmp_path: Path) -> None:
+    (tmp_path / "cache").symlink_to(cache)  # another cache path: a fresh embedder, not the cached one
+    default = load_embedder(DEFAULT_MODEL, tmp_path / "cache", encoder="onnx-int8-queries")
+    fp32 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
+    int8 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx-int8")
+    assert default.encoder["quantisation"] == "int8 questions, none passages"
+    assert default.encoder["checksum"] == f"{int8.encoder['checksum']}+{fp32.encoder['checksum']}"
+    np.testing.assert_allclose(default.encode_queries(TEXTS[:3]), int8.encode_queries(TEXTS[:3]), atol=1e-6)
+    assert default._passage_backend is None  # serving never loads the fp32 graph
+    np.testing.assert_allclose(default.encode_passages(TEXTS[:3]), fp32.encode_passages(TEXTS[:3]), atol=1e-6)
+    assert default._passage_backend is not None and default._passage_backend.sessions() == []  # released
+
+
+# ----------------------------------------------------------------------------- missing or damaged
+
+
+@pytest.fixture
+def small_cache(tmp_path: Path, cache: Path) -> Path:
+    """A cache holding only the int8 export (enough to serve), copied from the shared cache."""
+    src = default_onnx_folder(cache)
+    dst = default_onnx_folder(tmp_path)
+    dst.mkdir(parents=True)
+    for name in (onx.CHECKSUM_FILE, onx.TOKENIZER_FILE, onx.MODEL_FILES["int8"]):
+        shutil.copyfile(src / name, dst / name)
+    return tmp_path
+
+
+def _flip(path: Path, offset: int) -> None:
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        b = f.read(1)
+        f.seek(offset)
+        f.write(bytes([b[0] ^ 0xFF]))
+
+
+def test_copied_export_serves(small_cache: Path) -> None:
+    emb = load_embedder(DEFAULT_MODEL, small_cache, encoder="onnx-int8")
+    assert emb.encoder == {"format": "onnx", "quantisation": "int8",
+                           "checksum": onx.read_record(default_onnx_folder(small_cache))["files"]["model.int8.onnx"]}
+    assert emb.encode_queries(["трамп новруз"]).shape == (1, 384)
+    assert not (small_cache / "models" / FOLDER_NAME).exists()  # serving never needs the torch folder
+
+
+@pytest.mark.parametrize(("damage", "why"), [
+    (lambda f: (f / "model.int8.onnx").unlink(), "model.int8.onnx is missing"),
+    (lambda f: _flip(f / "model.int8.onnx", 5_000_000), "checksum mismatch for model.int8.onnx"),
+    (lambda f: (f / "tokenizer.json").write_text("{}"), "checksum mismatch for tokenizer.json"),
+    (lambda f: (f / onx.CHECKSUM_FILE).unlink(), "missing or unreadable"),
+    (lambda f: shutil.rmtree(f), "does not exist"),
+])
+def test_missing_or_damaged_export_says_how_to_fix(small_cache: Path, damage: object, why: str) -> None:
+    damage(default_onnx_folder(small_cache))  # type: ignore[operator]
+    with pytest.raises(ModelMissingError) as err:
+        load_embedder(DEFAULT_MODEL, small_cache, encoder="onnx-int8")
+    assert why in str(err.value)
+    assert "quotebot model fetch" in str(err.value)
+
+
+def test_export_of_other_weights_is_refused(small_cache: Path) -> None:
+    folder = default_onnx_folder(small_cache)
+    record = json.loads((folder / onx.CHECKSUM_FILE).read_text())
+    record["weights_sha256"] = "0" * 64
+    (folder / onx.CHECKSUM_FILE).write_text(json.dumps(record))
+    with pytest.raises(ModelMissingError, match=r"exported from other weights.*quotebot model fetch"):
+        load_embedder(DEFAULT_MODEL, small_cache, encoder="onnx-int8")
+
+
+# ----------------------------------------------------------------------------- manifest
+
+
+def test_manifest_records_the_encoder_and_refuses_another(built_data: Path, cache: Path) -> None:
+    settings = Settings.from_env(data_dir=built_data)
+    store = IndexStore(settings.index_dir)
+    manifest = store.manifest(store.require_current())
+    served = load_embedder(DEFAULT_MODEL, cache)
+    assert manifest.encoder == served.encoder
+    assert Engine.open(settings).ask("Когда Алиев позвонил Трампу?").answered
+    other = load_embedder(DEFAULT_MODEL, cache, encoder="onnx-int8")
+    with pytest.raises(ManifestMismatchError, match=r"onnx/none .* onnx/int8 .*quotebot index build"):
+        Engine.open(settings, embedder=other)
+
+
+def test_index_build_re_embeds_for_another_encoder(data_dir: Path, cache: Path) -> None:
+    settings = Settings.from_env(data_dir=data_dir)
+    fp32 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
+    int8 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx-int8")
+    first = build_index(settings, encoder=fp32)
+    assert build_index(settings, encoder=fp32).embedded == 0  # same encoder: every vector reused
+    switched = build_index(settings, encoder=int8)
+    assert switched.embedded == first.embedded  # another encoder: nothing reused
+    store = IndexStore(settings.index_dir)
+    assert store.manifest(switched.version).encoder["quantisation"] == "int8"
+    assert Engine.open(settings, embedder=int8).ask("трамп новруз").answered
+
+
+def test_old_manifest_without_encoder_is_refused(built_data: Path, tmp_path: Path, cache: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(built_data, data)
+    store = IndexStore(data / "index")
+    path = store.version_dir(store.require_current()) / "manifest.json"
+    raw = json.loads(path.read_text())
+    del raw["encoder"]  # built before the record existed: torch
+    path.write_text(json.dumps(raw))
+    with pytest.raises(ManifestMismatchError, match="torch/none"):
+        Engine.open(Settings.from_env(data_dir=data))
+
+
+# ----------------------------------------------------------------------------- no torch
+
+
+def test_serving_path_never_imports_torch(built_data: Path) -> None:
+    """`quotebot ask` and the bot's modules, in a fresh interpreter, answer without torch."""
+    code = (
+        "import sys\n"
+        "from quotebot.cli import main\n"
+        "import bot.app\n"
+        "code = main(['ask', '--json', 'Когда Алиев позвонил Трампу?'])\n"
+        "assert code == 0, code\n"
+        "heavy = ('torch', 'transformers', 'sentence_transformers')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
+        "print('IMPORTED', bad)\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUOTEBOT_")}
+    env["QUOTEBOT_DATA_DIR"] = str(built_data)
+    if os.environ.get("QUOTEBOT_CACHE_DIR"):
+        env["QUOTEBOT_CACHE_DIR"] = os.environ["QUOTEBOT_CACHE_DIR"]
+    proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert '"answered": true' in proc.stdout
+    assert "IMPORTED []" in proc.stdout
