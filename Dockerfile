@@ -73,12 +73,17 @@ RUN if [ "$BUILD_INDEX" = 1 ]; then \
     && rm -f /opt/quotebot/seed/index/.lock \
     && chmod 0755 /opt/quotebot/bin/quotebot-entrypoint \
     && chmod -R u=rwX,go=rX /opt/quotebot/seed /opt/quotebot/bin
-# ^ the index writer makes its files owner-only (mkstemp, 0600); the runtime user (10001) copies
-#   the seed to a new volume at first start, so it must read it: world-readable, root-owned.
+# ^ the runtime user (10001) copies the seed to a new volume at first start, so it must read it:
+#   world-readable, root-owned.
+
+# Serving runs on onnxruntime: torch and the export tools, and the sentence-transformers folder
+# the ONNX file was exported from, were needed only above. The runtime stage copies what is left.
+RUN pip uninstall -y -q torch sentence-transformers transformers onnx \
+    && find /opt/quotebot/cache/models -mindepth 1 -maxdepth 1 -type d ! -name '*.onnx-v1' -exec rm -rf {} + \
+    && python3 -c "import index.search, bot.app, sys; assert 'torch' not in sys.modules"
 
 # ---------------------------------------------------------------------------- runtime
-# Serving still imports torch (sentence-transformers); once it does not, this stage can copy a
-# venv without torch from a separate stage instead of the build one.
+# The venv without torch (uninstalled at the end of the build stage) and the ONNX model folder.
 FROM ${BASE_IMAGE} AS runtime
 
 LABEL org.opencontainers.image.title="quotebot" \
@@ -93,8 +98,8 @@ COPY --from=build /opt/venv /opt/venv
 COPY --from=build /opt/quotebot /opt/quotebot
 COPY --from=build /opt/quotebot/bin/quotebot-entrypoint /usr/local/bin/quotebot-entrypoint
 
-# OMP_NUM_THREADS=1: one torch thread per question keeps tail latency flat when the CPU is
-# shared (see docs/performance.md); raise it for a dedicated machine that builds large indexes.
+# OMP_NUM_THREADS=1: one thread per question keeps tail latency flat when the CPU is shared (see
+# docs/performance.md); raise it for a dedicated machine that builds large indexes.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
