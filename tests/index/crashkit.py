@@ -52,6 +52,7 @@ class MemoEncoder:
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.name, self.dim, self.fingerprint = inner.name, inner.dim, inner.fingerprint
+        self.encoder = getattr(inner, "encoder", None)  # the manifest records how vectors were made
         self._memo: dict[tuple[str, str], np.ndarray] = {}
 
     def _encode(self, kind: str, texts: list[str], fn: Callable[[list[str]], np.ndarray]) -> np.ndarray:
@@ -224,10 +225,14 @@ def trace(op: str, base: Path, work: Path, encoder: Any) -> list[str]:
 
 def load_encoder() -> MemoEncoder:
     import faiss
-    import torch
 
-    torch.set_num_threads(1)
     faiss.omp_set_num_threads(1)
+    try:  # only the sentence-transformers encoder uses torch
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
     from index.model import load_embedder
 
     settings = Settings.from_env()
