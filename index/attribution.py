@@ -15,6 +15,7 @@ Azerbaijani, not after a preposition or with "'s" in English); else a name right
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -108,6 +109,7 @@ class Attributor:
         self.lexicon = lexicon
         self.analysis: Analysis = analyse(text, lang)
         self.mentions = self._all_mentions()
+        self._starts = [m.start for m in self.mentions]
 
     # -- mentions ---------------------------------------------------------------------
 
@@ -190,7 +192,9 @@ class Attributor:
         return sorted(found, key=lambda m: m.start)
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
+        """Mentions inside ``text[start:end]`` (bisection over the sorted starts: called per sentence)."""
+        lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end <= end]
 
     # -- the subject rule ---------------------------------------------------------------
 

@@ -15,6 +15,7 @@ Pashinyan and Paşinyan, or Гаджиев, Hajiyev and Hacıyev, share one key.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -109,26 +110,31 @@ def _ru_analysis(text: str) -> Analysis:
     doc.tag_morph(morph_tagger)
     doc.tag_ner(ner_tagger)
     found: list[NameMention] = []
+    starts = [t.start for t in doc.tokens]  # spans are found by bisection: a large upload stays linear
+    covered: set[int] = set()  # tokens inside a name already found
     for span in doc.spans:
         if span.type not in ("PER", "ORG"):
             continue
-        tokens = [t for t in doc.tokens if t.start >= span.start and t.stop <= span.stop]
+        lo, inside = bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.stop)
+        hi = lo
+        while hi < inside and doc.tokens[hi].stop <= span.stop:
+            hi += 1
+        tokens = doc.tokens[lo:hi]
         if not tokens:
             continue
         head_case = tokens[-1].feats.get("Case") if span.type == "PER" else tokens[0].feats.get("Case")
         if head_case is None:  # a Latin name takes the case of the noun it stands beside ("на платформе Truth Social")
-            k = doc.tokens.index(tokens[0])
-            prev = doc.tokens[k - 1] if k else None
+            prev = doc.tokens[lo - 1] if lo else None
             if prev is not None and prev.text[:1].islower() and prev.pos == "NOUN":
                 head_case = prev.feats.get("Case")
         lemma = span.text
         if span.type == "PER":
             lemma = " ".join(_ru_lemma(t.text, t.feats.get("Case")) for t in tokens)
         found.append(NameMention(span.start, span.stop, span.text, lemma, head_case in (None, "Nom"), span.type))
+        covered.update(range(lo, inside))
     # names natasha left out (often a bare surname opening a sentence: "Трамп, по данным ...")
-    taken = [(m.start, m.end) for m in found]
-    for t in doc.tokens:
-        if not t.text[:1].isupper() or any(s <= t.start < e for s, e in taken):
+    for i, t in enumerate(doc.tokens):
+        if not t.text[:1].isupper() or i in covered:
             continue
         parses = morph().parse(t.text)
         if not parses or not any(tag in parses[0].tag for tag in ("Surn", "Name")):
