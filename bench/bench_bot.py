@@ -10,7 +10,7 @@ the first ``sendMessage`` to that chat (as ``bench/bench_bot_latency.py`` measur
   closed loop, no think time), until every user has asked ``--per-user`` questions. Sustained
   questions per second = answered questions / wall time.
 
-The engine's cache of question vectors is switched off (``index.search.QUERY_CACHE = 0``), so
+The engine's cache of question vectors is switched off (``index.search.engine.QUERY_CACHE = 0``), so
 every question costs a real query encoding as a new question does; ``--cache`` keeps it on.
 Flood limits (``AIORateLimiter``) are off by default, to measure the bot's own capacity:
 Telegram's 30 messages/s would otherwise cap it; ``--flood-limits`` turns them on. The fake
@@ -142,9 +142,9 @@ def main() -> int:
                                                      "torch thread)")
     args = parser.parse_args()
     if not args.cache:
-        import index.search
+        import index.search.engine
 
-        index.search.QUERY_CACHE = 0  # type: ignore[attr-defined]
+        index.search.engine.QUERY_CACHE = 0  # type: ignore[attr-defined]
     load_before = loadavg()
     with tempfile.TemporaryDirectory(prefix="quotebot-bench-bot-") as tmp:
         settings = prepare(args.data_dir, Path(tmp))

@@ -140,9 +140,9 @@ def model_paragraphs(data_dir: Path, ids: Mapping[str, str]) -> dict[str, dict[i
     """For each corpus file (``ids``: file → source id), its paragraphs as the index builds them
     (the passage rules, then the moderators' corrections)."""
     from index import paragraph_views
-    from index.corrections import apply_corrections
-    from index.passages import build_passages
-    from index.sources import load_sources, load_speakers
+    from index.corpus.corrections import apply_corrections
+    from index.corpus.passages import build_passages
+    from index.corpus.sources import load_sources, load_speakers
 
     speakers = load_speakers(data_dir)
     sources = {s.id: s for s in load_sources(data_dir)}

@@ -80,8 +80,8 @@ def all_questions() -> list[str]:
 
 def evaluation_passages() -> list[str]:
     """Passages of the seed and paragraphs of corpus_dev's articles (what the bot would index)."""
-    from index.passages import build_passages
-    from index.sources import load_sources, load_speakers
+    from index.corpus.passages import build_passages
+    from index.corpus.sources import load_sources, load_speakers
 
     data = REPO / "data"
     speakers = load_speakers(data)
@@ -94,8 +94,8 @@ def evaluation_passages() -> list[str]:
 
 def synthetic_passages(n: int, tmp: Path) -> list[str]:
     from bench.synth_corpus import write_corpus
-    from index.passages import build_passages
-    from index.sources import load_sources, load_speakers
+    from index.corpus.passages import build_passages
+    from index.corpus.sources import load_sources, load_speakers
 
     data = tmp / "synth"
     write_corpus(data, n + 200, log=False)
@@ -111,7 +111,7 @@ def synthetic_passages(n: int, tmp: Path) -> list[str]:
 
 def load_all() -> dict[str, Any]:
     from index import Settings
-    from index.model import load_embedder
+    from index.embedding.model import load_embedder
 
     settings = Settings.from_env()
     return {label: load_embedder(settings.model, settings.cache_dir, encoder=enc) for label, enc in ENCODERS.items()}
@@ -138,7 +138,7 @@ def query_latency(embedders: dict[str, Any], questions: list[str], threads: list
 
 
 def passage_throughput(embedders: dict[str, Any], texts: list[str], runs: int) -> dict[str, Any]:
-    from index.model import _all_threads
+    from index.embedding.model import _all_threads
 
     threads = _all_threads()
     seconds: dict[str, list[float]] = {k: [] for k in embedders}
@@ -166,7 +166,7 @@ _CHILD = """
 import sys, time
 t0 = float(sys.argv[1])
 from index import Settings
-from index.model import load_embedder
+from index.embedding.model import load_embedder
 s = Settings.from_env()
 e = load_embedder(s.model, s.cache_dir)
 t1 = time.time()
@@ -326,14 +326,14 @@ def main() -> int:
     import warnings
 
     warnings.filterwarnings("ignore")
-    from index.model import DEFAULT_ENCODER
+    from index.embedding.model import DEFAULT_ENCODER
 
     default = next(label for label, enc in ALL.items() if enc == DEFAULT_ENCODER)
     result: dict[str, Any] = {}
     previous = load_result("encoder")
     if set(args.only) != set(PARTS) and previous and "encoders" in previous:
         result.update(previous)  # a partial run updates its parts of the last full result
-    from index.model import ENCODERS as QUANTISATION
+    from index.embedding.model import ENCODERS as QUANTISATION
 
     passages = next(label for label, enc in ENCODERS.items()
                     if QUANTISATION[enc] == ("onnx", *(QUANTISATION[DEFAULT_ENCODER][2],) * 2))

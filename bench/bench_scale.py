@@ -117,7 +117,7 @@ def phase_seed(args: argparse.Namespace) -> dict:
 def phase_build(args: argparse.Namespace) -> dict:
     from bench.synth_corpus import SynthEncoder, seed_sentences, write_corpus
     from index import Settings, build_index
-    from index.model import load_embedder
+    from index.embedding.model import load_embedder
 
     data = Path(args.work) / "synth"
     gen = write_corpus(data, args.passages) if not (data / "sources.yaml").is_file() else {"reused": True}
@@ -135,7 +135,7 @@ def phase_build(args: argparse.Namespace) -> dict:
     build = time.perf_counter() - t0
     peak = peak_rss_mb()
     # tokens of everything a real build would embed (passages + paragraphs), for the extrapolation
-    from index.store import read_jsonl
+    from index.store.versions import read_jsonl
 
     t0 = time.perf_counter()
     texts = [p["text"] for p in read_jsonl(report.path / "passages.jsonl")]
@@ -172,7 +172,7 @@ def _stage_times(engine, question: str) -> dict[str, float]:  # type: ignore[no-
     """Wall seconds of the corpus-size-dependent stages of one question, called as ``_rank`` does."""
     import numpy as np
 
-    from index.query import clean, parse
+    from index.search.query import clean, parse
 
     state = engine.loaded
     intent = parse(clean(question, 1000), state.speakers)
@@ -246,7 +246,7 @@ def phase_serve(args: argparse.Namespace) -> dict:
                                       for k, v in rounds.items()}
     torch.set_num_threads(default_threads)
     # which questions are slowest without the encoder, and how many candidates they score
-    from index.query import clean, parse
+    from index.search.query import clean, parse
 
     slow = []
     for name, q in questions:
@@ -301,13 +301,13 @@ def phase_faiss(args: argparse.Namespace) -> dict:
     import numpy as np
 
     from index import Settings
-    from index.model import load_embedder
-    from index.store import IndexStore
+    from index.embedding.model import load_embedder
+    from index.store.versions import IndexStore
 
     settings = Settings.from_env(data_dir=Path(args.work) / "synth")
     store = IndexStore(settings.index_dir)
     vdir = store.version_dir(store.require_current())
-    from index.vectors import stored_vectors
+    from index.search.vectors import stored_vectors
 
     held = stored_vectors(faiss.read_index(str(vdir / "faiss.index")))  # the build's float32 vectors
     xb = np.ascontiguousarray(held if held is not None else np.load(vdir / "vectors.npy"), dtype=np.float32)
@@ -323,12 +323,12 @@ def phase_faiss(args: argparse.Namespace) -> dict:
         for _ in range(n):
             for i in range(len(xq)):
                 w = time.perf_counter()
-                index.search(xq[i:i + 1], 64)
+                index.search.engine(xq[i:i + 1], 64)
                 times.append(time.perf_counter() - w)
         return summary_ms(times)
 
     def recall(index) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-        _, got = index.search(xq, 64)
+        _, got = index.search.engine(xq, 64)
         r10 = np.mean([len(set(got[i, :10]) & set(gt[i, :10])) / 10 for i in range(len(xq))])
         r64 = np.mean([len(set(got[i]) & set(gt[i])) / 64 for i in range(len(xq))])
         return round(float(r10), 4), round(float(r64), 4)
@@ -366,9 +366,9 @@ def phase_faiss(args: argparse.Namespace) -> dict:
             index.nprobe = nprobe
             record("IVFFlat", index, build_s, nlist=nlist, nprobe=nprobe)
         del index
-    # what the engine built (index/vectors.py's choice at this size)
+    # what the engine built (index/search/vectors.py's choice at this size)
     built = faiss.read_index(str(vdir / "faiss.index"))
-    from index.vectors import VectorIndex
+    from index.search.vectors import VectorIndex
 
     VectorIndex(built, xb)  # applies the configured efSearch
     record(f"engine's {type(built).__name__}", built, 0.0)

@@ -34,7 +34,7 @@ def status_mb(field: str) -> float:
 
 def publish_copy(data: Path) -> str:
     """A new version with the served version's files under a new id, published atomically."""
-    from index.store import MANIFEST, IndexStore, new_version_id, write_json
+    from index.store.versions import MANIFEST, IndexStore, new_version_id, write_json
 
     store = IndexStore(data / "index")
     current = store.require_current()

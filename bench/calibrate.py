@@ -1,5 +1,5 @@
 """Prints the abstention signals (best cosine, share of known query words) for the
-calibration questions, to choose the thresholds in ``index.search.Tuning``.
+calibration questions, to choose the thresholds in ``index.search.engine.Tuning``.
 
     .venv/bin/python bench/calibrate.py [bench/calibration.yaml]
 """
@@ -13,7 +13,7 @@ import numpy as np
 import yaml
 
 from index import Engine, Settings
-from index.query import clean, parse
+from index.search.query import clean, parse
 
 
 def signals(engine: Engine, question: str) -> tuple[float, float]:

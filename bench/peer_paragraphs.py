@@ -29,7 +29,7 @@ Ranker = Callable[[str], list[tuple[int, float]]]  # question -> (row, score), b
 
 def paragraphs(data_dir: Path) -> list[tuple[str, int, str]]:
     """``(source_id, number, text)`` of every non-empty line of every registered source."""
-    from index.sources import load_sources
+    from index.corpus.sources import load_sources
 
     rows = []
     for source in load_sources(data_dir):
@@ -40,7 +40,7 @@ def paragraphs(data_dir: Path) -> list[tuple[str, int, str]]:
 
 def dense_ranker(texts: list[str], data_dir: Path) -> Ranker:
     from index import Settings
-    from index.model import load_embedder
+    from index.embedding.model import load_embedder
 
     settings = Settings.from_env(data_dir=data_dir)
     encoder = load_embedder(settings.model, settings.cache_dir)

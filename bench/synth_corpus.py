@@ -2,7 +2,7 @@
 
 Articles are written whose paragraphs follow the seed's structure: dated headers such as
 ``5 августа 2025 года в интервью Ильхам Алиев заявил: «…»`` (a random day of 2023–2025, one of
-the known speakers, an occasion phrase from index/lexicon.yaml and a reporting verb) whose
+the known speakers, an occasion phrase from index/corpus/lexicon.yaml and a reporting verb) whose
 quote is 1–4 shuffled seed sentences, sometimes running on over the next paragraphs
 (re-opened ``«``); reported speech (``Трамп также отметил, что …``); and the author's
 commentary (shuffled seed sentences without a date). Every sentence is a seed sentence with
@@ -50,7 +50,7 @@ def seed_sentences(data_dir: Path = REPO / "data") -> list[str]:
     day and month could start an event where the generator means commentary)."""
     from razdel import sentenize
 
-    from index.sources import load_sources
+    from index.corpus.sources import load_sources
 
     found: dict[str, None] = {}
     for source in load_sources(data_dir):
@@ -105,8 +105,8 @@ class Writer:
 def write_corpus(target: Path, passages: int, *, seed: int = 7, paragraphs_per_article: int = 100,
                  log: bool = True) -> dict[str, float]:
     """Write the corpus into ``target`` (a new data dir); returns what was written."""
-    from index.passages import build_passages
-    from index.sources import Source, load_speakers
+    from index.corpus.passages import build_passages
+    from index.corpus.sources import Source, load_speakers
     from index.types import SourceInfo
 
     t0 = time.perf_counter()
@@ -225,7 +225,7 @@ class SynthEncoder:
     def encode_passages(self, texts: list[str], *, batch_size: int = 32, progress: bool = False):  # type: ignore[no-untyped-def]
         import numpy as np
 
-        from index.model import MAX_BATCH_TOKENS, length_batches
+        from index.embedding.model import MAX_BATCH_TOKENS, length_batches
 
         t0 = time.perf_counter()
         out = self.compose(list(texts))

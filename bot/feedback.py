@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from index.durable import LOG_MAX_BYTES, append_line, log_files
+from index.store.durable import LOG_MAX_BYTES, append_line, log_files
 
 from .view_store import View
 

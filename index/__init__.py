@@ -9,8 +9,7 @@ Public API::
 """
 
 from .build import BuildReport, build_index
-from .config import DEFAULT_MODEL, Settings
-from .corpus import (
+from .changes import (
     Preview,
     add_source,
     audit,
@@ -22,10 +21,11 @@ from .corpus import (
     remove_source,
     rollback,
 )
-from .corrections import CorrectionError, ParagraphView, paragraph_views
+from .config import DEFAULT_MODEL, Settings
+from .corpus.corrections import CorrectionError, ParagraphView, paragraph_views
+from .corpus.sources import LANGUAGES
 from .fix import FixPlan, FixReport, check_fix, fix_paragraph
-from .search import Engine, Tuning
-from .sources import LANGUAGES
+from .search.engine import Engine, Tuning
 from .types import Answer, Event, Hit, Passage, SourceInfo
 
 __all__ = [

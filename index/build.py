@@ -25,18 +25,27 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from . import faults
-from .auditlog import append as append_audit
-from .auditlog import append_once as append_audit_once
-from .auditlog import entry as audit_entry
 from .config import Settings
-from .corrections import apply_corrections, correct_paragraphs
+from .corpus.corrections import apply_corrections, correct_paragraphs
+from .corpus.passages import build_passages
+from .corpus.sources import (
+    REGISTRY_FILE,
+    SPEAKERS_FILE,
+    Source,
+    atomic_write,
+    load_sources,
+    load_speakers,
+    registry_yaml,
+)
 from .errors import IndexCorruptError
-from .lexical import LexicalIndex
-from .offtopic import load_offtopic, offtopic_hash
-from .passages import build_passages
-from .sources import REGISTRY_FILE, SPEAKERS_FILE, Source, atomic_write, load_sources, load_speakers, registry_yaml
-from .store import (
+from .search.lexical import LexicalIndex
+from .search.offtopic import load_offtopic, offtopic_hash
+from .search.vectors import VectorIndex
+from .store import faults
+from .store.auditlog import append as append_audit
+from .store.auditlog import append_once as append_audit_once
+from .store.auditlog import entry as audit_entry
+from .store.versions import (
     FORMAT,
     MANIFEST,
     IndexStore,
@@ -49,7 +58,6 @@ from .store import (
     write_jsonl,
 )
 from .types import Passage
-from .vectors import VectorIndex
 
 #: How vectors.npy and paragraph_vectors.npy are stored. float16 by measurement
 #: (bench/bench_scale.py, docs/performance.md): hit@3 identical to float32 on the shared and dev
@@ -217,7 +225,7 @@ def build_locked(
     version and registry or the new ones. ``audit`` (user, action, source id) is journalled the
     same way and appended to the audit log after the switch ("ok: version …").
     """
-    from .model import load_embedder  # heavy import, only when building
+    from .embedding.model import load_embedder  # heavy import, only when building
 
     t0 = time.perf_counter()
     speakers = load_speakers(settings.data_dir)

@@ -5,7 +5,7 @@ says it is working); :func:`fix_paragraph` validates again under the writer lock
 correction in the registry and publishes an index version built with it (vectors are reused:
 the texts did not change), audited as ``fix`` like any corpus change (journalled, written under
 the lock, completed by recovery if a crash interrupts it). Bad input raises
-:class:`~index.corrections.CorrectionError` and changes nothing.
+:class:`~index.corpus.corrections.CorrectionError` and changes nothing.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from .build import BuildReport, Encoder, build_locked, recover
+from .changes import audit_failure
 from .config import Settings
-from .corpus import audit_failure
-from .corrections import (
+from .corpus.corrections import (
     Correction,
     CorrectionError,
     ParagraphView,
@@ -27,9 +27,9 @@ from .corrections import (
     parse_assignments,
     with_correction,
 )
-from .passages import build_passages
-from .sources import Source, Speakers, load_sources, load_speakers
-from .store import IndexStore
+from .corpus.passages import build_passages
+from .corpus.sources import Source, Speakers, load_sources, load_speakers
+from .store.versions import IndexStore
 from .types import Passage
 
 

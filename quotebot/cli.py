@@ -197,7 +197,7 @@ def _cli_user() -> str:
 
 
 def cmd_model_fetch(args: argparse.Namespace) -> int:
-    from index.model import load_embedder, prepare_model
+    from index.embedding.model import load_embedder, prepare_model
 
     settings = _settings(args)
     t0 = time.perf_counter()

@@ -77,7 +77,7 @@ def reader(data: str) -> None:
     """The bot: asks continuously from a long-lived engine that reloads; on each stdin line
     ("check"), also opens the index afresh like ``quotebot ask``; on EOF prints its totals."""
     from index import Engine, Settings
-    from index.model import load_embedder
+    from index.embedding.model import load_embedder
 
     settings = Settings.from_env(data_dir=Path(data))
     embedder = load_embedder(settings.model, settings.cache_dir)
@@ -212,7 +212,7 @@ def main() -> int:
     torch.set_num_threads(1)  # no OpenMP pool in this process: forking writers stays safe
     faiss.omp_set_num_threads(1)
     from index import Settings, build_index
-    from index.model import load_embedder
+    from index.embedding.model import load_embedder
     from tests.conftest import copy_corpus
     from tests.index.crashkit import MemoEncoder
 

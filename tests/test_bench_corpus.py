@@ -8,7 +8,7 @@ import yaml
 
 from bench.bench_corpus import model_paragraphs, paragraph_accuracy, speaker_forms, speaker_ok
 from bench.peer_paragraphs import bm25_ranker, paragraphs
-from index.sources import Source, load_sources, registry_yaml
+from index.corpus.sources import Source, load_sources, registry_yaml
 from index.types import SourceInfo
 
 from .conftest import copy_corpus

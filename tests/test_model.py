@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index import materialise as mat
 from index.config import DEFAULT_MODEL, Settings
+from index.embedding import materialise as mat
+from index.embedding.model import Embedder, length_batches, load_embedder
 from index.errors import ModelMissingError
-from index.model import Embedder, length_batches, load_embedder
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "e5_reference.json").read_text(encoding="utf-8"))
 PREFIX = {"query": "query: ", "passage": "passage: "}

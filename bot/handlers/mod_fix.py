@@ -13,7 +13,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from index.corrections import CorrectionError
+from index.corpus.corrections import CorrectionError
 
 from ..markup import esc
 from ..moderation.access import moderation, moderator_only

@@ -34,7 +34,7 @@ from index import (
     remove_source,
     rollback,
 )
-from index.auditlog import tail as audit_tail
+from index.store.auditlog import tail as audit_tail
 
 from ..gateway import EngineGateway
 from .pending import Pending, PendingStore

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from index import FixPlan, ParagraphView, Preview
-from index.corrections import CorrectionError
+from index.corpus.corrections import CorrectionError
 from index.errors import IndexLockedError, QuotebotError, SourceRejected
 
 from ..dates import date_in_words

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot import callback_data as cd
 from index import parse_metadata
-from index.documents import check_name, document_text, safe_name
+from index.corpus.documents import check_name, document_text, safe_name
 from index.errors import SourceRejected
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

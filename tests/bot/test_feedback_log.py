@@ -11,9 +11,10 @@ import pytest
 
 from bot.feedback import FeedbackStore, Vote
 from bot.view_store import View
-from index import Settings, faults
-from index.auditlog import audit, tail
-from index.durable import append_line, log_files
+from index import Settings
+from index.store import faults
+from index.store.auditlog import audit, tail
+from index.store.durable import append_line, log_files
 
 
 def vote(up: bool, query: str = "q") -> Vote:

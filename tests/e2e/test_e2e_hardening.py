@@ -15,8 +15,8 @@ from telegram.ext import Application
 
 from bot import services
 from index import Engine, Settings
-from index.documents import document_text
-from index.store import IndexStore
+from index.corpus.documents import document_text
+from index.store.versions import IndexStore
 
 from .conftest import StartBot
 from .fake_telegram import FakeTelegram

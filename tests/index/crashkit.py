@@ -1,7 +1,7 @@
 """Crash-point driver: kill a write at each of its steps in turn, then read as ``ask`` and the bot do.
 
 In the manner of SQLite's crash tests and ALICE: the operation runs once to record the names of
-its write steps (:func:`index.faults.recording`); then, for each step ``k``, a forked child runs it
+its write steps (:func:`index.store.faults.recording`); then, for each step ``k``, a forked child runs it
 again on a fresh copy of the data directory with ``QUOTEBOT_FAULT="*#k=kill"`` (SIGKILL to itself at
 exactly that step). After each kill this process checks what readers see:
 
@@ -34,8 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from index import Settings, faults
-from index.store import IndexStore
+from index import Settings
+from index.store import faults
+from index.store.versions import IndexStore
 
 REPO = Path(__file__).resolve().parents[2]
 ARTICLE_EN = REPO / "tests" / "data" / "article_en.md"
@@ -82,7 +83,7 @@ def make_base(data: Path, encoder: Any) -> None:
 
 def run_op(op: str, settings: Settings, encoder: Any) -> None:
     from index import add_source, prepare_source, rebuild, remove_source, rollback
-    from index import store as store_module
+    from index.store import versions as store_module
 
     if op == "add":
         preview = prepare_source(settings, ARTICLE_RU.read_bytes(), "article_ru.md", {"title": "Саммит"})
@@ -233,7 +234,7 @@ def load_encoder() -> MemoEncoder:
         torch.set_num_threads(1)
     except ImportError:
         pass
-    from index.model import load_embedder
+    from index.embedding.model import load_embedder
 
     settings = Settings.from_env()
     return MemoEncoder(load_embedder(settings.model, settings.cache_dir))

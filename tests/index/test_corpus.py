@@ -18,7 +18,7 @@ from index import (
     rollback,
 )
 from index.errors import CorpusError, SourceRejected
-from index.store import IndexStore
+from index.store.versions import IndexStore
 
 ARTICLE = Path(__file__).resolve().parents[1] / "data" / "article_en.md"
 QUESTION = "What did Trump say about bringing peace to the South Caucasus at the White House summit?"

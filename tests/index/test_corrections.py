@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from index.corrections import (
+from index.corpus.corrections import (
     Correction,
     CorrectionError,
     apply_corrections,
@@ -18,9 +18,9 @@ from index.corrections import (
     parse_assignments,
     with_correction,
 )
+from index.corpus.passages import build_passages
+from index.corpus.sources import REGISTRY_FILE, Source, load_sources, load_speakers, registry_yaml
 from index.errors import CorpusError
-from index.passages import build_passages
-from index.sources import REGISTRY_FILE, Source, load_sources, load_speakers, registry_yaml
 from index.types import SourceInfo
 
 from ..conftest import copy_corpus

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from index.config import Settings
-from index.model import load_embedder
+from index.embedding.model import load_embedder
 from tests.index.crashkit import OPS, make_base
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-from index.dates import find_dates, question_range
+from index.corpus.dates import find_dates, question_range
 
 
 def iso_all(text: str, default_year: int | None = None) -> list[str | None]:

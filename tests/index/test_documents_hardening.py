@@ -1,7 +1,7 @@
 """The Markdown clean-up is linear in its input, and still cleans up.
 
 The patterns are linear by construction (each repeated part excludes the delimiter that ends it,
-see ``index/documents.py``). The inputs below are ~200 kB of the shapes that made the old
+see ``index/corpus/documents.py``). The inputs below are ~200 kB of the shapes that made the old
 patterns rescan the rest of the text from every opener: those took ~18 s for 24 kB of "*a "
 and would take many minutes at this size. The guard is a generous wall-clock alarm (it only
 turns a hang into a failure; it asserts no speed): linear code takes well under a second.
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from index.documents import markdown_to_text
+from index.corpus.documents import markdown_to_text
 
 GUARD_SECONDS = 60
 SIZE = 200_000

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from index import Engine, Settings, recover_data
-from index.store import IndexStore
+from index.store.versions import IndexStore
 
 ARTICLE = Path(__file__).resolve().parents[1] / "data" / "article_en.md"
 SCRIPT = """
@@ -95,7 +95,7 @@ CLI_SCRIPT = """
 import sys
 from pathlib import Path
 from index import Settings, add_source, prepare_source, rebuild, remove_source, rollback
-from index import store
+from index.store import versions as store
 settings = Settings.from_env(data_dir=Path(sys.argv[1]))
 op = sys.argv[2]
 if op == "rollback":

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index import Settings
-from index.store import IndexStore, read_jsonl
+from index.store.versions import IndexStore, read_jsonl
 from quotebot.cli import main
 
 from ..conftest import SEED_ID

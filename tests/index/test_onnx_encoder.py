@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 from index import Engine, Settings, build_index
-from index import onnx_encoder as onx
 from index.config import DEFAULT_MODEL
+from index.embedding import onnx_encoder as onx
+from index.embedding.materialise import FOLDER_NAME, WEIGHTS_SHA256
+from index.embedding.model import ENCODERS, Embedder, default_onnx_folder, encoder_choice, load_embedder
 from index.errors import ManifestMismatchError, ModelMissingError
-from index.materialise import FOLDER_NAME, WEIGHTS_SHA256
-from index.model import ENCODERS, Embedder, default_onnx_folder, encoder_choice, load_embedder
-from index.store import IndexStore
+from index.store.versions import IndexStore
 
 REPO = Path(__file__).resolve().parents[2]
 TEXTS = ["Когда Алиев позвонил Трампу?", "What did Trump share on Truth Social?", "трамп новруз",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.passages import build_passages, mark_quotes, split_paragraphs
-from index.sources import Source, load_sources, load_speakers
+from index.corpus.passages import build_passages, mark_quotes, split_paragraphs
+from index.corpus.sources import Source, load_sources, load_speakers
 from index.types import SourceInfo
 
 REPO = Path(__file__).resolve().parents[2]
@@ -125,7 +125,7 @@ def test_english_article_rules() -> None:
         "08.09.2025 Ilham Aliyev wrote in a letter: “We value the partnership with the United States "
         "and look forward to new projects.”"
     )
-    from index.sources import load_speakers
+    from index.corpus.sources import load_speakers
 
     speakers = load_speakers(REPO / "data")
     _, events, paras = build_passages(make_source(text, "en"), speakers)

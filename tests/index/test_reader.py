@@ -15,8 +15,8 @@ import pytest
 
 from index import Engine, Settings, build_index
 from index.errors import IndexUnavailableError
-from index.search import LoadedVersion
-from index.store import IndexStore
+from index.search.engine import LoadedVersion
+from index.store.versions import IndexStore
 from quotebot import cli
 from tests.index.crashkit import QUESTION, answer_ok
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index.dates import find_dates, relative_day
-from index.names import name_key
-from index.passages import build_passages
-from index.sources import Source, load_speakers
+from index.corpus.dates import find_dates, relative_day
+from index.corpus.names import name_key
+from index.corpus.passages import build_passages
+from index.corpus.sources import Source, load_speakers
 from index.types import SourceInfo
 
 REPO = Path(__file__).resolve().parents[2]

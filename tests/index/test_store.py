@@ -10,7 +10,7 @@ import pytest
 
 from index import Engine, Settings, build_index
 from index.errors import CorpusError, IndexMissingError, ManifestMismatchError
-from index.store import IndexStore
+from index.store.versions import IndexStore
 from tests.conftest import copy_corpus
 
 
@@ -74,7 +74,7 @@ def test_registry_errors_name_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match=r"field '(title|language)' is required"):
         build_index(Settings.from_env(data_dir=data))
     (data / "speakers.yaml").write_text("speakers: [{id: a, name: {ru: А}}]", encoding="utf-8")
-    from index.sources import load_speakers
+    from index.corpus.sources import load_speakers
 
     with pytest.raises(CorpusError, match=r"speakers\[0\]: field 'name.en' is required"):
         load_speakers(data)

@@ -1,4 +1,4 @@
-"""The FAISS index choice of index/vectors.py: exact below the threshold, HNSW above it with the
+"""The FAISS index choice of index/search/vectors.py: exact below the threshold, HNSW above it with the
 measured parameters, which survive a save/load round trip (efSearch is not stored by FAISS)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import faiss
 import numpy as np
 import pytest
 
-from index import vectors
-from index.vectors import VectorIndex
+from index.search import vectors
+from index.search.vectors import VectorIndex
 
 
 def clustered(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:

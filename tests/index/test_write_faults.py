@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from index import Engine, Settings, add_source, faults, prepare_source, recover_data, rollback
-from index.model import load_embedder
-from index.store import IndexStore
+from index import Engine, Settings, add_source, prepare_source, recover_data, rollback
+from index.embedding.model import load_embedder
+from index.store import faults
+from index.store.versions import IndexStore
 from tests.index.crashkit import ARTICLE_EN, QUESTION, MemoEncoder, answer_ok
 
 BEFORE_SWITCH = ["source.write", "staging.mkdir", "staging.texts", "staging.vectors", "staging.bm25",
@@ -127,7 +128,7 @@ def test_rollback_faults(data: Path, encoder: MemoEncoder, step: str) -> None:
 def test_prune_failure_does_not_fail_the_change(data: Path, encoder: MemoEncoder,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from index import rebuild
-    from index import store as store_module
+    from index.store import versions as store_module
 
     settings = Settings.from_env(data_dir=data)
     store = IndexStore(settings.index_dir)

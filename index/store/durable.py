@@ -1,6 +1,6 @@
 """Durable file operations: atomic replace, fsync of trees and directories, locked log appends.
 
-Each step reports itself to :mod:`index.faults` just before it is taken, under a name
+Each step reports itself to :mod:`index.store.faults` just before it is taken, under a name
 (``<what>.write``, ``.fsync``, ``.rename``, ``.dirsync``), so crash-point tests can stop the
 process between any two steps and fault tests can make any one of them fail.
 """

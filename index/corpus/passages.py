@@ -30,13 +30,13 @@ from dataclasses import dataclass, field
 
 from razdel import sentenize
 
+from ..search.lexical import stem
+from ..types import Event, Passage
 from .attribution import JOINT, PRONOUN, Attributor
 from .dates import RelativeDay, find_dates, mentions_month_only, relative_day, resolve_weekday, shift
-from .lexical import stem
 from .lexicon import load_lexicon
 from .shapes import find_shapes
 from .sources import Source, Speakers
-from .types import Event, Passage
 
 OPENERS = {"«": "»", "“": "”", "„": "“"}
 CLOSERS = {"»", "”"}

@@ -3,7 +3,7 @@
 A new question costs one forward pass of e5-small, ~95 % of the time to answer it. On this
 2-core machine onnxruntime runs that pass 2-3x faster than torch, starts in a fraction of the
 time (no torch or transformers import) and needs less memory (docs/performance.md). The ONNX
-files are made once at set-up by ``index.onnx_export`` (which does need torch); this module only
+files are made once at set-up by ``index.embedding.onnx_export`` (which does need torch); this module only
 reads them.
 
 Layout, beside the materialised sentence-transformers folder ``<models>/<name>``::
@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ModelMissingError
+from ..errors import ModelMissingError
 from .materialise import sha256_file
 
 FORMAT_VERSION = 1
@@ -83,7 +83,7 @@ def verify_onnx_folder(folder: Path, fingerprint: str | None, quantisation: str 
 class OnnxEncoder:
     """Tokenise with ``tokenizers``, run the pooled graph with onnxruntime, L2-normalise.
 
-    Offers what ``index.model.Embedder`` needs of a backend: ``dim``, ``prompts``,
+    Offers what ``index.embedding.model.Embedder`` needs of a backend: ``dim``, ``prompts``,
     ``max_seq_length``, ``encode(texts, prefix, threads=)`` and ``token_lengths``. One
     onnxruntime session per thread count, created on first use (serving needs only the
     one-thread session of questions; a build adds one on every core for passages).

@@ -6,10 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .dates import DateRange, find_dates, question_range
+from ..corpus.dates import DateRange, find_dates, question_range
+from ..corpus.lexicon import load_lexicon
+from ..corpus.sources import Speakers
 from .lexical import stem, tokenize
-from .lexicon import load_lexicon
-from .sources import Speakers
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 

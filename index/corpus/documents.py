@@ -11,7 +11,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import PurePosixPath, PureWindowsPath
 
-from .errors import SourceRejected
+from ..errors import SourceRejected
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 FALLBACK_ENCODINGS = ("cp1251", "koi8-r", "utf-16")

@@ -2,7 +2,7 @@
 
 The passage rules read dates, speakers and kinds from text; when they get a paragraph wrong, a
 moderator says what is right (``/fix`` in Telegram, ``quotebot sources fix`` in the shell). A
-correction is kept with its source's registry entry (``sources.yaml``, see :mod:`index.sources`),
+correction is kept with its source's registry entry (``sources.yaml``, see :mod:`index.corpus.sources`),
 so it is journalled, snapshotted in every index version and restored by a rollback like the rest
 of the registry, and it is applied in one place, :func:`apply_corrections`, after the rules have
 built the passages, so every build (and every rule change) keeps it.
@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from datetime import date as Date
 from typing import Any, Protocol
 
-from .errors import CorpusError, QuotebotError
-from .types import Passage
+from ..errors import CorpusError, QuotebotError
+from ..types import Passage
 
 FIELDS = ("date", "speaker", "kind")
 KINDS = ("quote", "reported", "commentary")

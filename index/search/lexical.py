@@ -16,7 +16,7 @@ import bm25s
 import numpy as np
 import Stemmer
 
-from .names import name_key, strip_az_suffix
+from ..corpus.names import name_key, strip_az_suffix
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")

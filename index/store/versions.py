@@ -24,7 +24,7 @@ into ``versions/`` and only then is ``CURRENT`` switched, so a crash at any poin
 previous version serving. The manifest lists the sha256 of every file of its version; a reader
 checks them before it serves the version (:meth:`IndexStore.verify`).
 
-Every write step reports itself to :mod:`index.faults` just before it is taken (``staging.*``,
+Every write step reports itself to :mod:`index.store.faults` just before it is taken (``staging.*``,
 ``publish.*``, ``current.*``, ``journal.*``, ``prune.*``) for the crash-point and fault tests.
 """
 
@@ -45,9 +45,9 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import IndexCorruptError, IndexLockedError, IndexMissingError, ManifestMismatchError
 from . import faults
 from .durable import atomic_write, fsync_dir, fsync_tree, remove
-from .errors import IndexCorruptError, IndexLockedError, IndexMissingError, ManifestMismatchError
 
 FORMAT = 1
 CURRENT = "CURRENT"

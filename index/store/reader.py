@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from .errors import IndexCorruptError, IndexMissingError, IndexUnavailableError, ManifestMismatchError
-from .store import IndexStore
+from ..errors import IndexCorruptError, IndexMissingError, IndexUnavailableError, ManifestMismatchError
+from .versions import IndexStore
 
 log = logging.getLogger("quotebot.reader")
 T = TypeVar("T")

@@ -1,6 +1,6 @@
 """The moderators' audit log: one JSON object per line in ``<state dir>/audit.jsonl``.
 
-Appends take the log's own ``flock`` and are fsynced (:func:`index.durable.append_line`), so the
+Appends take the log's own ``flock`` and are fsynced (:func:`index.store.durable.append_line`), so the
 bot, the command line and replicas sharing a state volume never interleave or lose a line; the
 log is rotated by size (``audit.jsonl.1`` … ``.5``). A corpus change writes its entry while it
 holds the index's writer lock, and journals it before ``CURRENT`` switches: if the append fails
@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
+from ..config import Settings
 from .durable import append_line, log_files
 
 log = logging.getLogger("quotebot.audit")

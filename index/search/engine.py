@@ -24,16 +24,16 @@ from typing import Any
 
 import numpy as np
 
-from .config import Settings
-from .errors import IndexCorruptError, ManifestMismatchError
+from ..config import Settings
+from ..corpus.lexicon import load_lexicon
+from ..corpus.sources import LANGUAGES, Speakers, load_speakers
+from ..errors import IndexCorruptError, ManifestMismatchError
+from ..store.reader import READ_WAIT, open_current
+from ..store.versions import IndexStore, Manifest, read_jsonl
+from ..types import Answer, Event, Hit, Passage, SourceInfo
 from .lexical import LexicalIndex, coverage, name_token, stem, tokenize
-from .lexicon import load_lexicon
 from .offtopic import load_offtopic, offtopic_hash
 from .query import BadQuery, Intent, clean, parse
-from .reader import READ_WAIT, open_current
-from .sources import LANGUAGES, Speakers, load_speakers
-from .store import IndexStore, Manifest, read_jsonl
-from .types import Answer, Event, Hit, Passage, SourceInfo
 from .vectors import VectorIndex
 
 log = logging.getLogger("quotebot.search")
@@ -209,13 +209,13 @@ class Engine:
     @classmethod
     def open(cls, settings: Settings, *, embedder: Any = None, tuning: Tuning | None = None,
              wait: float = READ_WAIT) -> Engine:
-        """Load the published version (see :mod:`index.reader`: retried for up to ``wait`` seconds,
+        """Load the published version (see :mod:`index.store.reader`: retried for up to ``wait`` seconds,
         a corrupt version refused for its newest intact ancestor); raises IndexMissingError,
         IndexUnavailableError, ManifestMismatchError, ModelMissingError."""
         store = IndexStore(settings.index_dir)
         version = store.require_current()
         if embedder is None:
-            from .model import load_embedder
+            from ..embedding.model import load_embedder
 
             with contextlib.suppress(OSError, ValueError, KeyError):  # unreadable: open_current reports it
                 store.manifest(version).check_model(settings.model, None)

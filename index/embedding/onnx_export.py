@@ -1,7 +1,7 @@
 """Set-up only: export the materialised e5 folder to ONNX (fp32 and int8) beside it.
 
 Serving must not import torch (it costs ~2 s of start-up and ~300 MB), so the encoder that
-answers questions runs on onnxruntime (``index.onnx_encoder``). The ONNX files are made here,
+answers questions runs on onnxruntime (``index.embedding.onnx_encoder``). The ONNX files are made here,
 once, by ``quotebot model fetch`` (``scripts/bootstrap``, the image's build stage): the only
 places torch is needed.
 
@@ -14,7 +14,7 @@ places torch is needed.
 
 The files are written into a temporary folder beside the verified sentence-transformers folder
 (never into it: exporters there may rewrite its files), with ``tokenizer.json`` copied from it
-and a checksum file written last, then renamed into place. See ``index.onnx_encoder`` for the
+and a checksum file written last, then renamed into place. See ``index.embedding.onnx_encoder`` for the
 layout.
 """
 

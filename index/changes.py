@@ -18,16 +18,12 @@ from typing import Any
 
 import yaml
 
-from . import faults
-from .auditlog import audit
-from .auditlog import entry as audit_entry
 from .build import BuildReport, Encoder, build_locked, finish_publish, recover
 from .config import Settings
-from .corrections import ParagraphView, paragraph_views
-from .documents import document_text, normalise_text
-from .errors import CorpusError, SourceRejected
-from .passages import build_passages
-from .sources import (
+from .corpus.corrections import ParagraphView, paragraph_views
+from .corpus.documents import document_text, normalise_text
+from .corpus.passages import build_passages
+from .corpus.sources import (
     ISO_DATE,
     LANGUAGES,
     SOURCES_DIR,
@@ -37,7 +33,11 @@ from .sources import (
     load_speakers,
     sha256_text,
 )
-from .store import IndexStore
+from .errors import CorpusError, SourceRejected
+from .store import faults
+from .store.auditlog import audit
+from .store.auditlog import entry as audit_entry
+from .store.versions import IndexStore
 from .types import SourceInfo
 
 META_KEYS = ("title", "url", "date", "language")

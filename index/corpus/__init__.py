@@ -1,0 +1,1 @@
+"""The corpus model: sources, documents, passages, dates, names and speakers."""
