@@ -14,8 +14,8 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from index import Engine, Settings, recover_data
-from index.build import ensure_index
-from index.errors import IndexMissingError, QuotebotError
+from index.build import open_engine as build_first
+from index.errors import QuotebotError
 
 from . import handlers, redact
 from .broadcast import Broadcaster
@@ -190,12 +190,7 @@ def _setup_logging(level: str) -> None:
 
 def open_engine(settings: Settings, err: TextIO) -> Engine:
     """Open the published index, building it first if there is none yet."""
-    try:
-        return Engine.open(settings)
-    except IndexMissingError:
-        print(f"No index in {settings.index_dir} yet: building it now (one-off)…", file=err, flush=True)
-        ensure_index(settings, progress=True)  # or wait for the writer that is building it
-        return Engine.open(settings)
+    return build_first(settings, progress=True, notice=err)
 
 
 def run_from_cli(settings: Settings, config_path: str | None, *, stdin: TextIO | None = None,

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .build import BuildReport, Encoder, build_locked, finish_publish, recover
+from .build import BuildReport, Encoder, build_locked
 from .config import Settings
 from .corpus.corrections import ParagraphView, paragraph_views
 from .corpus.documents import document_text, normalise_text
@@ -31,13 +31,16 @@ from .corpus.sources import (
     atomic_write,
     load_sources,
     load_speakers,
-    sha256_text,
 )
 from .errors import CorpusError, SourceRejected
 from .store import faults
 from .store.auditlog import audit
 from .store.auditlog import entry as audit_entry
-from .store.versions import IndexStore
+from .store.checksums import sha256_text
+from .store.writer import audit_failure, audited, finish_publish, writing
+
+__all__ = ["Preview", "add_source", "audit", "audit_failure", "list_sources", "parse_metadata", "prepare_source",
+           "rebuild", "recover_data", "remove_source", "rollback", "validate_metadata"]
 from .types import SourceInfo
 
 META_KEYS = ("title", "url", "date", "language")
@@ -148,57 +151,44 @@ def prepare_source(settings: Settings, data: bytes, filename: str, meta: dict[st
 
 
 def add_source(settings: Settings, preview: Preview, *, user: str = "cli", progress: bool = False,
-               encoder: Encoder | None = None, fault: str | None = None) -> BuildReport:
+               encoder: Encoder | None = None) -> BuildReport:
     """Store the previewed source and publish an index version that includes it."""
-    store = IndexStore(settings.index_dir)
     source = preview.source
-    with store.lock():
-        recover(settings, store)
+    with writing(settings) as store:
         existing = load_sources(settings.data_dir)
         if any(s.info.sha256 == source.info.sha256 for s in existing):
             raise SourceRejected(f"this text is already in the corpus ({source.id})")
         if any(s.id == source.id for s in existing):
             raise SourceRejected(f"a source with id {source.id!r} already exists")
         path = settings.data_dir / source.info.file
-        try:
+        change = (user, "add", source.id)
+        with audited(settings, change):
             atomic_write(path, source.text.encode("utf-8"), "source")  # a new file; harmless if the build fails
             return build_locked(settings, store, [*existing, source], progress=progress, encoder=encoder,
-                                fault=fault, registry_changed=True, audit=(user, "add", source.id))
-        except Exception as exc:
-            audit_failure(settings, user, "add", source.id, exc)
-            raise
+                                registry_changed=True, audit=change)
 
 
 def remove_source(settings: Settings, source_id: str, *, user: str = "cli", progress: bool = False,
-                  encoder: Encoder | None = None, fault: str | None = None) -> BuildReport:
+                  encoder: Encoder | None = None) -> BuildReport:
     """Publish a version without ``source_id`` (its text file is kept for rollback)."""
-    store = IndexStore(settings.index_dir)
-    with store.lock():
-        recover(settings, store)
+    with writing(settings) as store:
         existing = load_sources(settings.data_dir)
         if not any(s.id == source_id for s in existing):
             raise CorpusError(f"no source with id {source_id!r}; see `quotebot sources list`")
         remaining = [s for s in existing if s.id != source_id]
-        try:
-            return build_locked(settings, store, remaining, progress=progress, encoder=encoder, fault=fault,
-                                registry_changed=True, audit=(user, "remove", source_id))
-        except Exception as exc:
-            audit_failure(settings, user, "remove", source_id, exc)
-            raise
+        change = (user, "remove", source_id)
+        with audited(settings, change):
+            return build_locked(settings, store, remaining, progress=progress, encoder=encoder,
+                                registry_changed=True, audit=change)
 
 
 def rebuild(settings: Settings, *, user: str = "cli", progress: bool = False,
             encoder: Encoder | None = None) -> BuildReport:
     """Rebuild the index of the registered corpus (a moderator's /reindex), audited."""
-    store = IndexStore(settings.index_dir)
-    with store.lock():
-        recover(settings, store)
-        try:
-            return build_locked(settings, store, load_sources(settings.data_dir), progress=progress,
-                                encoder=encoder, audit=(user, "reindex", None))
-        except Exception as exc:
-            audit_failure(settings, user, "reindex", None, exc)
-            raise
+    change = (user, "reindex", None)
+    with writing(settings) as store, audited(settings, change):
+        return build_locked(settings, store, load_sources(settings.data_dir), progress=progress,
+                            encoder=encoder, audit=change)
 
 
 def rollback(settings: Settings, *, user: str = "cli") -> str:
@@ -206,20 +196,18 @@ def rollback(settings: Settings, *, user: str = "cli") -> str:
 
     Journalled like a build: once ``CURRENT`` points at the parent, the rollback is done; the
     registry and the audit entry are written now or by the next writer's recovery."""
-    store = IndexStore(settings.index_dir)
-    with store.lock():
-        recover(settings, store)
+    with writing(settings) as store:
         current = store.require_current()
         parent = store.manifest(current).parent
         if not parent or parent not in store.versions():
             raise CorpusError("there is no previous index version to roll back to")
         try:
-            store.verify(parent)  # never switch readers to a version they would refuse
-            vdir = store.version_dir(parent)
-            registry = (vdir / "sources.yaml").read_text(encoding="utf-8")
+            # never switch readers to a version they would refuse
+            stored = store.open(parent, store.verify(parent))
+            registry = stored.registry()
             for entry in (yaml.safe_load(registry) or {}).get("sources", []):
                 target = settings.data_dir / entry["file"]
-                snapshot = vdir / "texts" / f"{entry['id']}.txt"
+                snapshot = stored.text_file(entry["id"])
                 if not target.is_file() and snapshot.is_file():
                     atomic_write(target, snapshot.read_bytes(), "source")
             record = audit_entry(user, "rollback", None, f"ok: version {parent} (was {current})", parent)
@@ -238,21 +226,11 @@ def rollback(settings: Settings, *, user: str = "cli") -> str:
     return parent
 
 
-def audit_failure(settings: Settings, user: str | int | None, action: str, source_id: str | None,
-                   exc: BaseException) -> None:
-    """Log a failed change; a failure to log it is itself only logged (the error is what matters)."""
-    try:
-        audit(settings, user, action, source_id, f"failed: {type(exc).__name__}")
-    except OSError as err:
-        log.error("could not write the audit log: %s", err)
-
-
 def list_sources(settings: Settings) -> list[SourceInfo]:
     return [s.info for s in load_sources(settings.data_dir)]
 
 
 def recover_data(settings: Settings) -> None:
     """Clean up after a crashed update (half-built version, unfinished registry change)."""
-    store = IndexStore(settings.index_dir)
-    with store.lock():
-        recover(settings, store)
+    with writing(settings):
+        pass

@@ -31,6 +31,11 @@ class ManifestMismatchError(QuotebotError):
     """The published index was built with another model than the configured one."""
 
 
+class IndexFormatError(ManifestMismatchError):
+    """An index version was written in a format this code or an installed library (bm25s, FAISS,
+    numpy) may not read the same; rebuilding it (`quotebot index build`) is the fix."""
+
+
 class IndexLockedError(QuotebotError):
     """Another process holds the data directory's write lock."""
 

@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from .build import BuildReport, Encoder, build_locked, recover
-from .changes import audit_failure
+from .build import BuildReport, Encoder, build_locked
 from .config import Settings
 from .corpus.corrections import (
     Correction,
@@ -29,7 +28,7 @@ from .corpus.corrections import (
 )
 from .corpus.passages import build_passages
 from .corpus.sources import Source, Speakers, load_sources, load_speakers
-from .store.versions import IndexStore
+from .store.writer import audited, writing
 from .types import Passage
 
 
@@ -81,19 +80,15 @@ def check_fix(settings: Settings, source_id: str, paragraph: str | int,
 
 def fix_paragraph(settings: Settings, source_id: str, paragraph: str | int,
                   changes: str | Mapping[str, str | None], *, user: str = "cli", progress: bool = False,
-                  encoder: Encoder | None = None, fault: str | None = None) -> FixReport:
+                  encoder: Encoder | None = None) -> FixReport:
     """Store a correction of one paragraph and publish an index version built with it."""
-    store = IndexStore(settings.index_dir)
-    with store.lock():
-        recover(settings, store)
+    with writing(settings) as store:
         sources = load_sources(settings.data_dir)
         plan = _plan(sources, load_speakers(settings.data_dir), source_id, paragraph, changes, user)
         changed = [plan.source if s.id == source_id else s for s in sources]
         note = f"paragraph {plan.correction.paragraph} {plan.correction.describe()}"
-        try:
-            report = build_locked(settings, store, changed, progress=progress, encoder=encoder, fault=fault,
-                                  registry_changed=True, audit=(user, "fix", source_id), audit_note=note)
-        except Exception as exc:
-            audit_failure(settings, user, "fix", source_id, exc)
-            raise
+        change = (user, "fix", source_id)
+        with audited(settings, change):
+            report = build_locked(settings, store, changed, progress=progress, encoder=encoder,
+                                  registry_changed=True, audit=change, audit_note=note)
     return FixReport(plan, report)

@@ -119,15 +119,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def _open_engine(settings: Settings) -> Engine:
     """The engine on the published version; the first version is built once if there is none (a
     build another process is running is waited for, not repeated)."""
-    from index.build import ensure_index
-    from index.errors import IndexMissingError
+    from index.build import open_engine
 
-    try:
-        return Engine.open(settings)
-    except IndexMissingError:
-        print("No index yet: building it once (quotebot index build)...", file=sys.stderr)
-        ensure_index(settings, progress=sys.stderr.isatty())
-        return Engine.open(settings)
+    return open_engine(settings, progress=sys.stderr.isatty(), notice=sys.stderr)
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:

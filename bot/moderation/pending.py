@@ -17,13 +17,14 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from index.store.durable import atomic_write
 
 from ..callback_data import KEY_LEN
 
@@ -61,12 +62,7 @@ class PendingStore:
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
-        tmp = path.with_name(f".{path.name}.tmp")
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        atomic_write(path, data, "pending")
 
     def put(self, pending: Pending, key: str | None = None) -> str:
         """Store ``pending`` (under ``key``, replacing what was there, else a new key); returns its key

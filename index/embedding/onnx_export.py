@@ -33,7 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .materialise import sha256_file
+from ..store.checksums import sha256_file
+from ..store.durable import fsync_path as _fsync
 from .onnx_encoder import (
     CHECKSUM_FILE,
     FORMAT_VERSION,
@@ -187,14 +188,6 @@ def _write_checksums(tmp: Path, st_folder: Path, fingerprint: str, parity: dict[
     (tmp / CHECKSUM_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     _fsync(tmp / CHECKSUM_FILE)
     _fsync(tmp)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _install(tmp: Path, target: Path) -> None:

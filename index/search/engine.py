@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import json
 import logging
 import re
 import threading
@@ -29,7 +28,7 @@ from ..corpus.lexicon import load_lexicon
 from ..corpus.sources import LANGUAGES, Speakers, load_speakers
 from ..errors import IndexCorruptError, ManifestMismatchError
 from ..store.reader import READ_WAIT, open_current
-from ..store.versions import IndexStore, Manifest, read_jsonl
+from ..store.versions import IndexStore, Manifest
 from ..types import Answer, Event, Hit, Passage, SourceInfo
 from .lexical import LexicalIndex, coverage, name_token, stem, tokenize
 from .offtopic import load_offtopic, offtopic_hash
@@ -102,18 +101,17 @@ class LoadedVersion:
     def load(cls, store: IndexStore, version: str, data_dir: Path, manifest: Manifest | None = None) -> LoadedVersion:
         """Load ``version``; its files are checked against its manifest first (IndexCorruptError)
         unless the caller passes the manifest :meth:`IndexStore.verify` returned."""
-        vdir = store.version_dir(version)
         manifest = manifest or store.verify(version)
-        passages = [Passage(**{k: v for k, v in r.items() if k != "text_hash"})
-                    for r in read_jsonl(vdir / "passages.jsonl")]
-        speakers = load_speakers(vdir) if (vdir / "speakers.yaml").is_file() else load_speakers(data_dir)
-        events = [Event(**{**e, "paragraphs": tuple(e["paragraphs"])})
-                  for e in json.loads((vdir / "events.json").read_text(encoding="utf-8"))]
+        stored = store.open(version, manifest)
+        passages = [Passage(**{k: v for k, v in r.items() if k != "text_hash"}) for r in stored.passages()]
+        speakers_file = stored.speakers_file
+        speakers = load_speakers(speakers_file.parent) if speakers_file else load_speakers(data_dir)
+        events = [Event(**{**e, "paragraphs": tuple(e["paragraphs"])}) for e in stored.events()]
         fields = set(SourceInfo.__dataclass_fields__)
         sources = {s["id"]: SourceInfo(**{k: v for k, v in s.items() if k in fields})
                    for s in manifest.raw["sources"]}
-        texts = {sid: (vdir / "texts" / f"{sid}.txt").read_text(encoding="utf-8") for sid in sources}
-        paras = read_jsonl(vdir / "paragraphs.jsonl")
+        texts = {sid: stored.text(sid) for sid in sources}
+        paras = stored.paragraphs()
         para_keys = [(p["source_id"], p["number"]) for p in paras]
         para_index = {k: i for i, k in enumerate(para_keys)}
         event_ids: dict[tuple[str, int], int] = {}
@@ -121,12 +119,12 @@ class LoadedVersion:
             event_ids.setdefault((p["source_id"], p["event"]), len(event_ids)) if p.get("event") is not None else -1
             for p in paras], dtype=np.int64)
         dated = sorted((p.date, i) for i, p in enumerate(passages) if p.date)
-        para_vectors = np.load(vdir / "paragraph_vectors.npy", mmap_mode="r")
+        para_vectors = stored.paragraph_vectors()
         langs = [sources[k[0]].language if k[0] in sources else "" for k in para_keys]
         para_lang, centroids = _language_centroids(langs, para_vectors)
         return cls(
-            manifest=manifest, passages=passages, vectors=VectorIndex.load(vdir),
-            lexical=LexicalIndex.load(vdir / "bm25", len(passages)), speakers=speakers, events=events,
+            manifest=manifest, passages=passages, vectors=stored.vectors(),
+            lexical=stored.lexical(len(passages)), speakers=speakers, events=events,
             sources=sources, texts=texts, para_keys=para_keys,
             para_spans=np.asarray([(p["start"], p["end"]) for p in paras], dtype=np.int64).reshape(-1, 2),
             para_vectors=para_vectors, para_lang=para_lang, lang_centroids=centroids,
@@ -136,7 +134,7 @@ class LoadedVersion:
                                    and (k := name_token(stem(a)))),
             para_answerable=np.asarray([p.get("role") != "title" and len(
                 texts[p["source_id"]][p["start"]:p["end"]].split()) >= MIN_ANSWER_WORDS for p in paras], dtype=bool),
-            para_lexical=LexicalIndex.load(vdir / "bm25_paragraphs", len(paras)),
+            para_lexical=stored.paragraph_lexical(len(paras)),
             para_event=para_event, para_speaker=np.asarray([p.get("speaker") or "" for p in paras]),
             para_occasion=np.asarray([p.get("occasion") or "commentary" for p in paras]),
             row_para=np.asarray([para_index[(p.source_id, p.paragraph)] for p in passages], dtype=np.int64),
@@ -229,17 +227,17 @@ class Engine:
 
         engine._loaded = open_current(store, load, wait=wait)
         loaded = engine._loaded.manifest
-        engine._offtopic = engine._offtopic_vectors(store.version_dir(loaded.version), loaded)
+        engine._offtopic = engine._offtopic_vectors(store, loaded)
         return engine
 
-    def _offtopic_vectors(self, vdir: Path, manifest: Manifest) -> np.ndarray:
+    def _offtopic_vectors(self, store: IndexStore, manifest: Manifest) -> np.ndarray:
         """The off-topic anchors' vectors: stored with the version when it was built with the
         same anchors and model, else encoded now."""
         questions = load_offtopic()
-        stored = vdir / "offtopic_vectors.npy"
-        if stored.is_file() and manifest.raw.get("offtopic_hash") == offtopic_hash(questions) \
-                and manifest.model_fingerprint == self.embedder.fingerprint:
-            return np.load(stored)
+        if manifest.raw.get("offtopic_hash") == offtopic_hash(questions) \
+                and manifest.model_fingerprint == self.embedder.fingerprint \
+                and (stored := store.open(manifest.version, manifest).offtopic_vectors()) is not None:
+            return stored
         return np.asarray(self.embedder.encode_queries(questions), dtype=np.float32)
 
     # -- versions -------------------------------------------------------------------------

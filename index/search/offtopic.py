@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 
 import yaml
+
+from ..store.checksums import sha256_text
 
 PATH = Path(__file__).with_name("offtopic.yaml")
 
@@ -17,4 +18,4 @@ def load_offtopic() -> list[str]:
 
 
 def offtopic_hash(questions: list[str]) -> str:
-    return hashlib.sha256("\n".join(questions).encode("utf-8")).hexdigest()[:16]
+    return sha256_text("\n".join(questions))[:16]

@@ -74,18 +74,21 @@ class VectorIndex:
     def build(cls, vectors: np.ndarray) -> VectorIndex:
         return cls(build_faiss(vectors), vectors)
 
-    def save(self, directory: Path, *, dtype: str = "float32") -> None:
-        np.save(directory / "vectors.npy", self.vectors.astype(dtype))
-        faiss.write_index(self.index, str(directory / "faiss.index"))
+    def save(self, directory: Path, *, dtype: str = "float32", vectors: str = "vectors.npy",
+             index: str = "faiss.index") -> None:
+        """The vectors (as ``dtype``) and the FAISS index, under the file names the version layout
+        (:mod:`index.store.version`) gives."""
+        np.save(directory / vectors, self.vectors.astype(dtype))
+        faiss.write_index(self.index, str(directory / index))
 
     @classmethod
-    def load(cls, directory: Path) -> VectorIndex:
+    def load(cls, directory: Path, *, vectors: str = "vectors.npy", index: str = "faiss.index") -> VectorIndex:
         """The FAISS index, and for exact scoring its own vectors when it holds them (else
-        ``vectors.npy``, memory-mapped)."""
-        index = faiss.read_index(str(directory / "faiss.index"))
-        mapped = np.load(directory / "vectors.npy", mmap_mode="r")
-        held = stored_vectors(index)
-        return cls(index, held if held is not None and held.shape == mapped.shape else mapped)
+        the stored vectors, memory-mapped)."""
+        faiss_index = faiss.read_index(str(directory / index))
+        mapped = np.load(directory / vectors, mmap_mode="r")
+        held = stored_vectors(faiss_index)
+        return cls(faiss_index, held if held is not None and held.shape == mapped.shape else mapped)
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` (scores, ids) for one L2-normalised query vector."""

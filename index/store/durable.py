@@ -22,12 +22,16 @@ LOG_MAX_BYTES = 8 * 1024 * 1024
 LOG_KEEP = 5
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def fsync_path(path: Path) -> None:
+    """fsync one file or directory (a directory: the entries renamed or created in it)."""
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0))
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+fsync_dir = fsync_path
 
 
 def fsync_tree(path: Path, step: str = "tree") -> None:

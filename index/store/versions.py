@@ -3,17 +3,8 @@
 Layout under ``<data_dir>/index/``::
 
     CURRENT                 the published version id (replaced atomically)
-    versions/<id>/          one complete, immutable index version
-        manifest.json       format, model name + fingerprint + dim, encoder (format, quantisation,
-                            checksum), vector checksum, corpus hash,
-                            passage count, sources, build time, parent version
-        passages.jsonl      one Passage per line, in vector order (with its text hash)
-        paragraphs.jsonl    paragraph offsets per source (for "full paragraph")
-        events.json         the events found in each source
-        sources.yaml        the registry this version was built from (rollback restores it)
-        vectors.npy         float32 or float16 matrix, L2-normalised rows
-        faiss.index         the vector index
-        bm25/               the lexical index (JSON + .npy, no pickle)
+    versions/<id>/          one complete, immutable index version: its files are listed, written
+                            and read by :mod:`index.store.version` (``IndexVersion``)
     .build-<id>/            a version being written; removed at the next start if left behind
     .trash-<id>/            a pruned version being deleted (renamed out of ``versions/`` first)
     pending.json            journal of a registry change whose version is being published
@@ -32,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -43,19 +33,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..errors import IndexCorruptError, IndexLockedError, IndexMissingError, ManifestMismatchError
 from . import faults
+from .checksums import sha256_file
 from .durable import atomic_write, fsync_dir, fsync_tree, remove
+from .manifest import CURRENT, MANIFEST, VERSIONS, read_current, read_manifest
+from .version import (
+    FORMAT,
+    IndexVersion,
+    file_checksums,
+    read_jsonl,
+    vectors_checksum,
+    write_json,
+    write_jsonl,
+)
 
-FORMAT = 1
-CURRENT = "CURRENT"
+__all__ = ["FORMAT", "MANIFEST", "IndexStore", "IndexVersion", "Manifest", "file_checksums", "read_jsonl",
+           "vectors_checksum", "write_json", "write_jsonl"]
+
 PENDING = "pending.json"
-VERSIONS = "versions"
-MANIFEST = "manifest.json"
 KEEP_VERSIONS = 8
-HASH_CHUNK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -118,24 +115,6 @@ def new_version_id() -> str:
     return f"{stamp}-{os.urandom(3).hex()}"
 
 
-def vectors_checksum(vectors: np.ndarray) -> str:
-    return hashlib.sha256(np.ascontiguousarray(vectors).tobytes()).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(HASH_CHUNK):
-            h.update(block)
-    return h.hexdigest()
-
-
-def file_checksums(vdir: Path) -> dict[str, str]:
-    """sha256 of every file of a version directory but the manifest, by relative path."""
-    return {p.relative_to(vdir).as_posix(): sha256_file(p)
-            for p in sorted(vdir.rglob("*")) if p.is_file() and p.name != MANIFEST}
-
-
 class IndexStore:
     """Reads and writes the versions of one index directory."""
 
@@ -147,11 +126,7 @@ class IndexStore:
         return self.root / VERSIONS
 
     def current(self) -> str | None:
-        try:
-            value = (self.root / CURRENT).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        return value or None
+        return read_current(self.root)
 
     def version_dir(self, version: str) -> Path:
         return self.versions_dir / version
@@ -165,8 +140,13 @@ class IndexStore:
         return version
 
     def manifest(self, version: str) -> Manifest:
-        path = self.version_dir(version) / MANIFEST
-        return Manifest(json.loads(path.read_text(encoding="utf-8")))
+        return Manifest(read_manifest(self.root, version))
+
+    def open(self, version: str, manifest: Manifest | None = None) -> IndexVersion:
+        """``version``'s files, after checking this code and the installed libraries can read
+        them (:class:`~index.errors.IndexFormatError`); pass the manifest :meth:`verify` returned
+        to have them checked against it too."""
+        return IndexVersion.read(self.version_dir(version), None if manifest is None else manifest.raw)
 
     def versions(self) -> list[str]:
         if not self.versions_dir.is_dir():
@@ -198,7 +178,7 @@ class IndexStore:
         return manifest
 
     def _verify_vectors(self, manifest: Manifest) -> None:
-        vectors = np.load(self.version_dir(manifest.version) / "vectors.npy", mmap_mode="r")
+        vectors = IndexVersion(self.version_dir(manifest.version), manifest.raw).vector_matrix(mmap=True)
         if vectors_checksum(vectors) != manifest.raw["vectors"]["sha256"]:
             raise IndexCorruptError(f"index version {manifest.version}: vectors.npy does not match its manifest "
                                     "checksum (truncated or changed)")
@@ -316,17 +296,3 @@ class IndexStore:
             shutil.rmtree(trash, ignore_errors=True)
         return removable
 
-
-def write_json(path: Path, obj: Any) -> None:
-    path.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from index import Engine, Settings, recover_data
+from index.store import faults
 from index.store.versions import IndexStore
 
 ARTICLE = Path(__file__).resolve().parents[1] / "data" / "article_en.md"
@@ -27,13 +28,24 @@ from index import Settings, add_source, prepare_source
 settings = Settings.from_env(data_dir=Path(sys.argv[1]))
 preview = prepare_source(settings, Path(sys.argv[2]).read_bytes(), "article.md")
 print(preview.source.id, flush=True)
-add_source(settings, preview, user="fault-test", fault=sys.argv[3] or None)
+add_source(settings, preview, user="fault-test")
 """
+
+#: Where each crash is injected (index.store.faults step names; a step fires just before it is taken).
+CRASH_AT = {
+    "embedded": "staging.mkdir",  # the passages are embedded, nothing is written yet
+    "vectors_written": "staging.vectors",  # the staged version has its vectors, not its BM25
+    "before_switch": "staging.fsync",  # staged and journalled, about to be fsynced and renamed in
+    "after_switch": "registry.write",  # CURRENT switched, the registry not yet written
+}
 
 
 def start_update(data: Path, fault: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", SCRIPT, str(data), str(ARTICLE), fault],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    env = {k: v for k, v in os.environ.items() if k != faults.ENV}
+    if fault:
+        env[faults.ENV] = f"{CRASH_AT[fault]}#1=exit"
+    return subprocess.Popen([sys.executable, "-c", SCRIPT, str(data), str(ARTICLE)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             cwd=Path(__file__).resolve().parents[2])
 
 
