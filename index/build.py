@@ -189,8 +189,8 @@ def build_locked(
     encoder = encoder or load_embedder(settings.model, settings.cache_dir)
 
     passages: list[Passage] = []
-    paragraphs: list[dict] = []
-    events: list[dict] = []
+    paragraphs: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     infos = []
     sources_by_id = {source.id: source.text for source in sources}
     for source in sources:
@@ -238,9 +238,10 @@ def build_locked(
 
 
 def _write_version(settings: Settings, store: IndexStore, staging: Path, version: str, sources: list[Source],
-                   passages: list[Passage], hashes: list[str], paragraphs: list[dict], events: list[dict],
-                   infos: list[dict], vectors: np.ndarray, para_vectors: np.ndarray, para_texts: list[str],
-                   encoder: Encoder, vector_dtype: str, embedded: int) -> tuple[str, dict[str, Any]]:
+                   passages: list[Passage], hashes: list[str], paragraphs: list[dict[str, Any]],
+                   events: list[dict[str, Any]], infos: list[dict[str, Any]], vectors: np.ndarray,
+                   para_vectors: np.ndarray, para_texts: list[str], encoder: Encoder, vector_dtype: str,
+                   embedded: int) -> tuple[str, dict[str, Any]]:
     """Write ``version`` into ``staging`` (:meth:`IndexVersion.write`); returns the registry text
     and the manifest."""
     registry_text = registry_yaml(list(sources))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,7 +29,6 @@ from .corpus.sources import (
     LANGUAGES,
     SOURCES_DIR,
     Source,
-    atomic_write,
     load_sources,
     load_speakers,
 )
@@ -37,6 +37,7 @@ from .store import faults
 from .store.auditlog import audit
 from .store.auditlog import entry as audit_entry
 from .store.checksums import sha256_text
+from .store.durable import atomic_write
 from .store.writer import audit_failure, audited, finish_publish, writing
 
 __all__ = ["Preview", "add_source", "audit", "audit_failure", "list_sources", "parse_metadata", "prepare_source",
@@ -77,7 +78,7 @@ def parse_metadata(text: str | None) -> dict[str, str]:
     return validate_metadata(meta)
 
 
-def validate_metadata(meta: dict[str, str | None]) -> dict[str, str]:
+def validate_metadata(meta: Mapping[str, str | None]) -> dict[str, str]:
     clean = {k: str(v).strip() for k, v in meta.items() if v is not None and str(v).strip()}
     if "date" in clean and not (ISO_DATE.match(clean["date"]) and _real_date(clean["date"])):
         raise SourceRejected(f"bad date {clean['date']!r}: use YYYY-MM-DD")

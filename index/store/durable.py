@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,6 +66,22 @@ def atomic_write(path: Path, data: bytes, step: str | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def install_dir(tmp: Path, target: Path) -> None:
+    """Rename the finished directory ``tmp`` to ``target``. A ``target`` already there (a broken
+    or stale one) is first moved into a ``.trash-<name>-*`` directory beside it, deleted after."""
+    trash: Path | None = None
+    if target.exists():
+        trash = Path(tempfile.mkdtemp(prefix=f".trash-{target.name}-", dir=target.parent))
+        with contextlib.suppress(FileNotFoundError):  # another process may have moved it already
+            os.replace(target, trash / "old")
+    try:
+        os.rename(tmp, target)
+    finally:
+        if trash is not None:
+            shutil.rmtree(trash, ignore_errors=True)
+        fsync_path(target.parent)
 
 
 def remove(path: Path, step: str | None = None) -> None:

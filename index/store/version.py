@@ -117,6 +117,11 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _load_npy(path: Path, mmap: bool) -> np.ndarray:
+    loaded: np.ndarray = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    return loaded
+
+
 @dataclass(frozen=True)
 class VersionContent:
     """Everything a version holds, as the build computed it; :meth:`IndexVersion.write` lays it out."""
@@ -228,15 +233,15 @@ class IndexVersion:
 
     def vector_matrix(self, *, mmap: bool = False) -> np.ndarray:
         """The passage vectors as stored (``vectors.npy``)."""
-        return np.load(self.directory / VECTORS, mmap_mode="r" if mmap else None)
+        return _load_npy(self.directory / VECTORS, mmap)
 
     def paragraph_vectors(self, *, mmap: bool = True) -> np.ndarray:
         """The paragraph vectors, memory-mapped unless ``mmap`` is False."""
-        return np.load(self.directory / PARAGRAPH_VECTORS, mmap_mode="r" if mmap else None)
+        return _load_npy(self.directory / PARAGRAPH_VECTORS, mmap)
 
     def offtopic_vectors(self) -> np.ndarray | None:
         path = self.directory / OFFTOPIC_VECTORS
-        return np.load(path) if path.is_file() else None
+        return _load_npy(path, mmap=False) if path.is_file() else None
 
     def lexical(self, size: int) -> LexicalIndex:
         return LexicalIndex.load(self.directory / BM25, size)
@@ -247,12 +252,11 @@ class IndexVersion:
     def reusable_vectors(self) -> dict[str, np.ndarray]:
         """Text hash → float32 vector of every passage and paragraph (what a build may reuse)."""
         found: dict[str, np.ndarray] = {}
-        pairs = ((self.passages, self.vector_matrix), (self.paragraphs, lambda: self.paragraph_vectors(mmap=False)))
-        for (rows_of, vectors_of), name in zip(pairs, (VECTORS, PARAGRAPH_VECTORS), strict=True):
-            if not (self.directory / name).is_file():
+        for rows_file, vectors_file in ((PASSAGES, VECTORS), (PARAGRAPHS, PARAGRAPH_VECTORS)):
+            if not (self.directory / vectors_file).is_file():
                 continue
-            vectors = vectors_of()
-            for i, row in enumerate(rows_of()[: len(vectors)]):
+            vectors = _load_npy(self.directory / vectors_file, mmap=False)
+            for i, row in enumerate(read_jsonl(self.directory / rows_file)[: len(vectors)]):
                 if "text_hash" in row:
                     found[row["text_hash"]] = vectors[i].astype(np.float32)
         return found

@@ -109,3 +109,15 @@ def test_the_store_opens_a_published_version_through_the_format_owner(tmp_path: 
     store.publish(staging, "v1")
     opened = store.open("v1", store.verify("v1"))
     assert opened.directory == store.version_dir("v1") and len(opened.passages()) == 3
+
+
+def test_no_public_function_takes_a_crash_hook() -> None:
+    """Crash and fault tests go through index.store.faults, never through the public API."""
+    import inspect
+
+    import index
+
+    for name in index.__all__:
+        obj = getattr(index, name)
+        if callable(obj) and not inspect.isclass(obj):
+            assert "fault" not in inspect.signature(obj).parameters, name
