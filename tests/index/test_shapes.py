@@ -125,3 +125,36 @@ def test_name_key_is_script_free() -> None:
     assert name_key("Гаджиев") == name_key("Hajiyev") == name_key("Hacıyev")
     assert name_key("Трамп") == name_key("Tramp") == name_key("Trump")
     assert name_key("Rubio") != name_key("Putin")
+
+
+def test_dash_interview(speakers) -> None:
+    text = ("5 мая 2025 года Президент Ильхам Алиев дал интервью газете «Известия».\n\n"
+            "— Господин президент, как вы оцениваете отношения с Вашингтоном?\n\n"
+            "— Мы видим большой потенциал, и новая администрация действует решительно.\n\n"
+            "Второй абзац ответа: партнерство в энергетике остается основой.\n\n"
+            "— А мирный договор?\n\n"
+            "— Текст согласован, ждем подписания.")
+    paras, _, _ = paras_of(text, speakers)
+    assert paras[2].speaker == "корреспондент Известия"
+    assert paras[3].speaker == paras[4].speaker == paras[6].speaker == "aliyev"
+    assert paras[4].date == "2025-05-05"
+
+
+def test_dash_quote_in_news_is_not_an_interview(speakers) -> None:
+    text = ("10 мая 2025 года Майк Помпео выступил в Баку.\n\n"
+            "— Мы ценим партнерство, — сказал он.\n\n"
+            "— Как будет дальше?")
+    paras, _, _ = paras_of(text, speakers)
+    assert paras[3].speaker != "корреспондент"  # no interview named: not a turn
+
+
+def test_name_labelled_interview(speakers) -> None:
+    text = ("Hikmet Hajiyev gave an interview to CNN on 2 June 2025.\n\n"
+            "CNN: What comes next for the peace treaty?\n\n"
+            "Hikmet Hajiyev: The text is ready, and we expect it to be signed this year.\n\n"
+            "It depends on the constitution of Armenia, he said.\n\n"
+            "CNN: And Washington?\n\n"
+            "Hikmet Hajiyev: We welcome the role of the United States.")
+    paras, _, _ = paras_of(text, speakers, "en")
+    assert paras[2].speaker == paras[5].speaker == "CNN correspondent"
+    assert paras[3].speaker == paras[4].speaker == paras[6].speaker == "hajiyev"
