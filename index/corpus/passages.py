@@ -158,8 +158,8 @@ def mark_quotes(paragraphs: list[Paragraph]) -> None:
 
 
 def _header_zone(para: Paragraph) -> tuple[int, str]:
-    """Where a paragraph says when: its first sentence, cut where the first quote opens (the
-    first two when the first is only a dateline, "Баку, 10 апреля — АПА.")."""
+    """Where a paragraph says when: its first sentence (the first two when the first is only a
+    dateline, "Баку, 10 апреля — АПА."), up to where its speech starts."""
     if para.depth_at_start:
         return 0, ""
     sentences = list(sentenize(para.text))
@@ -168,11 +168,17 @@ def _header_zone(para: Paragraph) -> tuple[int, str]:
         end = sentences[1].stop  # a dateline ("Баку, 10 апреля — АПА.") or a lead-in ("The first signal was symbolic.")
     if para.speech:
         end = min(end, para.speech[0][0])
-    for ch in OPENERS:
-        pos = para.text.find(ch, 0, end)
-        if pos >= 0:
-            end = pos
     return end, para.text[:end]
+
+
+_QUOTED = re.compile(r"«[^»]*(?:»|$)|“[^”]*(?:”|$)|„[^“”]*(?:[“”]|$)|\"[^\"]*(?:\"|$)")
+
+
+def _unquoted(zone: str) -> str:
+    """``zone`` with every quoted span blanked: a date inside quotation marks is something
+    said or a name, never when the event happened (""форум «Баку, 10 апреля»""), while a date
+    after a quoted name is ("интервью газете «Известия» 5 мая")."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), zone)
 
 
 def _first_year(text: str) -> int | None:
@@ -273,7 +279,7 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             continue
         in_block = role is not None and current is not None
         zone_end, zone = _header_zone(para) if not in_block else (0, "")
-        starts, date, explicit = dating.header_date(zone, events) if zone else (False, None, False)
+        starts, date, explicit = dating.header_date(_unquoted(zone), events) if zone else (False, None, False)
         own = _paragraph_speaker(para, outside, who)
         if starts:
             header_outside = outside[:zone_end] if zone_end else outside

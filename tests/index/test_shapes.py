@@ -158,3 +158,13 @@ def test_name_labelled_interview(speakers) -> None:
     paras, _, _ = paras_of(text, speakers, "en")
     assert paras[2].speaker == paras[5].speaker == "CNN correspondent"
     assert paras[3].speaker == paras[4].speaker == paras[6].speaker == "hajiyev"
+
+
+def test_date_after_a_quoted_name_dates_the_event(speakers) -> None:
+    text = ("Ильхам Алиев дал интервью газете «Известия» 5 мая 2025 года.\n\n"
+            "Он сказал, что партнерство с США крепнет и будет расти.\n\n"
+            "Форум «Баку, 10 апреля» открылся вновь.")
+    paras, _, _ = paras_of(text, speakers)
+    assert paras[1].date == "2025-05-05" and paras[1].speaker == "aliyev"
+    assert paras[2].date == "2025-05-05"
+    assert paras[3].date is None  # a date inside quotation marks is a name, not the event's day
