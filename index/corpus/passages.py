@@ -129,19 +129,31 @@ def mark_quotes(paragraphs: list[Paragraph]) -> None:
                 paragraphs[i].speech.append((s, e))
 
     for pi, para in enumerate(paragraphs):
+        if depth and closer_stack[-1] == '"' and not para.text.startswith('"'):
+            # a straight quote left open runs on only where the next paragraph re-opens it
+            close_quote(pi - 1, len(paragraphs[pi - 1].text))
+            depth, closer_stack, open_since, pending = 0, [], None, []
         if depth and _starts_with_day(para.text):
             depth, closer_stack, open_since, pending = 0, [], None, []
         para.depth_at_start = depth
         text = para.text
         for ci, ch in enumerate(text):
-            if ch in OPENERS and not (ch == "“" and closer_stack and closer_stack[-1] == "“"):
+            straight = ch == '"'
+            if straight and depth and ci == 0 and pi > 0 and open_since and open_since[0] != pi:
+                continue  # re-opened at the start of a continuing paragraph
+            opens = ch in OPENERS and not (ch == "“" and closer_stack and closer_stack[-1] == "“")
+            closes = ch in CLOSERS or (ch == "“" and closer_stack and closer_stack[-1] == "“")
+            if straight:  # the same mark opens and closes: it closes the quote it opened
+                closes = bool(closer_stack) and closer_stack[-1] == '"'
+                opens = not closes
+            if opens:
                 if depth and ci == 0 and pi > 0 and open_since and open_since[0] != pi:
                     continue  # re-opened at the start of a continuing paragraph
                 if depth == 0:
                     open_since, pending = (pi, ci), []
                 depth += 1
-                closer_stack.append(OPENERS[ch])
-            elif ch in CLOSERS or (ch == "“" and closer_stack and closer_stack[-1] == "“"):
+                closer_stack.append('"' if straight else OPENERS[ch])
+            elif closes:
                 if depth == 0:
                     continue  # stray closing mark
                 depth -= 1
@@ -327,7 +339,9 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             if role is not None:
                 para.role = role
         else:
-            para.date, para.event, para.occasion, para.speaker = None, None, "commentary", None
+            # outside any event (an analysis quoting an expert, undated): still the named speaker's words
+            para.date, para.event, para.occasion = None, None, "commentary"
+            para.speaker = own if own not in (PRONOUN, JOINT) else None
     _set_context(source, paragraphs, events)
     return [
         Event(source_id=source.id, index=e.index, date=e.date, speaker=e.speaker,
@@ -421,7 +435,7 @@ def build_passages(
             share = para.quoted_share(s, e)
             if share > 0 or (para.role or "").startswith("speaker:"):
                 kind = "quote"
-            elif para.event is not None:
+            elif para.event is not None or para.speaker:
                 kind = "reported"
             else:
                 kind = "commentary"
@@ -429,7 +443,7 @@ def build_passages(
             passages.append(Passage(
                 id=f"{source.id}:{para.number}:{start}-{end}", source_id=source.id, paragraph=para.number,
                 start=start, end=end, text=source.text[start:end], date=para.date,
-                speaker=para.speaker if para.event is not None else None,
+                speaker=para.speaker,
                 occasion=para.occasion, kind=kind, event=para.event,
             ))
     return passages, events, paragraphs
