@@ -319,7 +319,7 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             para.speaker = speaker
         elif current is not None:
             continues = bool(in_block or para.depth_at_start or para.speech or own
-                             or _bare(current) or lex.has_reporting_verb(_first_sentence(outside)))
+                             or _bare(current) or lex.reports_someone(_first_sentence(outside)))
             if not continues:
                 current = None
             else:

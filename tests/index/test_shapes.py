@@ -219,3 +219,10 @@ def test_a_namesake_is_another_person(speakers) -> None:
     text = "По мнению эксперта Центра анализа международных отношений Вугара Байрамова, сближение продолжится."
     paras, _, _ = paras_of(text, speakers)
     assert paras[1].speaker == "Вугар Байрамов"  # not the minister Jeyhun Bayramov
+
+
+def test_unnamed_groups_noting_things_are_commentary(speakers) -> None:
+    text = ("Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.\n\n"
+            "Наблюдатели отметили, что тон Баку заметно изменился.")
+    paras, _, _ = paras_of(text, speakers, published="2025-03-14")
+    assert paras[2].date is None and paras[2].speaker is None
