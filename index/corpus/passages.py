@@ -57,7 +57,7 @@ class Paragraph:
     occasion: str = "commentary"
     event: int | None = None
     header: bool = False
-    role: str | None = None  # "title", or "speaker:<who>" for a letter line or an interview turn
+    role: str | None = None  # "title"; "speaker:<who>": a letter line or an answer; "question:<who>": a question
     context: str = ""  # what a reader knows before this paragraph: title, event header, the question answered
 
     def outside_quotes(self) -> str:
@@ -183,6 +183,7 @@ def _header_zone(para: Paragraph) -> tuple[int, str]:
     return end, para.text[:end]
 
 
+_TURNS = ("speaker:", "question:")  # roles of a letter line, an answer and a question turn
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _SPEAKER_LABEL = re.compile(r"[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*(?:\s+[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*){0,3}\s*:(?=\s+\S)")
 _BARE_WORDS = 5  # words (digits aside) of a header line that says only when and who: "Posted by @x · Jan 31, 2025"
@@ -324,8 +325,8 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
                 current = None
             else:
                 current.paragraphs.append(para.number)
-                if role is not None and role.startswith("speaker:"):
-                    para.speaker = role[len("speaker:"):] or current.speaker
+                if role is not None and role.startswith(_TURNS):
+                    para.speaker = role.partition(":")[2] or current.speaker
                 elif own == PRONOUN or (own is None and (para.speech or para.depth_at_start)):
                     para.speaker = current.speaker
                 elif own == JOINT:
@@ -363,8 +364,7 @@ def _set_context(source: Source, paragraphs: list[Paragraph], events: list[_Even
             if header is not None:
                 parts.append(events[para.event].summary)
         prev = by_number.get(para.number - 1)
-        if prev is not None and para.role == "speaker:" and (prev.role or "").startswith("speaker:") \
-                and prev.role != "speaker:":
+        if prev is not None and (para.role or "").startswith("speaker:") and (prev.role or "").startswith("question:"):
             parts.append(prev.text)
         para.context = "\n".join(x for x in parts if x and x not in para.text)
 
@@ -433,7 +433,7 @@ def build_passages(
     for para in paragraphs:
         for s, e in _windows(para, max_chars):
             share = para.quoted_share(s, e)
-            if share > 0 or (para.role or "").startswith("speaker:"):
+            if share > 0 or (para.role or "").startswith(_TURNS):
                 kind = "quote"
             elif para.event is not None or para.speaker:
                 kind = "reported"

@@ -85,7 +85,7 @@ def test_interview_turns(speakers) -> None:
             "Answer: The text is ready, and we expect it to be signed this year, if Armenia changes its "
             "constitution.\n\nQuestion: And Washington?\n\nAnswer: We welcome the role of the United States.")
     paras, passages, _ = paras_of(text, speakers, "en")
-    assert paras[2].speaker == "Reuters correspondent"
+    assert paras[2].speaker == "Reuters correspondent" and paras[2].role == "question:Reuters correspondent"
     assert paras[3].speaker == "hajiyev" and paras[5].speaker == "hajiyev"
     assert paras[5].date == "2025-06-02"
     assert {p.kind for p in passages if p.paragraph in (3, 5)} == {"quote"}
