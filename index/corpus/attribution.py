@@ -111,6 +111,11 @@ def _first_name_keys(speakers: Speakers, _lang: str = "") -> dict[str, frozenset
     return keys
 
 
+def surname_keys(speakers: Speakers) -> dict[str, str]:
+    """Transliteration key of each known person's surname → speaker id (cached per Speakers)."""
+    return _cached(speakers, "", _surname_keys)  # type: ignore[no-any-return]
+
+
 class Attributor:
     """Speaker mentions of one source and the subject rule over them."""
 
