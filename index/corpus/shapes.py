@@ -16,6 +16,7 @@ empty means "the event's speaker").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Protocol
 
 from .attribution import Attributor
@@ -46,14 +47,14 @@ class _Para(Protocol):
     text: str
 
 
-def find_shapes(paragraphs: list[_Para], who: Attributor, lang: str) -> dict[int, str]:
+def find_shapes(paragraphs: Sequence[_Para], who: Attributor, lang: str) -> dict[int, str]:
     roles: dict[int, str] = {}
     _letters(paragraphs, who, roles)
     _interviews(paragraphs, lang, roles)
     return roles
 
 
-def _letters(paragraphs: list[_Para], who: Attributor, roles: dict[int, str]) -> None:
+def _letters(paragraphs: Sequence[_Para], who: Attributor, roles: dict[int, str]) -> None:
     i = 0
     while i < len(paragraphs):
         if not _SALUTATION.match(paragraphs[i].text) or len(paragraphs[i].text) > 200:
@@ -85,7 +86,7 @@ def _letters(paragraphs: list[_Para], who: Attributor, roles: dict[int, str]) ->
         i = end + 1
 
 
-def _interviews(paragraphs: list[_Para], lang: str, roles: dict[int, str]) -> None:
+def _interviews(paragraphs: Sequence[_Para], lang: str, roles: dict[int, str]) -> None:
     turns = [p for p in paragraphs if _QUESTION.match(p.text) or _ANSWER.match(p.text)]
     if len(turns) < 2 or not any(_QUESTION.match(p.text) for p in turns):
         return
