@@ -17,7 +17,6 @@ time). ``--threads`` runs the whole thing at other torch thread counts.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -85,6 +84,7 @@ def main() -> int:
     import torch
 
     from index import Engine, Settings, Tuning, build_index
+    from index.embedding.model import Threads
 
     with tempfile.TemporaryDirectory(prefix="quotebot-bench-ask-") as tmp:
         if args.data_dir:
@@ -102,14 +102,14 @@ def main() -> int:
             bm25.ask(q)
         quality = {name: {"hybrid": hit_at_3(engine, qs), "bm25": hit_at_3(bm25, qs)} for name, qs in sets.items()}
         default_threads = torch.get_num_threads()
-        # the engine encodes questions on QUOTEBOT_QUERY_THREADS threads (default 1)
-        thread_counts = args.threads or [int(os.environ.get("QUOTEBOT_QUERY_THREADS", "1"))]
+        # the engine encodes questions on Settings.query_threads (QUOTEBOT_QUERY_THREADS, default 1)
+        thread_counts = args.threads or [settings.query_threads]
         busy_before = cpu_busy_share(1.0)
         load_before = loadavg()
         runs = {}
         for n in thread_counts:
             torch.set_num_threads(n)
-            os.environ["QUOTEBOT_QUERY_THREADS"] = str(n)  # what encode_queries uses
+            engine.embedder.threads = Threads(n, settings.threads)  # what encode_queries uses
             t0 = time.perf_counter()
             runs[str(n)] = measure(engine, bm25, questions, args.rounds)
             runs[str(n)]["seconds"] = round(time.perf_counter() - t0, 1)

@@ -138,9 +138,7 @@ def query_latency(embedders: dict[str, Any], questions: list[str], threads: list
 
 
 def passage_throughput(embedders: dict[str, Any], texts: list[str], runs: int) -> dict[str, Any]:
-    from index.embedding.model import _all_threads
-
-    threads = _all_threads()
+    threads = next(iter(embedders.values())).threads.batch
     seconds: dict[str, list[float]] = {k: [] for k in embedders}
     for emb in embedders.values():
         emb._encode(texts[:32], emb._passage, batch_size=32, progress=False, threads=threads)  # warm-up

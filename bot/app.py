@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from dataclasses import replace
 from typing import Any, TextIO
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
@@ -133,7 +132,7 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
     gateway = EngineGateway(engine)
     settings = settings or getattr(engine, "settings", None)
     if isinstance(settings, Settings) and settings.state_dir is None:
-        settings = replace(settings, state_dir=config.state_dir)  # the audit log beside views and votes
+        settings = settings.replace(state_dir=config.state_dir)  # the audit log beside views and votes
     moderation = Moderation(settings, gateway, PendingStore(config.pending_dir), config.moderators) \
         if isinstance(settings, Settings) else None
     readers = open_readers(config.readers_path)

@@ -1,7 +1,9 @@
-"""Bot configuration: a YAML file (path from ``QUOTEBOT_CONFIG``) overlaid by environment variables.
+"""Bot configuration: a YAML file (path from ``--config`` or ``QUOTEBOT_CONFIG``) overlaid by
+environment variables, validated by one pydantic model.
 
 Everything is validated at start; all problems are reported at once, by key, and no message
-ever contains a secret's value. Environment variables win over the file::
+ever contains a given value (it may be a secret): ``index.config.describe_errors`` words them.
+Environment variables win over the file::
 
     TELEGRAM_BOT_TOKEN            token
     QUOTEBOT_TELEGRAM_API_URL     api_url (Bot API server root, default https://api.telegram.org)
@@ -12,6 +14,9 @@ ever contains a secret's value. Environment variables win over the file::
     QUOTEBOT_WEBHOOK_PUBLIC_URL   webhook.public_url
     QUOTEBOT_WEBHOOK_SECRET_TOKEN webhook.secret_token
     QUOTEBOT_MODERATORS           moderators (comma-separated user ids)
+
+The index's settings (data and state directories, model, encoder) are ``index.Settings``, read
+from the environment once by the command line; this file holds only what the Telegram edge needs.
 """
 
 from __future__ import annotations
@@ -20,13 +25,16 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass
 
+from index.config import describe_errors
 from index.errors import QuotebotError
 
 from .strings import LANGS
@@ -34,26 +42,80 @@ from .strings import LANGS
 DEFAULT_API_URL = "https://api.telegram.org"
 CONFIG_ENV = "QUOTEBOT_CONFIG"
 _TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
-_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+_SECRET = r"^[A-Za-z0-9_-]{16,256}$"
+_SECRET_RULE = "must be 16-256 characters of letters, digits, _ or - (the value is not shown)"
 
-TOP_KEYS = {"token", "api_url", "mode", "polling_timeout", "webhook", "moderators", "rate_limit",
-            "feedback_path", "state_dir", "top_k", "language", "log_level", "flood_limits",
-            "max_update_age", "chat_backlog"}
-WEBHOOK_KEYS = {"listen", "port", "path_secret", "public_url", "secret_token"}
-RATE_KEYS = {"burst", "per_minute"}
+#: environment variable -> key of the file (``webhook.`` keys go into the ``webhook`` mapping)
+ENV_KEYS = {
+    "TELEGRAM_BOT_TOKEN": "token",
+    "QUOTEBOT_TELEGRAM_API_URL": "api_url",
+    "QUOTEBOT_BOT_MODE": "mode",
+    "QUOTEBOT_WEBHOOK_LISTEN": "webhook.listen",
+    "QUOTEBOT_WEBHOOK_PORT": "webhook.port",
+    "QUOTEBOT_WEBHOOK_PATH_SECRET": "webhook.path_secret",
+    "QUOTEBOT_WEBHOOK_PUBLIC_URL": "webhook.public_url",
+    "QUOTEBOT_WEBHOOK_SECRET_TOKEN": "webhook.secret_token",
+    "QUOTEBOT_MODERATORS": "moderators",
+}
+#: the file's ``rate_limit`` mapping -> fields
+RATE_KEYS = {"burst": "rate_burst", "per_minute": "rate_per_minute"}
 
 
 class BotConfigError(QuotebotError):
     """The bot configuration is invalid; the message lists every problem by key."""
 
 
-@dataclass(frozen=True)
+def _http_url(value: str) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError("must be an http or https URL with a host")
+    return value.rstrip("/")
+
+
+def _optional_http_url(value: str) -> str:
+    return _http_url(value) if value else ""
+
+
+def _token(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not _TOKEN_SHAPE.match(value):
+        raise ValueError(
+            "does not look like a bot token (digits, a colon, then 20+ characters of letters, "
+            "digits, _ or -); the value is not shown"
+        )
+    return value
+
+
+def _secret(value: str) -> str:
+    if value and not re.match(_SECRET, value):
+        raise ValueError(_SECRET_RULE)
+    return value
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _language(value: str) -> str:
+    if value not in LANGS:
+        raise ValueError(f"must be one of {', '.join(LANGS)}")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+Secret = Annotated[str, AfterValidator(_secret)]
+_STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+@dataclass(frozen=True, config=_STRICT)
 class WebhookConfig:
-    listen: str = "127.0.0.1"
-    port: int = 8080
-    path_secret: str = field(default="", repr=False)
-    public_url: str = ""
-    secret_token: str = field(default="", repr=False)
+    listen: Annotated[str, Field(min_length=1)] = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    path_secret: Secret = field(default="", repr=False)
+    public_url: Annotated[str, AfterValidator(_optional_http_url)] = ""
+    secret_token: Secret = field(default="", repr=False)
 
     @property
     def url(self) -> str:
@@ -67,26 +129,27 @@ class WebhookConfig:
         return hashlib.sha256(f"quotebot-webhook:{self.path_secret}".encode()).hexdigest()[:48]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class BotConfig:
-    token: str | None = field(default=None, repr=False)
-    api_url: str = DEFAULT_API_URL
-    mode: str = "polling"
-    polling_timeout: int = 30
+    token: Annotated[str | None, AfterValidator(_token)] = field(default=None, repr=False)
+    api_url: HttpUrl = DEFAULT_API_URL
+    mode: Literal["polling", "webhook"] = "polling"
+    polling_timeout: Annotated[int, Field(ge=0, le=300)] = 30
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
-    moderators: tuple[int, ...] = ()
-    rate_burst: int = 5
-    rate_per_minute: float = 20.0
+    moderators: tuple[Annotated[int, Field(ge=1, le=2**53)], ...] = ()
+    rate_burst: Annotated[int, Field(ge=1, le=1000)] = 5
+    rate_per_minute: Annotated[float, Field(ge=0.1, le=6000)] = 20.0
     feedback_path: Path = Path("data/state/feedback.jsonl")
     state_dir: Path = Path("data/state")
-    top_k: int = 3
-    language: str = "ru"  # the local chat's language
-    log_level: str = "INFO"
+    top_k: Annotated[int, Field(ge=1, le=10)] = 3
+    language: Annotated[str, AfterValidator(_language)] = "ru"  # the local chat's language
+    log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(_upper)] = "INFO"
     flood_limits: bool = True  # throttle to Telegram's documented flood limits
-    broadcast_poll: float = 2.0  # seconds between checks for a newly published source
-    broadcast_rate: float = 25.0  # digests per second at most (0: only the shared flood limiter)
-    max_update_age: float = 300.0  # seconds; older updates are dropped, not answered late (0: never)
-    chat_backlog: int = 8  # updates of one chat that may wait while one of its updates runs
+    broadcast_poll: Annotated[float, Field(gt=0)] = 2.0  # seconds between checks for a newly published source
+    broadcast_rate: Annotated[float, Field(ge=0)] = 25.0  # digests per second at most (0: only the flood limiter)
+    #: seconds; older updates are dropped, not answered late (0: never)
+    max_update_age: Annotated[float, Field(ge=0, le=7 * 86400)] = 300.0
+    chat_backlog: Annotated[int, Field(ge=0, le=1000)] = 8  # updates of one chat that may wait while one runs
 
     @property
     def base_url(self) -> str:
@@ -120,58 +183,7 @@ class BotConfig:
         return tuple(dict.fromkeys(s for s in values if s))
 
 
-class _Checker:
-    def __init__(self, where: str) -> None:
-        self.where = where
-        self.problems: list[str] = []
-
-    def fail(self, key: str, problem: str) -> None:
-        self.problems.append(f"{key}: {problem}")
-
-    def int_in(self, key: str, value: Any, lo: int, hi: int) -> int | None:
-        try:
-            n = int(value)
-            if isinstance(value, bool) or float(value) != n:
-                raise ValueError
-        except (TypeError, ValueError):
-            self.fail(key, f"must be a whole number, got {value!r}")
-            return None
-        if not lo <= n <= hi:
-            self.fail(key, f"must be between {lo} and {hi}, got {n}")
-            return None
-        return n
-
-    def number_in(self, key: str, value: Any, lo: float, hi: float) -> float | None:
-        try:
-            if isinstance(value, bool):
-                raise ValueError
-            x = float(value)
-        except (TypeError, ValueError):
-            self.fail(key, f"must be a number, got {value!r}")
-            return None
-        if not lo <= x <= hi:
-            self.fail(key, f"must be between {lo} and {hi}, got {x:g}")
-            return None
-        return x
-
-    def url(self, key: str, value: Any, schemes: tuple[str, ...]) -> str | None:
-        if not isinstance(value, str) or not value:
-            self.fail(key, "must be a URL string")
-            return None
-        parsed = urlparse(value)
-        if parsed.scheme not in schemes or not parsed.netloc:
-            self.fail(key, f"must be an {' or '.join(schemes)} URL with a host, got {value!r}")
-            return None
-        return value.rstrip("/")
-
-    def unknown(self, prefix: str, mapping: Mapping[str, Any], known: set[str]) -> None:
-        for key in sorted(set(mapping) - known):
-            self.fail(f"{prefix}{key}", f"unknown key (known: {', '.join(sorted(known))})")
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            lines = "\n  - ".join(self.problems)
-            raise BotConfigError(f"invalid bot configuration ({self.where}):\n  - {lines}")
+_VALIDATE = TypeAdapter(BotConfig)
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -192,128 +204,71 @@ def _read_file(path: Path) -> dict[str, Any]:
     return raw
 
 
-def _overlay_env(raw: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+def _fields(raw: dict[str, Any], env: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
+    """The file's keys overlaid by the environment, in the shape of ``BotConfig``'s fields."""
     merged = dict(raw)
-    simple = {"TELEGRAM_BOT_TOKEN": "token", "QUOTEBOT_TELEGRAM_API_URL": "api_url", "QUOTEBOT_BOT_MODE": "mode"}
-    for var, key in simple.items():
-        if env.get(var):
-            merged[key] = env[var]
-    hooks = {"QUOTEBOT_WEBHOOK_LISTEN": "listen", "QUOTEBOT_WEBHOOK_PORT": "port",
-             "QUOTEBOT_WEBHOOK_PATH_SECRET": "path_secret", "QUOTEBOT_WEBHOOK_PUBLIC_URL": "public_url",
-             "QUOTEBOT_WEBHOOK_SECRET_TOKEN": "secret_token"}
-    from_env = {key: env[var] for var, key in hooks.items() if env.get(var)}
-    file_hook = merged.get("webhook")
-    if from_env and (file_hook is None or isinstance(file_hook, dict)):
-        merged["webhook"] = {**(file_hook or {}), **from_env}
-    mods = env.get("QUOTEBOT_MODERATORS", "").strip()
-    if mods:
-        merged["moderators"] = [x.strip() for x in mods.split(",") if x.strip()]
+    for var, key in ENV_KEYS.items():
+        value = env.get(var, "").strip()
+        if not value:
+            continue
+        if key == "moderators":
+            merged[key] = [x.strip() for x in value.split(",") if x.strip()]
+        elif key.startswith("webhook."):
+            hook = merged.get("webhook")
+            if hook is None or isinstance(hook, dict):
+                merged["webhook"] = {**(hook or {}), key.removeprefix("webhook."): value}
+        else:
+            merged[key] = value
+    rate = merged.pop("rate_limit", None) or {}
+    if not isinstance(rate, dict):
+        problems.append("rate_limit: must be a mapping with burst and per_minute")
+    else:
+        for key in sorted(set(rate) - set(RATE_KEYS)):
+            problems.append(f"rate_limit.{key}: unknown key (known: {', '.join(sorted(RATE_KEYS))})")
+        merged.update({RATE_KEYS[k]: v for k, v in rate.items() if k in RATE_KEYS})
+    if merged.get("moderators") is None:
+        merged.pop("moderators", None)
+    elif isinstance(merged["moderators"], list):
+        merged["moderators"] = tuple(merged["moderators"])
+    for key in ("token", "webhook"):
+        if merged.get(key) is None:
+            merged.pop(key, None)
     return merged
 
 
+def _webhook_mode_problems(fields: Mapping[str, Any]) -> list[str]:
+    """What webhook mode needs beyond valid values (checked on the given values, so that these are
+    reported together with any invalid one)."""
+    hook = fields.get("webhook")
+    hook = hook if isinstance(hook, dict) else {}
+    if fields.get("mode") != "webhook" or not fields.get("token"):
+        return []
+    problems = []
+    if not hook.get("public_url"):
+        problems.append("webhook.public_url: is required in webhook mode (the https URL Telegram posts to)")
+    if not hook.get("path_secret"):
+        problems.append("webhook.path_secret: is required in webhook mode (set QUOTEBOT_WEBHOOK_PATH_SECRET)")
+    return problems
+
+
 def load_config(path: str | Path | None, data_dir: Path, env: Mapping[str, str] | None = None) -> BotConfig:
-    """Read ``path`` (or ``$QUOTEBOT_CONFIG``; no file is fine), overlay the environment, validate."""
+    """Read ``path`` (or ``$QUOTEBOT_CONFIG``; no file is fine), overlay the environment, validate.
+    The state directory defaults to ``data_dir/state``."""
     env = os.environ if env is None else env
     chosen = path or env.get(CONFIG_ENV) or None
     raw = _read_file(Path(chosen)) if chosen else {}
-    where = str(chosen) if chosen else "environment"
-    check = _Checker(where)
-    check.unknown("", raw, TOP_KEYS)
-    merged = _overlay_env(raw, env)
-
-    token = merged.get("token")
-    if token in ("", None):
-        token = None
-    elif not isinstance(token, str) or not _TOKEN_SHAPE.match(token.strip()):
-        check.fail("token", "does not look like a bot token (digits, a colon, then 20+ characters of "
-                            "letters, digits, _ or -); the value is not shown")
-        token = None
-    else:
-        token = token.strip()
-
-    api_url = check.url("api_url", merged.get("api_url", DEFAULT_API_URL), ("http", "https")) or DEFAULT_API_URL
-
-    mode = merged.get("mode", "polling")
-    if mode not in ("polling", "webhook"):
-        check.fail("mode", f"must be 'polling' or 'webhook', got {mode!r}")
-        mode = "polling"
-    polling_timeout = check.int_in("polling_timeout", merged.get("polling_timeout", 30), 0, 300)
-
-    webhook = WebhookConfig()
-    raw_hook = merged.get("webhook")
-    if raw_hook is not None and not isinstance(raw_hook, dict):
-        check.fail("webhook", "must be a mapping (listen, port, path_secret, public_url, secret_token)")
-    elif isinstance(raw_hook, dict):
-        check.unknown("webhook.", raw_hook, WEBHOOK_KEYS)
-        listen = raw_hook.get("listen", webhook.listen)
-        if not isinstance(listen, str) or not listen:
-            check.fail("webhook.listen", "must be an address such as 127.0.0.1 or 0.0.0.0")
-            listen = webhook.listen
-        port = check.int_in("webhook.port", raw_hook.get("port", webhook.port), 1, 65535) or webhook.port
-        path_secret = str(raw_hook.get("path_secret") or "")
-        secret_token = str(raw_hook.get("secret_token") or "")
-        public_url = raw_hook.get("public_url") or ""
-        if public_url:
-            public_url = check.url("webhook.public_url", public_url, ("https", "http")) or ""
-        if path_secret and not _SECRET_SHAPE.match(path_secret):
-            check.fail("webhook.path_secret", "must be 16-256 characters of letters, digits, _ or - "
-                                              "(the value is not shown)")
-        if secret_token and not _SECRET_SHAPE.match(secret_token):
-            check.fail("webhook.secret_token", "must be 16-256 characters of letters, digits, _ or - "
-                                               "(the value is not shown)")
-        webhook = WebhookConfig(listen, port, path_secret, public_url, secret_token)
-    if mode == "webhook" and token:
-        if not webhook.public_url:
-            check.fail("webhook.public_url", "is required in webhook mode (the https URL Telegram posts to)")
-        if not webhook.path_secret:
-            check.fail("webhook.path_secret", "is required in webhook mode (set QUOTEBOT_WEBHOOK_PATH_SECRET)")
-
-    moderators: list[int] = []
-    raw_mods = merged.get("moderators") or []
-    if not isinstance(raw_mods, list):
-        check.fail("moderators", "must be a list of Telegram user ids")
-    else:
-        for item in raw_mods:
-            n = check.int_in("moderators", item, 1, 2**53)
-            if n is not None:
-                moderators.append(n)
-
-    rate = merged.get("rate_limit") or {}
-    burst, per_minute = 5, 20.0
-    if not isinstance(rate, dict):
-        check.fail("rate_limit", "must be a mapping with burst and per_minute")
-    else:
-        check.unknown("rate_limit.", rate, RATE_KEYS)
-        burst = check.int_in("rate_limit.burst", rate.get("burst", burst), 1, 1000) or burst
-        per_minute = check.number_in("rate_limit.per_minute", rate.get("per_minute", per_minute), 0.1, 6000) \
-            or per_minute
-
-    state_dir = Path(str(merged.get("state_dir") or data_dir / "state"))
-    feedback_path = Path(str(merged.get("feedback_path") or state_dir / "feedback.jsonl"))
-    top_k = check.int_in("top_k", merged.get("top_k", 3), 1, 10) or 3
-    language = merged.get("language", "ru")
-    if language not in LANGS:
-        check.fail("language", f"must be one of {', '.join(LANGS)}, got {language!r}")
-        language = "ru"
-    log_level = str(merged.get("log_level", "INFO")).upper()
-    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        check.fail("log_level", f"must be DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
-        log_level = "INFO"
-    flood = merged.get("flood_limits", True)
-    if not isinstance(flood, bool):
-        check.fail("flood_limits", f"must be true or false, got {flood!r}")
-        flood = True
-
-    max_update_age = check.number_in("max_update_age", merged.get("max_update_age", 300), 0, 7 * 86400)
-    chat_backlog = check.int_in("chat_backlog", merged.get("chat_backlog", 8), 0, 1000)
-
-    check.raise_if_any()
-    return BotConfig(
-        token=token, api_url=api_url, mode=mode, webhook=webhook,
-        polling_timeout=30 if polling_timeout is None else polling_timeout,
-        moderators=tuple(moderators), rate_burst=burst, rate_per_minute=per_minute,
-        max_update_age=300.0 if max_update_age is None else max_update_age,
-        chat_backlog=8 if chat_backlog is None else chat_backlog,
-        feedback_path=feedback_path, state_dir=state_dir, top_k=top_k, language=language,
-        log_level=log_level, flood_limits=flood,
-    )
+    problems: list[str] = []
+    fields = _fields(raw, env, problems)
+    if not fields.get("state_dir"):
+        fields["state_dir"] = data_dir / "state"
+    fields["feedback_path"] = fields.get("feedback_path") or Path(str(fields["state_dir"])) / "feedback.jsonl"
+    config: BotConfig | None = None
+    try:
+        config = _VALIDATE.validate_python(fields)
+    except ValidationError as exc:
+        problems += describe_errors(exc, {v: f"rate_limit.{k}" for k, v in RATE_KEYS.items()})
+    problems += _webhook_mode_problems(fields)
+    if problems or config is None:
+        lines = "\n  - ".join(problems)
+        raise BotConfigError(f"invalid bot configuration ({chosen or 'environment'}):\n  - {lines}")
+    return config

@@ -182,11 +182,11 @@ def build_locked(
     version and registry or the new ones. ``audit`` (user, action, source id) is journalled the
     same way and appended to the audit log after the switch ("ok: version …").
     """
-    from .embedding.model import load_embedder  # heavy import, only when building
+    from .embedding.model import embedder_for  # heavy import, only when building
 
     t0 = time.perf_counter()
     speakers = load_speakers(settings.data_dir)
-    encoder = encoder or load_embedder(settings.model, settings.cache_dir)
+    encoder = encoder or embedder_for(settings)
 
     passages: list[Passage] = []
     paragraphs: list[dict[str, Any]] = []

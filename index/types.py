@@ -35,7 +35,7 @@ class Event:
 
     source_id: str
     index: int
-    date: str  # ISO
+    date: str | None  # ISO; None when the header names no day the text can place
     speaker: str | None
     occasion: str
     paragraphs: tuple[int, ...]

@@ -29,13 +29,21 @@ from index import (
     remove_source,
     rollback,
 )
+from index.config import seed_data_dir
 from index.errors import QuotebotError, SourceRejected
 
 log = logging.getLogger("quotebot")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(data_dir=getattr(args, "data_dir", None), model=getattr(args, "model", None))
+    """The settings every command runs with, resolved once from the environment and the options;
+    the commands get them as ``args.settings``."""
+    settings = Settings.from_env(data_dir=args.data_dir, model=args.model)
+    seeded = seed_data_dir(settings.data_dir)
+    if seeded:
+        print(f"quotebot: new data directory {settings.data_dir}: copied the seed corpus from {seeded}",
+              file=sys.stderr)
+    return settings
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -102,7 +110,7 @@ def _ask_stream(engine: Engine, stream: TextIO, out: TextIO, top_k: int) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    engine = _open_engine(_settings(args))
+    engine = _open_engine(args.settings)
     if args.top_k is None:
         args.top_k = 5 if (args.json or args.jsonl) else engine.settings.top_k
     if args.jsonl:
@@ -125,34 +133,34 @@ def _open_engine(settings: Settings) -> Engine:
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    report = build_index(_settings(args), progress=not args.quiet and sys.stderr.isatty())
+    report = build_index(args.settings, progress=not args.quiet and sys.stderr.isatty())
     print(f"published index version {report.version}: {report.passages} passages from {report.sources} "
           f"source(s); embedded {report.embedded}, reused {report.reused}; {report.seconds:.1f}s")
     return 0
 
 
 def cmd_index_rollback(args: argparse.Namespace) -> int:
-    version = rollback(_settings(args), user=_cli_user())
+    version = rollback(args.settings, user=_cli_user())
     print(f"rolled back: serving index version {version}")
     return 0
 
 
 def cmd_index_status(args: argparse.Namespace) -> int:
-    engine = Engine.open(_settings(args))
+    engine = Engine.open(args.settings)
     for key, value in engine.status().items():
         print(f"{key}: {value}")
     return 0
 
 
 def cmd_sources_list(args: argparse.Namespace) -> int:
-    for info in list_sources(_settings(args)):
+    for info in list_sources(args.settings):
         print(f"{info.id}\t{info.language}\t{info.published or '-'}\tadded {info.added or '-'} by "
               f"{info.added_by or '-'}\t{info.title}")
     return 0
 
 
 def cmd_sources_add(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = args.settings
     path = Path(args.file)
     size = path.stat().st_size
     if size > settings.max_source_bytes:
@@ -169,13 +177,13 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
 
 
 def cmd_sources_remove(args: argparse.Namespace) -> int:
-    report = remove_source(_settings(args), args.id, user=_cli_user())
+    report = remove_source(args.settings, args.id, user=_cli_user())
     print(f"removed {args.id}; published index version {report.version}")
     return 0
 
 
 def cmd_sources_fix(args: argparse.Namespace) -> int:
-    fixed = fix_paragraph(_settings(args), args.id, args.paragraph, " ".join(args.changes), user=_cli_user())
+    fixed = fix_paragraph(args.settings, args.id, args.paragraph, " ".join(args.changes), user=_cli_user())
     before, after = fixed.plan.before, fixed.plan.after
     print(f"fixed {args.id} paragraph {after.number}: {fixed.plan.correction.describe()}")
     for name in ("date", "speaker", "kind"):
@@ -193,7 +201,7 @@ def _cli_user() -> str:
 def cmd_model_fetch(args: argparse.Namespace) -> int:
     from index.embedding.model import load_embedder, prepare_model
 
-    settings = _settings(args)
+    settings = args.settings
     t0 = time.perf_counter()
     prepare_model(settings.model, settings.cache_dir, progress=sys.stderr.isatty())
     emb = load_embedder(settings.model, settings.cache_dir)
@@ -205,12 +213,13 @@ def cmd_model_fetch(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import run_from_cli
 
-    return run_from_cli(_settings(args), args.config or os.environ.get("QUOTEBOT_CONFIG"))
+    return run_from_cli(args.settings, args.config)  # None: bot.config reads QUOTEBOT_CONFIG
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quotebot", description=__doc__)
-    parser.add_argument("--data-dir", help="corpus and index directory (env QUOTEBOT_DATA_DIR; default data/)")
+    parser.add_argument("--data-dir", help="corpus and index directory (env QUOTEBOT_DATA_DIR; default ./data "
+                        "if it exists, else $XDG_DATA_HOME/quotebot)")
     parser.add_argument("--model", help="sentence-transformers model name or path (env QUOTEBOT_MODEL)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -272,6 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
+        args.settings = _settings(args)
         return int(args.func(args) or 0)
     except QuotebotError as exc:
         print(f"quotebot: {exc}", file=sys.stderr)

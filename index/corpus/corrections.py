@@ -112,7 +112,7 @@ def check_value(key: str, raw: str) -> str | None:
         return None
     if key == "date":
         try:
-            ok = re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) and Date.fromisoformat(raw)
+            ok = re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) is not None and bool(Date.fromisoformat(raw))
         except ValueError:
             ok = False
         if not ok:

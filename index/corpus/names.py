@@ -97,7 +97,7 @@ def _ru_lemma(word: str, case: str | None) -> str:
         return word
     parses = morph().parse(word)
     named = [p for p in parses if any(t in p.tag for t in _NAME_TAGS)] or parses
-    lemma = named[0].normal_form
+    lemma = str(named[0].normal_form)
     return lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma
 
 

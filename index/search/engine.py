@@ -228,11 +228,11 @@ class Engine:
         store = IndexStore(settings.index_dir)
         version = store.require_current()
         if embedder is None:
-            from ..embedding.model import load_embedder
+            from ..embedding.model import embedder_for
 
             with contextlib.suppress(OSError, ValueError, KeyError):  # unreadable: open_current reports it
                 store.manifest(version).check_model(settings.model, None)
-            embedder = load_embedder(settings.model, settings.cache_dir)
+            embedder = embedder_for(settings)
         engine = cls(settings, embedder, tuning)
 
         def load(version: str) -> LoadedVersion:

@@ -57,7 +57,7 @@ def normalise(text: str) -> str:
 
 def stem(word: str) -> str:
     word = normalise(word)
-    return _stemmer("russian" if _CYRILLIC.search(word) else "english").stemWord(word)
+    return str(_stemmer("russian" if _CYRILLIC.search(word) else "english").stemWord(word))
 
 
 KEY = "~"  # prefix of a name's script-free key token (see names.name_key)

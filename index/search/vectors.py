@@ -29,6 +29,7 @@ HNSW_EF_SEARCH = 256  # ≥ 4 × the 64 dense candidates the engine asks for
 def build_faiss(vectors: np.ndarray) -> faiss.Index:
     vecs = np.ascontiguousarray(vectors, dtype=np.float32)
     dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[0] else 384
+    index: faiss.Index
     if len(vecs) >= HNSW_THRESHOLD:
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION

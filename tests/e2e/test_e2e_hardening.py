@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -45,7 +44,7 @@ OTHER_MOD = 5003
 def limit_uploads(app: Application, corpus: Settings, max_bytes: int) -> None:  # type: ignore[type-arg]
     mod = app.bot_data[services.KEY].moderation
     assert mod is not None
-    mod.settings = replace(corpus, max_source_bytes=max_bytes)
+    mod.settings = corpus.replace(max_source_bytes=max_bytes)
 
 
 def telegram_parts(text: str) -> list[str]:

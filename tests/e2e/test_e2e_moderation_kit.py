@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ def corpus_fixture(seed_settings: Settings, tmp_path: Path) -> Settings:
     """A copy of the built seed data dir (sources, registry, published index) that a test may change."""
     data = tmp_path / "data"
     shutil.copytree(seed_settings.data_dir, data, ignore=shutil.ignore_patterns(".lock", "state"))
-    return replace(seed_settings, data_dir=data, state_dir=tmp_path / "state")  # the bot's state_dir
+    return seed_settings.replace(data_dir=data, state_dir=tmp_path / "state")  # the bot's state_dir
 
 
 @pytest.fixture(name="corpus_engine")

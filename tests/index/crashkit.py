@@ -234,10 +234,10 @@ def load_encoder() -> MemoEncoder:
         torch.set_num_threads(1)
     except ImportError:
         pass
-    from index.embedding.model import load_embedder
+    from index.embedding.model import embedder_for
 
     settings = Settings.from_env()
-    return MemoEncoder(load_embedder(settings.model, settings.cache_dir))
+    return MemoEncoder(embedder_for(settings))
 
 
 def main(argv: list[str]) -> int:

@@ -77,13 +77,13 @@ def test_long_texts_are_truncated_like_sentence_transformers(cache: Path, refere
 
 def test_encoder_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUOTEBOT_ENCODER", raising=False)
-    assert encoder_choice(DEFAULT_MODEL) == "onnx"
-    assert encoder_choice("/some/other/model") == "sentence-transformers"  # no ONNX files for other models
-    monkeypatch.setenv("QUOTEBOT_ENCODER", "onnx-int8")
-    assert encoder_choice(DEFAULT_MODEL) == "onnx-int8"
-    monkeypatch.setenv("QUOTEBOT_ENCODER", "tensorflow")
+    assert encoder_choice(DEFAULT_MODEL, Settings.from_env().encoder) == "onnx"
+    assert encoder_choice("/some/other/model", "onnx") == "sentence-transformers"  # no ONNX files for other models
+    monkeypatch.setenv("QUOTEBOT_ENCODER", "onnx-int8")  # read once, into the settings
+    assert encoder_choice(DEFAULT_MODEL, Settings.from_env().encoder) == "onnx-int8"
+    assert encoder_choice(DEFAULT_MODEL) == "onnx"  # the environment is not read here
     with pytest.raises(ModelMissingError, match="QUOTEBOT_ENCODER='tensorflow' is not one of onnx"):
-        encoder_choice(DEFAULT_MODEL)
+        encoder_choice(DEFAULT_MODEL, "tensorflow")
     assert set(ENCODERS) == {"onnx", "onnx-int8", "onnx-int8-queries", "sentence-transformers"}
 
 
