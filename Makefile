@@ -6,4 +6,4 @@ test:  ## set up and run the whole test suite
 lint:
 	.venv/bin/ruff check .
 bench:
-	.venv/bin/python bench/run_all.py
+	.venv/bin/python -m bench.run_all

@@ -2,13 +2,13 @@
 
 A copy of ``data/`` (or ``--data-dir``) is indexed in a scratch directory; the bot runs against
 the local fake Bot API server with one moderator. For each run a ~20 kB English article (the
-test article's events repeated with other dates and topics, ``tests/e2e``) is uploaded, the
+test article's events repeated with other dates and topics, ``tests/data/article_en.md``) is uploaded, the
 preview's ✅ pressed, and a user asks about it every ``--poll`` seconds from the press on.
 Printed per run: press → index version published (``CURRENT`` switched), press → the first
 answer citing the new source received, press → the moderator's "added" message, and the
 build report (passages embedded / reused, build seconds).
 
-    .venv/bin/python bench/bench_add_source.py --runs 3
+    .venv/bin/python -m bench.bench_add_source --runs 3
 """
 
 from __future__ import annotations
@@ -16,42 +16,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
-import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # for tests.e2e
-    sys.path.insert(0, str(REPO))
+from bench.common import SEED
+from bench.results import REPO
+from bot.app import build_application
+from index import Engine, Settings, build_index
+from quotebot.testing.corpus import copy_corpus, current_version
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.moderator import ask_to_confirm, button_data, cited, finished, long_article, upload
+from quotebot.testing.running import bot_config, running
 
-from bot.app import ALLOWED_UPDATES, build_application, set_commands  # noqa: E402
-from bot.config import BotConfig  # noqa: E402
-from index import Engine, Settings, build_index  # noqa: E402
-from tests.e2e.fake_telegram import FakeTelegram  # noqa: E402
-from tests.e2e.test_e2e_moderation_kit import (  # noqa: E402
-    PEACE_QUESTION,
-    ask_to_confirm,
-    button_data,
-    cited,
-    long_article,
-    upload,
-    visible,
-)
-
+ARTICLE = REPO / "tests" / "data" / "article_en.md"  # read as data: bench/ imports nothing of tests/
+PEACE_QUESTION = "What did Trump say about bringing peace to the South Caucasus?"
 MODERATOR, USER = 9001, 9002
 
 
 def prepare(data_dir: Path | None, scratch: Path) -> Settings:
     """An indexed copy of the corpus that the benchmark may change."""
-    source = data_dir or REPO / "data"
-    target = scratch / "data"
-    target.mkdir(parents=True)
-    for name in ("sources.yaml", "speakers.yaml"):
-        shutil.copyfile(source / name, target / name)
-    shutil.copytree(source / "sources", target / "sources")
+    target = copy_corpus(data_dir or SEED, scratch / "data")
     settings = Settings.from_env(data_dir=target)
     print(f"building the index in {target} …", flush=True)
     build_index(settings)
@@ -60,17 +46,16 @@ def prepare(data_dir: Path | None, scratch: Path) -> Settings:
 
 async def one_run(fake: FakeTelegram, settings: Settings, variant: int, size: int, poll: float) -> dict[str, float]:
     moderator, user = fake.user(MODERATOR, language_code="en"), fake.user(USER, language_code="en")
-    article = long_article(size, variant).encode()
+    article = long_article(ARTICLE.read_text(encoding="utf-8"), size, variant).encode()
     since = fake.mark()
     title = f"Chronicle of statements, run {variant}"
     upload(fake, moderator, article, f"chronicle_{variant}.md", caption=f"title: {title}")
     preview = await ask_to_confirm(fake, moderator, since, timeout=60)
-    current_file = settings.index_dir / "CURRENT"
-    current = current_file.read_text().strip()
+    current = current_version(settings)
     published: list[float] = []
 
     async def watch() -> None:  # the moment the new version is published (CURRENT switched)
-        while current_file.read_text().strip() == current:
+        while current_version(settings) == current:
             await asyncio.sleep(0.005)
         published.append(time.monotonic())
 
@@ -82,16 +67,14 @@ async def one_run(fake: FakeTelegram, settings: Settings, variant: int, size: in
     while not answerable:
         mark = fake.mark()
         fake.send_text(user, PEACE_QUESTION)
-        replies = [visible(c) for c in await fake.wait_for_reply(USER, mark, timeout=60)]
+        replies = [c.visible for c in await fake.wait_for_reply(USER, mark, timeout=60)]
         if any(t.startswith(title) for t in cited(replies)):
             answerable = fake.calls_of("sendMessage", mark, chat_id=USER)[-1].at - pressed
         else:
             await asyncio.sleep(poll)
     await asyncio.wait_for(watcher, 10)
-    working = await fake.wait_for("sendMessage", since, 60, chat_id=MODERATOR)
-    done = await fake.wait_for("editMessageText", since, 60, chat_id=MODERATOR,
-                               message_id=working.result["message_id"])
-    report = visible(done)
+    done = await finished(fake, moderator, since)
+    report = done.visible
     figures = re.search(r"(\d+) passages, (\d+) embedded, (\d+) reused; ([\d.]+) s", report)
     if not figures:
         raise RuntimeError(f"unexpected result: {report}")
@@ -104,16 +87,10 @@ async def one_run(fake: FakeTelegram, settings: Settings, variant: int, size: in
 async def bench(settings: Settings, runs: int, size: int, poll: float, state: Path) -> None:
     engine = Engine.open(settings)
     async with FakeTelegram() as fake:
-        config = BotConfig(token=fake.token, api_url=fake.root, polling_timeout=10, state_dir=state,
-                           feedback_path=state / "feedback.jsonl", rate_burst=1000, rate_per_minute=60000,
-                           moderators=(MODERATOR,))
-        app = build_application(config, engine, settings)
-        await app.initialize()
-        await set_commands(app)
-        await app.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES)  # type: ignore[union-attr]
-        await app.start()
+        config = bot_config(fake, state, polling_timeout=10, rate_burst=1000, rate_per_minute=60000,
+                            moderators=(MODERATOR,))
         results = []
-        try:
+        async with running(build_application(config, engine, settings), config):
             for variant in range(1, runs + 1):
                 r = await one_run(fake, settings, variant, size, poll)
                 results.append(r)
@@ -122,10 +99,6 @@ async def bench(settings: Settings, runs: int, size: int, poll: float, state: Pa
                       f"{r['published']:.2f} s, → first answer citing it {r['answerable']:.2f} s, "
                       f"→ moderator told {r['reported']:.2f} s", flush=True)
             errors = fake.errors
-        finally:
-            await app.updater.stop()  # type: ignore[union-attr]
-            await app.stop()
-            await app.shutdown()
     answerable = [r["answerable"] for r in results]
     print(f"Telegram errors: {len(errors)}; confirm → answerable: median {statistics.median(answerable):.2f} s, "
           f"min {min(answerable):.2f} s, max {max(answerable):.2f} s")

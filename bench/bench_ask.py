@@ -10,19 +10,16 @@ round: p50/p95/p99 wall time; reported: the median over rounds, and the hybrid/B
 Process CPU time per question is reported too (less sensitive to other processes than wall
 time). ``--threads`` runs the whole thing at other torch thread counts.
 
-    .venv/bin/python bench/bench_ask.py                 # ~2 min on 2 cores
-    .venv/bin/python bench/bench_ask.py --rounds 3 --threads 2 1
+    .venv/bin/python -m bench.bench_ask                 # ~2 min on 2 cores
+    .venv/bin/python -m bench.bench_ask --rounds 3 --threads 2 1
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
     copy_seed,
@@ -34,8 +31,8 @@ from bench.common import (
     question_sets,
     save_result,
     summary_ms,
-    table,
 )
+from bench.results import table
 
 
 def measure(engine, bm25, questions: list[str], rounds: int) -> dict:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """End-to-end reply time through the fake Bot API server, with 1 and with N concurrent users.
 
 The real bot (``build_application``, long polling) answers from the real engine on a fresh
-copy of the seed; ``tests/e2e/fake_telegram.py`` plays Telegram in the same process. A
+copy of the seed; ``quotebot/testing/fake_telegram.py`` plays Telegram in the same process. A
 question's reply time is from the update being queued on the fake server to the fake receiving
 the first ``sendMessage`` to that chat (as ``bench/bench_bot_latency.py`` measures for one user).
 
@@ -17,9 +17,9 @@ Telegram's 30 messages/s would otherwise cap it; ``--flood-limits`` turns them o
 server's own work (parsing and validating every message's HTML) runs in the same process, on
 the same 2 cores: the figures include it.
 
-    .venv/bin/python bench/bench_bot.py                     # ~3 min
-    .venv/bin/python bench/bench_bot.py --threads 1         # one torch thread (the Docker image's setting)
-    .venv/bin/python bench/bench_bot.py --users 1 50 --per-user 6 --repeat 3
+    .venv/bin/python -m bench.bench_bot                     # ~3 min
+    .venv/bin/python -m bench.bench_bot --threads 1         # one torch thread (the Docker image's setting)
+    .venv/bin/python -m bench.bench_bot --users 1 50 --per-user 6 --repeat 3
 """
 
 from __future__ import annotations
@@ -27,17 +27,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from bench.bench_bot_latency import prepare
-from bench.common import loadavg, question_sets, save_result, summary_ms, table
-from tests.e2e.fake_telegram import FakeTelegram
+from bench.common import loadavg, question_sets, save_result, summary_ms
+from bench.results import table
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.running import bot_config, running
 
 
 class TimedFake(FakeTelegram):
@@ -82,8 +81,7 @@ async def run_users(fake: TimedFake, questions: list[str], users: int, per_user:
 
 
 async def bench(settings: Any, args: argparse.Namespace, state: Path) -> dict[str, Any]:
-    from bot.app import ALLOWED_UPDATES, build_application, set_commands
-    from bot.config import BotConfig
+    from bot.app import build_application
     from index import Engine
 
     engine = Engine.open(settings)
@@ -94,15 +92,9 @@ async def bench(settings: Any, args: argparse.Namespace, state: Path) -> dict[st
     questions = [q["question"].replace("\n", " ") for qs in question_sets().values() for q in qs]
     out: dict[str, Any] = {}
     async with TimedFake() as fake:
-        config = BotConfig(token=fake.token, api_url=fake.root, polling_timeout=10, state_dir=state,
-                           feedback_path=state / "feedback.jsonl", rate_burst=100_000, rate_per_minute=1_000_000,
-                           flood_limits=args.flood_limits)
-        app = build_application(config, engine)
-        await app.initialize()
-        await set_commands(app)
-        await app.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES)  # type: ignore[union-attr]
-        await app.start()
-        try:
+        config = bot_config(fake, state, polling_timeout=10, rate_burst=100_000, rate_per_minute=1_000_000,
+                            flood_limits=args.flood_limits)
+        async with running(build_application(config, engine), config):
             await run_users(fake, questions, 1, 5, 1)  # warm-up
             next_id = 1000
             for users in args.users:
@@ -121,10 +113,6 @@ async def bench(settings: Any, args: argparse.Namespace, state: Path) -> dict[st
                 }
                 print(f"{users} user(s): {out[str(users)]['median']}", flush=True)
             out["telegram_errors"] = len(fake.errors)
-        finally:
-            await app.updater.stop()  # type: ignore[union-attr]
-            await app.stop()
-            await app.shutdown()
     return out
 
 

@@ -5,28 +5,23 @@ bot long-polls it, as with Telegram) to the moment the fake receives the bot's `
 with the answer; the real engine answers, built on a copy of ``data/`` (or ``--data-dir``).
 Prints p50/p95/max, and the engine's own ``ask`` time for comparison.
 
-    .venv/bin/python bench/bench_bot_latency.py --questions 200
+    .venv/bin/python -m bench.bench_bot_latency --questions 200
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # for tests.e2e.fake_telegram
-    sys.path.insert(0, str(REPO))
-
-from bot.app import ALLOWED_UPDATES, build_application, set_commands  # noqa: E402
-from bot.config import BotConfig  # noqa: E402
-from index import Engine, Settings, build_index  # noqa: E402
-from tests.e2e.fake_telegram import FakeTelegram  # noqa: E402
+from bench.common import copy_seed, percentile
+from bot.app import build_application
+from index import Engine, Settings, build_index
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.running import bot_config, running
 
 QUESTIONS = [
     "Когда Алиев позвонил Трампу?",
@@ -52,24 +47,14 @@ QUESTIONS = [
 ]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def prepare(data_dir: Path | None, scratch: Path) -> Settings:
+    """``data_dir`` (indexed if needed), or an indexed copy of the seed in ``scratch``."""
     if data_dir is not None:
         settings = Settings.from_env(data_dir=data_dir)
         if not (data_dir / "index").exists():
             build_index(settings)
         return settings
-    target = scratch / "data"
-    target.mkdir(parents=True)
-    for name in ("sources.yaml", "speakers.yaml"):
-        shutil.copyfile(REPO / "data" / name, target / name)
-    shutil.copytree(REPO / "data" / "sources", target / "sources")
+    target = copy_seed(scratch / "data")
     settings = Settings.from_env(data_dir=target)
     print(f"building the index in {target} …", flush=True)
     build_index(settings)
@@ -79,14 +64,8 @@ def prepare(data_dir: Path | None, scratch: Path) -> Settings:
 async def bench(settings: Settings, n: int, pause: float, state: Path) -> None:
     engine = Engine.open(settings)
     async with FakeTelegram() as fake:
-        config = BotConfig(token=fake.token, api_url=fake.root, polling_timeout=10, state_dir=state,
-                           feedback_path=state / "feedback.jsonl", rate_burst=1000, rate_per_minute=60000)
-        app = build_application(config, engine)
-        await app.initialize()
-        await set_commands(app)
-        await app.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES)  # type: ignore[union-attr]
-        await app.start()
-        try:
+        config = bot_config(fake, state, polling_timeout=10, rate_burst=1000, rate_per_minute=60000)
+        async with running(build_application(config, engine), config):
             for q in QUESTIONS[:3]:  # warm-up (thread pool, first model calls)
                 user = fake.user(1)
                 since = fake.mark()
@@ -103,10 +82,6 @@ async def bench(settings: Settings, n: int, pause: float, state: Path) -> None:
                 if pause:
                     await asyncio.sleep(pause)
             errors = fake.errors
-        finally:
-            await app.updater.stop()  # type: ignore[union-attr]
-            await app.stop()
-            await app.shutdown()
     engine_times = []
     for i in range(min(n, 100)):
         t0 = time.perf_counter()

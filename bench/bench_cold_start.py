@@ -5,7 +5,7 @@ On a fresh copy of the seed, indexed once beforehand (a published index, as in p
 * ``quotebot ask QUESTION``: spawn → the process has printed its answer and exited;
 * ``quotebot run`` without a token (the local chat, question piped on stdin): spawn → the
   answer's text on stdout;
-* ``quotebot run`` against the fake Bot API server (``tests/e2e/fake_telegram.py``): the
+* ``quotebot run`` against the fake Bot API server (``quotebot/testing/fake_telegram.py``): the
   question is queued on the fake server before the process is spawned; spawn → the fake
   receives the bot's ``sendMessage`` with the answer;
 * for scale: ``python -c pass`` and ``python -c "import index, bot.app"`` (interpreter and
@@ -22,7 +22,7 @@ Each is run ``--repeat`` times after one discarded run (so the model file is in 
 as on a machine that ran the bot before; a first start after boot also reads ~470 MB of model
 weights from disk). Medians reported.
 
-    .venv/bin/python bench/bench_cold_start.py             # ~2 min
+    .venv/bin/python -m bench.bench_cold_start             # ~2 min
 """
 
 from __future__ import annotations
@@ -37,10 +37,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from bench.bench_bot import TimedFake
-from bench.common import REPO, copy_seed, loadavg, save_result, table
+from bench.common import copy_seed, loadavg, save_result
+from bench.results import REPO, table
 
 QUESTION = "Когда Алиев позвонил Трампу?"
 EXPECT = "Алиев"  # the answer quotes the phone call of 25 November 2024

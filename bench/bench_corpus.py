@@ -14,14 +14,13 @@ Copies ``data/`` to a temporary directory, adds every source of a corpus folder 
 
 and a markdown table for ``docs/passages.md``. A few minutes on the 2-core box::
 
-    .venv/bin/python bench/bench_corpus.py [--corpus ../shared/corpus_dev]
+    .venv/bin/python -m bench.bench_corpus [--corpus ../shared/corpus_dev]
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,9 +32,8 @@ from typing import Any
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # run as a file: make `index` importable
-    sys.path.insert(0, str(REPO))
+from bench.common import copy_seed
+from bench.results import REPO
 
 SHARED = REPO.parent / "shared"
 DEFAULT_CORPUS = SHARED / "corpus_dev"
@@ -162,14 +160,6 @@ def model_paragraphs(data_dir: Path, ids: Mapping[str, str]) -> dict[str, dict[i
 # ----------------------------------------------------------------------------- corpus set-up
 
 
-def copy_data(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for name in ("sources.yaml", "speakers.yaml"):
-        shutil.copyfile(REPO / "data" / name, target / name)
-    shutil.copytree(REPO / "data" / "sources", target / "sources")
-    return target
-
-
 def add_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, str], list[str]]:
     """Index the seed, then add every source of ``corpus``; returns (file → source id, notes)."""
     from index import Settings, add_source, build_index, prepare_source
@@ -248,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = args.corpus.resolve()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
-        data_dir = copy_data(Path(tmp) / "data")
+        data_dir = copy_seed(Path(tmp) / "data")
         ids, notes = add_corpus(data_dir, corpus)
         print(f"# corpus model on {corpus.name}: {len(ids)} sources added beside the seed "
               f"({time.perf_counter() - t0:.0f} s)")

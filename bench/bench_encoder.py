@@ -17,8 +17,8 @@ and ONNX int8 on the same weights, the same questions and passages.
   ``bench/dev_questions.yaml``, and ``../shared/eval/corpus_score.sh`` (seed + corpus_dev sources).
   Also, in process: int8 questions against an index of fp32 passages.
 
-    .venv/bin/python bench/bench_encoder.py            # ~10-15 min on 2 cores
-    .venv/bin/python bench/bench_encoder.py --only speed parity
+    .venv/bin/python -m bench.bench_encoder            # ~10-15 min on 2 cores
+    .venv/bin/python -m bench.bench_encoder --only speed parity
 """
 
 from __future__ import annotations
@@ -34,20 +34,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from bench.common import (
     DEV_QUESTIONS,
-    REPO,
     SHARED_QUESTIONS,
     copy_seed,
     hit_at_3,
     load_questions,
-    load_result,
     loadavg,
     save_result,
     summary_ms,
 )
+from bench.results import REPO, load_result
 
 #: label -> QUOTEBOT_ENCODER value (timed, compared for parity)
 ENCODERS = {"torch fp32": "sentence-transformers", "ONNX fp32": "onnx", "ONNX int8": "onnx-int8"}

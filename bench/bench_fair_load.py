@@ -1,6 +1,6 @@
 """Fair load: private users' reply latency while one group floods the bot, against an idle bot.
 
-Through the local fake Bot API server (``tests/e2e/fake_telegram.py``), the real bot and engine:
+Through the local fake Bot API server (``quotebot/testing/fake_telegram.py``), the real bot and engine:
 
 * **idle**: private users ask ``--private-rate`` questions a second for ``--seconds``;
 * **flood**: the same private load while one group sends ``--group-rate`` questions a second
@@ -13,8 +13,8 @@ Memory is the process RSS (the fake server included) sampled every 50 ms. With
 ``--unfair`` the bot runs with PTB's plain ``concurrent_updates(16)`` instead of
 :class:`bot.fairness.FairUpdateProcessor`, for comparison.
 
-    .venv/bin/python bench/bench_fair_load.py                 # ~2 × 40 s
-    .venv/bin/python bench/bench_fair_load.py --unfair
+    .venv/bin/python -m bench.bench_fair_load                 # ~2 × 40 s
+    .venv/bin/python -m bench.bench_fair_load --unfair
 """
 
 from __future__ import annotations
@@ -29,18 +29,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # for tests.e2e.fake_telegram
-    sys.path.insert(0, str(REPO))
+from telegram.ext import SimpleUpdateProcessor
 
-from telegram.ext import SimpleUpdateProcessor  # noqa: E402
-
-import bot.app  # noqa: E402
-from bench.bench_bot_latency import QUESTIONS, percentile, prepare  # noqa: E402
-from bot.app import ALLOWED_UPDATES, build_application  # noqa: E402
-from bot.config import BotConfig  # noqa: E402
-from index import Engine, Settings  # noqa: E402
-from tests.e2e.fake_telegram import FakeTelegram  # noqa: E402
+import bot.app
+from bench.bench_bot_latency import QUESTIONS, prepare
+from bench.common import percentile
+from bot.app import build_application
+from index import Engine, Settings
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.running import bot_config, start
 
 GROUP = {"id": -1001000000001, "type": "supergroup", "title": "Flooded group"}
 
@@ -134,12 +131,9 @@ async def bench(settings: Settings, args: argparse.Namespace, state: Path) -> di
     if args.unfair:  # PTB's default: 16 concurrent updates, no per-chat turns, no drops
         bot.app.FairUpdateProcessor = lambda slots, **_: SimpleUpdateProcessor(slots)  # type: ignore[assignment,misc]
     async with FakeTelegram() as fake:
-        config = BotConfig(token=fake.token, api_url=fake.root, polling_timeout=10, state_dir=state,
-                           feedback_path=state / "feedback.jsonl", rate_burst=1000, rate_per_minute=60000)
+        config = bot_config(fake, state, polling_timeout=10, rate_burst=1000, rate_per_minute=60000)
         app = build_application(config, engine)
-        await app.initialize()
-        await app.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES)  # type: ignore[union-attr]
-        await app.start()
+        await start(app, config)
         try:
             for i, q in enumerate(QUESTIONS[:5]):  # warm-up
                 mark = fake.mark()

@@ -6,14 +6,14 @@ to 1,000 subscribers through the fake Bot API server.
   and a cached picture's lookup time is given too.
 * Broadcast: the real application (``build_application``, its rate limiter, its SQLite state)
   delivers one digest per subscriber for a "new" source (the seed, with a baseline that does
-  not contain it) to ``--subscribers`` private chats of the fake server (``tests/e2e/fake_telegram``,
+  not contain it) to ``--subscribers`` private chats of the fake server (``quotebot.testing.fake_telegram``,
   same process); 1 % of them have blocked the bot (403, unsubscribed). Run with the production
   settings (``AIORateLimiter``'s 30 messages/s and the broadcast's own spacing at 25/s) and with
   neither (the broadcaster's own capacity). Every subscriber must get exactly one digest; the
   busiest 1-second window is reported.
 
-    .venv/bin/python bench/bench_reader.py                      # ~2 min (builds a seed index first)
-    .venv/bin/python bench/bench_reader.py --subscribers 200 --renders 5
+    .venv/bin/python -m bench.bench_reader                      # ~2 min (builds a seed index first)
+    .venv/bin/python -m bench.bench_reader --subscribers 200 --renders 5
 """
 
 from __future__ import annotations
@@ -21,16 +21,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from bench.bench_bot_latency import prepare
-from bench.common import loadavg, save_result, table
+from bench.common import loadavg, save_result
+from bench.results import table
 from bot.app import build_application
 from bot.config import BotConfig
 from bot.gateway import EngineGateway
@@ -38,7 +36,7 @@ from bot.services import KEY, Services
 from bot.strings import LANGS
 from bot.timeline import PictureCache, parse_filter, render_png
 from index import Engine
-from tests.e2e.fake_telegram import FakeTelegram
+from quotebot.testing.fake_telegram import FakeTelegram
 
 
 def bench_render(engine: Engine, renders: int) -> dict[str, object]:

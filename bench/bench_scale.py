@@ -18,9 +18,9 @@ Each measured phase runs in its own process, so its peak RSS (VmHWM) is its own:
   100k vectors, with real e5 query vectors (the question sets plus questions made from seed
   sentences).
 
-    .venv/bin/python bench/bench_scale.py                   # all of it: ~15–25 min on 2 cores
-    .venv/bin/python bench/bench_scale.py --only seed       # ~2 min
-    .venv/bin/python bench/bench_scale.py --passages 20000 --keep /tmp/synth20k
+    .venv/bin/python -m bench.bench_scale                   # all of it: ~15–25 min on 2 cores
+    .venv/bin/python -m bench.bench_scale --only seed       # ~2 min
+    .venv/bin/python -m bench.bench_scale --passages 20000 --keep /tmp/synth20k
 """
 
 from __future__ import annotations
@@ -34,10 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from bench.common import (
-    REPO,
     copy_seed,
     forget_queries,
     hit_at_3,
@@ -48,8 +45,8 @@ from bench.common import (
     rss_mb,
     save_result,
     summary_ms,
-    table,
 )
+from bench.results import REPO, table
 
 #: Questions whose filters select large parts of the synthetic corpus (dates of 2023–2025, speakers).
 SCALE_QUESTIONS = [
@@ -409,7 +406,7 @@ def main() -> int:
 
     only = set(args.only or ["seed", "build", "serve", "faiss"])
     previous = {}
-    from bench.common import load_result
+    from bench.results import load_result
 
     previous = (load_result("scale") or {}).get("phases", {})
     with tempfile.TemporaryDirectory(prefix="quotebot-bench-scale-") as tmp:

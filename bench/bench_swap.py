@@ -7,8 +7,8 @@ served one under a new id: the same files a real build of that corpus writes) an
 ``Engine.reload_if_changed`` — checked against its manifest, loaded off the question path, swapped.
 RSS is sampled every 10 ms; the peak is also read from ``VmHWM``.
 
-    .venv/bin/python bench/bench_scale.py --only build --passages 100000 --keep /tmp/synth100k
-    .venv/bin/python bench/bench_swap.py /tmp/synth100k/synth
+    .venv/bin/python -m bench.bench_scale --only build --passages 100000 --keep /tmp/synth100k
+    .venv/bin/python -m bench.bench_swap /tmp/synth100k/synth
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def status_mb(field: str) -> float:

@@ -1,7 +1,7 @@
 """Prints the abstention signals (best cosine, share of known query words) for the
 calibration questions, to choose the thresholds in ``index.search.engine.Tuning``.
 
-    .venv/bin/python bench/calibrate.py [bench/calibration.yaml]
+    .venv/bin/python -m bench.calibrate [bench/calibration.yaml]
 """
 
 from __future__ import annotations

@@ -1,32 +1,33 @@
-"""Shared helpers of the benchmarks: question sets, percentiles, memory, machine facts, results.
+"""Shared helpers of the benchmarks: question sets, percentiles, memory, machine facts, saving a result.
 
 Every benchmark writes its figures to ``bench/results/<name>.json`` (with the command that
-produced them and the machine's load while it ran) and then re-renders
+produced them and the machine's load while it ran, :mod:`bench.results`) and then re-renders
 ``docs/performance.md`` from all result files (:mod:`bench.report`).
+
+The benchmarks run from the repository's root with the project's virtual environment, where
+``index``, ``bot`` and ``quotebot`` are installed: ``.venv/bin/python -m bench.bench_ask``. They
+import only installed code and each other (``bench`` is a package), never ``tests/``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import platform
 import re
-import shlex
-import shutil
 import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # bench/ scripts run as files; make `index`, `bot`, `tests`, `bench` importable
-    sys.path.insert(0, str(REPO))
+from bench.report import write_report
+from bench.results import REPO, write_result
+from quotebot.testing.corpus import copy_corpus
 
-RESULTS = REPO / "bench" / "results"
+SEED = REPO / "data"
+
 SHARED_QUESTIONS = REPO.parent / "shared" / "eval" / "questions.yaml"
 DEV_QUESTIONS = REPO / "bench" / "dev_questions.yaml"
 
@@ -170,11 +171,7 @@ def question_sets(include_shared: bool = True) -> dict[str, list[dict[str, Any]]
 
 def copy_seed(target: Path) -> Path:
     """A copy of the repository's seed corpus (registry, speakers, sources) without its index."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("sources.yaml", "speakers.yaml"):
-        shutil.copyfile(REPO / "data" / name, target / name)
-    shutil.copytree(REPO / "data" / "sources", target / "sources", dirs_exist_ok=True)
-    return target
+    return copy_corpus(SEED, target)
 
 
 def _norm(s: str | None) -> str:
@@ -204,40 +201,10 @@ def hit_at_3(engine: Any, questions: list[dict[str, Any]]) -> dict[str, float]:
             "oos_declined": f"{oos_ok}/{oos}"}
 
 
-# ----------------------------------------------------------------------------- results
-
-
-def command_line() -> str:
-    args = [Path(sys.executable).relative_to(REPO).as_posix() if Path(sys.executable).is_relative_to(REPO)
-            else sys.executable]
-    script = Path(sys.argv[0]).resolve()
-    args.append(script.relative_to(REPO).as_posix() if script.is_relative_to(REPO) else str(script))
-    return " ".join(shlex.quote(a) for a in args + sys.argv[1:])
-
-
 def save_result(name: str, data: dict[str, Any], *, render: bool = True) -> Path:
-    """Write ``bench/results/<name>.json`` and re-render docs/performance.md."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    record = {"benchmark": name, "command": command_line(),
-              "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), **data}
-    path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    """Write ``bench/results/<name>.json`` (:func:`bench.results.write_result`) and re-render
+    docs/performance.md."""
+    path = write_result(name, {"machine": machine(), **data})
     if render:
-        from bench.report import write_report
-
         write_report()
     return path
-
-
-def load_result(name: str) -> dict[str, Any] | None:
-    path = RESULTS / f"{name}.json"
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def table(headers: list[str], rows: list[list[Any]]) -> str:
-    """A Markdown table (also readable printed)."""
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(out)

@@ -1,7 +1,7 @@
 """In-process evaluation on a question file (same format as the shared one), with the rank
 of the first gold paragraph among up to 20 hits for every miss: a tuning aid.
 
-    .venv/bin/python bench/dev_eval.py bench/dev_questions.yaml [--show]
+    .venv/bin/python -m bench.dev_eval bench/dev_questions.yaml [--show]
 """
 
 from __future__ import annotations

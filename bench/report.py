@@ -5,18 +5,17 @@ shows the latest figure of each benchmark with the command that produced it. The
 paragraphs that do not come from a result live in ``bench/notes.md`` (hand-written, included
 verbatim at the end).
 
-    .venv/bin/python bench/report.py        # re-render without measuring anything
+    .venv/bin/python -m bench.report        # re-render without measuring anything
 """
 
 from __future__ import annotations
 
-import sys
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.common import REPO, load_result, table
+from bench.results import REPO, load_result, table
 
 OUT = REPO / "docs" / "performance.md"
 NOTES = REPO / "bench" / "notes.md"
@@ -37,11 +36,44 @@ def _src(r: dict[str, Any]) -> str:
     load = r.get("load") or {}
     la = load.get("loadavg_before", r.get("loadavg_before"))
     extra = f"; load average before {la}" if la is not None else ""
-    return f"*Command:* `{r['command']}` — measured {r['measured_at']}{extra}."
+    # results measured while the benchmarks ran as files (`python bench/x.py`) show the command that runs them now
+    command = re.sub(r"(python) bench/(\w+)\.py\b", r"\1 -m bench.\2", r["command"])
+    return f"*Command:* `{command}` — measured {r['measured_at']}{extra}."
+
+
+def sourced(r: dict[str, Any], body: list[str]) -> list[str]:
+    """A section's lines followed by the command and time of the result they come from (nothing
+    for an empty section)."""
+    while body and not body[-1]:
+        body = body[:-1]
+    return [*body, "", _src(r), ""] if body else []
+
+
+def one(section: Callable[[dict[str, Any]], list[str]]) -> Callable[[dict[str, Any]], list[str]]:
+    """The rendering of a result that makes one section."""
+    return lambda r: sourced(r, section(r))
+
+
+def scale_sections(r: dict[str, Any]) -> list[str]:
+    """The scale result's sections: the build, then (where measured) the queries and the FAISS index types."""
+    phases = r["phases"]
+    out = sourced(r, section_build(phases))
+    for phase, section in (("serve", section_serve), ("faiss", section_faiss)):
+        if phases.get(phase):
+            out += sourced(r, section(phases[phase]))
+    return out
 
 
 def _ms(x: float | None) -> str:
     return "–" if x is None else (f"{x:.1f}" if x < 100 else f"{x:.0f}")
+
+
+def latency_rows(by_threads: dict[str, Any], kinds: tuple[tuple[str, str], ...],
+                 stats: tuple[str, ...]) -> list[list[Any]]:
+    """A row per thread count and kind of timing (``(key, label)``) measured: the median over rounds
+    of each of ``stats``, in ms."""
+    return [[n, label, *(_ms(d[key]["median_of_rounds"][k]) for k in stats)]
+            for n, d in by_threads.items() for key, label in kinds if key in d]
 
 
 def section_ask(r: dict[str, Any]) -> list[str]:
@@ -50,14 +82,10 @@ def section_ask(r: dict[str, Any]) -> list[str]:
            f"{r['questions'].get('dev', 0)}) × {r['rounds']} rounds, each round's p50/p95/p99, then the median over "
            f"rounds. *New question*: the engine's cache of question vectors emptied before the ask; *repeat*: the "
            f"same question again (cache hit). Index of {r['passages']} passages.", ""]
-    rows = []
-    for n, d in r["by_threads"].items():
-        for key, label in (("hybrid", "hybrid ask, new question"), ("hybrid_repeat", "hybrid ask, repeat"),
-                           ("encode", "query encoding alone"), ("bm25", "BM25-only ask (baseline)"),
-                           ("hybrid_cpu", "hybrid ask, process CPU time")):
-            if key in d:
-                m = d[key]["median_of_rounds"]
-                rows.append([n, label, _ms(m["p50"]), _ms(m["p95"]), _ms(m["p99"])])
+    rows = latency_rows(r["by_threads"], (("hybrid", "hybrid ask, new question"),
+                                          ("hybrid_repeat", "hybrid ask, repeat"), ("encode", "query encoding alone"),
+                                          ("bm25", "BM25-only ask (baseline)"),
+                                          ("hybrid_cpu", "hybrid ask, process CPU time")), ("p50", "p95", "p99"))
     out += [table(["torch threads", "what", "p50 ms", "p95 ms", "p99 ms"], rows), ""]
     for n, d in r["by_threads"].items():
         out.append(f"* {n} torch thread(s): hybrid / BM25-only = **{d['ratio_p50']}×** at p50, {d['ratio_p95']}× "
@@ -66,7 +94,7 @@ def section_ask(r: dict[str, Any]) -> list[str]:
     if q:
         out.append("* Quality of the two modes on the same run (hit@3): " + "; ".join(
             f"{name} hybrid {v['hybrid']['hit@3']}, BM25-only {v['bm25']['hit@3']}" for name, v in q.items()) + ".")
-    return [*out, "", _src(r), ""]
+    return out
 
 
 def section_bot(r: dict[str, Any]) -> list[str]:
@@ -75,7 +103,7 @@ def section_bot(r: dict[str, Any]) -> list[str]:
         title += " (one torch thread)"
     out = [title, "",
            "Update queued on the fake server → the bot's first `sendMessage` to that chat arrives; the real "
-           "`Application` long-polls `tests/e2e/fake_telegram.py` in the same process. Closed loop: each user "
+           "`Application` long-polls `quotebot/testing/fake_telegram.py` in the same process. Closed loop: each user "
            "asks, waits for the answer, asks again. Every question is new to the engine (question-vector cache "
            f"{'on' if r.get('cache') else 'off'}); flood limits {'on' if r.get('flood_limits') else 'off'}; "
            f"torch threads {r.get('torch_threads')}. Medians over {r['repeat']} runs.", ""]
@@ -83,7 +111,7 @@ def section_bot(r: dict[str, Any]) -> list[str]:
              d["median"]["qps"]] for u, d in r["users"].items() if isinstance(d, dict)]
     out += [table(["concurrent users", "questions per run", "p50 ms", "p95 ms", "p99 ms", "questions/s"], rows), ""]
     out.append(f"Telegram errors (requests the fake refused): {r['users'].get('telegram_errors', 0)}.")
-    return [*out, "", _src(r), ""]
+    return out
 
 
 def section_cold(r: dict[str, Any]) -> list[str]:
@@ -100,11 +128,10 @@ def section_cold(r: dict[str, Any]) -> list[str]:
         out += ["", "Peak RSS: " + ", ".join(f"{k} {v} MB" for k, v in r["serving_rss_mb"].items()) + "."]
     if r.get("encoder"):
         out += ["", f"Encoder: `QUOTEBOT_ENCODER={r['encoder']}`."]
-    return [*out, "", _src(r), ""]
+    return out
 
 
-def section_build(r: dict[str, Any]) -> list[str]:
-    ph = r["phases"]
+def section_build(ph: dict[str, Any]) -> list[str]:
     out = ["## Index build and memory", ""]
     rows = []
     if "seed" in ph:
@@ -152,23 +179,17 @@ def section_build(r: dict[str, Any]) -> list[str]:
                 f"Largest difference of any question's cosine to any passage between the two: "
                 f"{s['float16_max_abs_cosine_error']} (the ranking works with score gaps of ~0.005 and more). "
                 "The FAISS index itself keeps float32.", ""]
-    return [*out, _src(r), ""]
+    return out
 
 
-def section_serve(r: dict[str, Any]) -> list[str]:
-    s = r["phases"].get("serve")
-    if not s:
-        return []
+def section_serve(s: dict[str, Any]) -> list[str]:
     out = [f"## Queries at {s['passages']} passages", "",
            f"The synthetic index opened by a fresh process with the real model ({s['faiss']}); the shared and dev "
            f"questions plus {s['questions'].get('scale', 0)} questions whose date or speaker filters select large "
            f"parts of the synthetic corpus; {s['rounds']} rounds, every question new to the engine.", ""]
-    rows = []
-    for n, d in s["latency_by_torch_threads"].items():
-        for key, label in (("hybrid", "hybrid ask"), ("hybrid_without_encoder", "hybrid ask minus query encoding"),
-                           ("bm25", "BM25-only ask")):
-            m = d[key]["median_of_rounds"]
-            rows.append([n, label, _ms(m["p50"]), _ms(m["p95"]), _ms(m["p99"]), _ms(m["max"])])
+    rows = latency_rows(s["latency_by_torch_threads"], (("hybrid", "hybrid ask"),
+                                                         ("hybrid_without_encoder", "hybrid ask minus query encoding"),
+                                                         ("bm25", "BM25-only ask")), ("p50", "p95", "p99", "max"))
     out += [table(["torch threads", "what", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows), "",
             "Stages whose cost depends on the corpus size, timed alone (all questions, all rounds):", "",
             table(["stage", "p50 ms", "p95 ms", "p99 ms"],
@@ -182,13 +203,10 @@ def section_serve(r: dict[str, Any]) -> list[str]:
             "", "hit@3 on this index (not a quality measure: the synthetic passages repeat the seed's sentences, "
             "so they compete with the real ones): " + "; ".join(f"{k} {v['hit@3']}" for k, v in s["quality"].items())
             + ".", ""]
-    return [*out, _src(r), ""]
+    return out
 
 
-def section_faiss(r: dict[str, Any]) -> list[str]:
-    f = r["phases"].get("faiss")
-    if not f:
-        return []
+def section_faiss(f: dict[str, Any]) -> list[str]:
     out = [f"## FAISS index type at {f['passages']} passages", "",
            f"Recall against exact search (`IndexFlatIP`) with {f['queries']} real e5 query vectors (the question "
            "sets plus questions cut from seed sentences); the engine asks FAISS for its top 64 dense candidates, "
@@ -201,7 +219,7 @@ def section_faiss(r: dict[str, Any]) -> list[str]:
         rows.append([x["index"], params, x["recall@10"], x["recall@64"], _ms(x["latency_ms"]["p50"]),
                      _ms(x["latency_ms"]["p99"]), x["mb"], x["build_s"]])
     out += [table(["index", "parameters", "recall@10", "recall@64", "p50 ms", "p99 ms", "MB", "build s"], rows)]
-    return [*out, "", _src(r), ""]
+    return out
 
 
 def encoder_tables(r: dict[str, Any]) -> list[str]:
@@ -278,7 +296,7 @@ def section_encoder(r: dict[str, Any]) -> list[str]:
     return ["## Encoders side by side: torch, ONNX fp32, ONNX int8", "",
             "The same multilingual-e5-small weights through sentence-transformers + torch (the reference), and "
             f"through onnxruntime + `tokenizers` (ONNX files {files}). Serving and index builds use "
-            "`QUOTEBOT_ENCODER` (default `onnx`).", "", *encoder_tables(r), _src(r), ""]
+            "`QUOTEBOT_ENCODER` (default `onnx`).", "", *encoder_tables(r)]
 
 
 def section_reader(r: dict[str, Any]) -> list[str]:
@@ -295,8 +313,7 @@ def section_reader(r: dict[str, Any]) -> list[str]:
            "production limits (PTB's AIORateLimiter plus the broadcast's own spacing at 25/s) and with neither:", "",
            table(["limits", "subscribers", "sent", "blocked (403)", "seconds", "messages/s", "busiest 1 s"],
                  [["on" if b["flood_limits"] else "off", b["subscribers"], b["sent"], b["blocked"], b["seconds"],
-                   b["messages_per_s"], b["peak_per_1s"]] for b in r["broadcast"]]), "",
-           _src(r), ""]
+                   b["messages_per_s"], b["peak_per_1s"]] for b in r["broadcast"]])]
     return out
 
 
@@ -399,7 +416,7 @@ def targets() -> list[str]:
 def write_report() -> Path:
     parts = ["# Performance", "",
              "<!-- Generated by bench/report.py from bench/results/*.json; analysis from bench/notes.md. "
-             "Do not edit by hand: re-run a benchmark or `.venv/bin/python bench/report.py`. -->", ""]
+             "Do not edit by hand: re-run a benchmark or `.venv/bin/python -m bench.report`. -->", ""]
     any_result = next((load_result(n) for n in ("ask", "bot", "cold_start", "scale", "encoder") if load_result(n)),
                       None)
     if any_result:
@@ -410,23 +427,15 @@ def write_report() -> Path:
                   "CPU during most runs, so every figure is a median over repetitions, comes with the load "
                   "average, and latencies are compared against a BM25-only run in the same process where that "
                   "makes sense.", "",
-                  "Run everything with `make bench` (`.venv/bin/python bench/run_all.py`, ~40 min; the 100k part "
+                  "Run everything with `make bench` (`.venv/bin/python -m bench.run_all`, ~40 min; the 100k part "
                   "~15–25 min of it) or one script at a time (each says its own duration).", ""]
     parts += targets()
-    for name, fn in (("ask", section_ask), ("bot", section_bot), ("bot_threads1", section_bot),
-                     ("cold_start", section_cold)):
+    for name, render in (("ask", one(section_ask)), ("bot", one(section_bot)), ("bot_threads1", one(section_bot)),
+                         ("cold_start", one(section_cold)), ("scale", scale_sections),
+                         ("encoder", one(section_encoder)), ("reader", one(section_reader))):
         r = load_result(name)
         if r:
-            parts += fn(r)
-    scale = load_result("scale")
-    if scale:
-        parts += section_build(scale) + section_serve(scale) + section_faiss(scale)
-    enc = load_result("encoder")
-    if enc:
-        parts += section_encoder(enc)
-    reader = load_result("reader")
-    if reader:
-        parts += section_reader(reader)
+            parts += render(r)
     if NOTES.is_file():
         parts += [NOTES.read_text(encoding="utf-8").strip(), ""]
     OUT.write_text("\n".join(parts).rstrip() + "\n", encoding="utf-8")

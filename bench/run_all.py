@@ -1,9 +1,10 @@
 """Every benchmark, one after another (they would disturb each other's timings if run together),
 then docs/performance.md. ~40 min on 2 cores, of which the 100k part (bench_scale) ~15–25 min.
+Run from the repository's root (each benchmark runs as ``python -m bench.<name>`` there).
 
-    .venv/bin/python bench/run_all.py            # or: make bench
-    .venv/bin/python bench/run_all.py --quick    # fewer repetitions, 20k passages: ~15 min
-    .venv/bin/python bench/run_all.py --only ask bot
+    .venv/bin/python -m bench.run_all            # or: make bench
+    .venv/bin/python -m bench.run_all --quick    # fewer repetitions, 20k passages: ~15 min
+    .venv/bin/python -m bench.run_all --only ask bot
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import sys
 import time
 from pathlib import Path
 
+from bench.report import write_report
+
 BENCH = Path(__file__).resolve().parent
 SCRIPTS = {
-    "ask": (["bench_ask.py", "--threads", "2", "1"], ["--rounds", "2"]),
-    "bot": (["bench_bot.py"], ["--repeat", "1"]),
-    "bot_threads1": (["bench_bot.py", "--name", "bot_threads1", "--threads", "1"], ["--repeat", "1"]),
-    "cold_start": (["bench_cold_start.py"], ["--repeat", "3"]),
-    "encoder": (["bench_encoder.py"], ["--texts", "500"]),
-    "scale": (["bench_scale.py"], ["--passages", "20000", "--rounds", "1"]),
+    "ask": (["bench_ask", "--threads", "2", "1"], ["--rounds", "2"]),
+    "bot": (["bench_bot"], ["--repeat", "1"]),
+    "bot_threads1": (["bench_bot", "--name", "bot_threads1", "--threads", "1"], ["--repeat", "1"]),
+    "cold_start": (["bench_cold_start"], ["--repeat", "3"]),
+    "encoder": (["bench_encoder"], ["--texts", "500"]),
+    "scale": (["bench_scale"], ["--passages", "20000", "--rounds", "1"]),
 }
 
 
@@ -33,15 +36,12 @@ def main() -> int:
     failed = []
     for name in args.only:
         script, quick = SCRIPTS[name]
-        cmd = [sys.executable, str(BENCH / script[0]), *script[1:], *(quick if args.quick else [])]
+        cmd = [sys.executable, "-m", f"bench.{script[0]}", *script[1:], *(quick if args.quick else [])]
         print(f"== {name}: {' '.join(cmd[1:])}", flush=True)
         t0 = time.perf_counter()
-        if subprocess.run(cmd).returncode != 0:
+        if subprocess.run(cmd, cwd=BENCH.parent).returncode != 0:
             failed.append(name)
         print(f"== {name}: {time.perf_counter() - t0:.0f} s", flush=True)
-    sys.path.insert(0, str(BENCH.parent))
-    from bench.report import write_report
-
     print(f"wrote {write_report()}")
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)

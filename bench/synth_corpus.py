@@ -14,7 +14,7 @@ The number of passages per article is measured with the real passage splitter on
 20 articles, then enough articles are written to reach ``--passages`` with a 2 % margin (the
 build reports the exact count). Deterministic for a given ``--seed``.
 
-    .venv/bin/python bench/synth_corpus.py /tmp/synth-data --passages 100000
+    .venv/bin/python -m bench.synth_corpus /tmp/synth-data --passages 100000
 """
 
 from __future__ import annotations
@@ -23,14 +23,11 @@ import argparse
 import math
 import random
 import re
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.common import REPO
+from bench.results import REPO
 
 MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
           "ноября", "декабря"]

@@ -1,8 +1,8 @@
 """Runs a built quotebot image against the fake Bot API server and checks what a user would see.
 
 Used by ``scripts/test-docker`` (run on the host with the project's venv). The fake server
-(tests/e2e/fake_telegram.py) listens on 127.0.0.1; the container shares the host's network
-(``--network host``), so the bot reaches it at ``QUOTEBOT_TELEGRAM_API_URL`` like Telegram.
+(``quotebot.testing.fake_telegram``, installed in that venv) listens on 127.0.0.1; the container
+shares the host's network (``--network host``), so the bot reaches it at ``QUOTEBOT_TELEGRAM_API_URL`` like Telegram.
 
 Checks, in order:
 1. a fresh data volume starts: the seed corpus is copied and the bot polls (the first start that
@@ -24,13 +24,9 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from tests.e2e.fake_telegram import FakeTelegram  # noqa: E402
-from tests.e2e.telegram_html import validate_message  # noqa: E402
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.telegram_html import validate_message
 
 QUESTION = "Когда Алиев позвонил Трампу?"
 EXPECTED = ("25 ноября 2024 · Ильхам Алиев", "<blockquote>")  # the date line and the quote itself

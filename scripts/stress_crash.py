@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,33 +92,35 @@ def reader(data: str) -> None:
             counts["failures"] += 1
         print(json.dumps({"failure": kind, "why": why[-600:]}, ensure_ascii=False), file=sys.stderr, flush=True)
 
+    def check(kind: str, engine_now: Callable[[], Any]) -> None:
+        """One read: the needle answered, else a failure of ``kind`` (an exception is one too)."""
+        try:
+            current = engine_now()
+            answer = current.ask(QUESTION, top_k=5)
+            if not ok(answer):
+                fail(kind, f"not answered: {answer.reason} version {current.version}")
+        except Exception:
+            fail(kind, traceback.format_exc())
+        with lock:
+            counts[f"{kind}_reads"] += 1
+
+    last_reload = 0.0
+
+    def reloaded() -> Any:  # the bot's long-lived engine, reloaded at most every 0.2 s
+        nonlocal last_reload
+        if time.monotonic() - last_reload > 0.2:
+            last_reload = time.monotonic()
+            counts["reloads"] += engine.reload_if_changed()
+        return engine
+
     def loop() -> None:
-        last_reload = 0.0
         while not stop.is_set():
-            try:
-                if time.monotonic() - last_reload > 0.2:
-                    last_reload = time.monotonic()
-                    counts["reloads"] += engine.reload_if_changed()
-                answer = engine.ask(QUESTION, top_k=5)
-                if not ok(answer):
-                    fail("bot", f"not answered: {answer.reason} version {engine.version}")
-            except Exception:
-                fail("bot", traceback.format_exc())
-            with lock:
-                counts["bot_reads"] += 1
+            check("bot", reloaded)
 
     thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     for _line in sys.stdin:
-        try:
-            fresh = Engine.open(settings, embedder=embedder)
-            answer = fresh.ask(QUESTION, top_k=5)
-            if not ok(answer):
-                fail("fresh", f"not answered: {answer.reason} version {fresh.version}")
-        except Exception:
-            fail("fresh", traceback.format_exc())
-        with lock:
-            counts["fresh_reads"] += 1
+        check("fresh", lambda: Engine.open(settings, embedder=embedder))
         print("checked", flush=True)
     stop.set()
     thread.join()

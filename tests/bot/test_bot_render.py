@@ -19,8 +19,8 @@ from bot.render import (
     render_unanswered,
 )
 from index import Answer, Event, Hit, SourceInfo
+from quotebot.testing.telegram_html import TelegramHTMLError, parse, validate_message
 
-from ..e2e.telegram_html import TelegramHTMLError, parse, validate_message
 from .conftest import NASTY, FakeNames
 
 

@@ -28,7 +28,7 @@ from bot.moderation.texts import MOD_TEXTS
 from bot.stats import AnswerStats, StatsSnapshot
 from index import ParagraphView, Preview, Settings, SourceInfo, prepare_source
 from index.errors import CorpusError, IndexLockedError, SourceRejected
-from tests.e2e.telegram_html import validate_message
+from quotebot.testing.telegram_html import validate_message
 
 from .conftest import NASTY, FakeNames
 

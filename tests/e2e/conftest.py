@@ -3,27 +3,25 @@ and the real bot Application polling it."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from telegram.ext import Application
 
-from bot.app import ALLOWED_UPDATES, build_application, close_stores, set_commands, start_background, stop_background
-from bot.config import BotConfig
+from bot.app import build_application
 from index import Engine, Settings, build_index
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.running import bot_config, start, stop
 from tests.conftest import copy_corpus
 
 from .corpus import NASTY_SOURCE_ID, write_nasty_source
-from .fake_telegram import FakeTelegram
 
 REPO = Path(__file__).resolve().parents[2]
 assert sys.version_info >= (3, 11)
-
-
 
 
 @pytest.fixture(scope="session")
@@ -50,35 +48,23 @@ def nasty_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 @pytest.fixture
+def corpus(seed_settings: Settings, tmp_path: Path) -> Settings:
+    """A copy of the built seed data dir (sources, registry, published index) that a test may change."""
+    data = tmp_path / "data"
+    shutil.copytree(seed_settings.data_dir, data, ignore=shutil.ignore_patterns(".lock", "state"))
+    return seed_settings.replace(data_dir=data, state_dir=tmp_path / "state")  # the bot's state_dir
+
+
+@pytest.fixture
+def corpus_engine(corpus: Settings, engine: Engine) -> Engine:
+    """The real engine on :func:`corpus`, sharing the session's loaded model."""
+    return Engine.open(corpus, embedder=engine.embedder)
+
+
+@pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as server:
         yield server
-
-
-def bot_config(fake: FakeTelegram, state: Path, **overrides: Any) -> BotConfig:
-    base = BotConfig(token=fake.token, api_url=fake.root, polling_timeout=1, state_dir=state,
-                     feedback_path=state / "feedback.jsonl", rate_burst=100, rate_per_minute=6000)
-    return replace(base, **overrides)
-
-
-async def start_polling(app: Application, config: BotConfig) -> None:  # type: ignore[type-arg]
-    """What ``Application.run_polling`` does, inside the test's event loop."""
-    await app.initialize()
-    await set_commands(app)
-    await app.updater.start_polling(poll_interval=0, timeout=config.polling_timeout,  # type: ignore[union-attr]
-                                    allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
-    await app.start()
-    await start_background(app)
-
-
-async def stop(app: Application) -> None:  # type: ignore[type-arg]
-    if app.updater and app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    await stop_background(app)  # as run_polling's post_stop does, before the HTTP client closes
-    await app.shutdown()
-    await close_stores(app)
 
 
 StartBot = Callable[..., Awaitable[Application]]  # type: ignore[type-arg]
@@ -89,14 +75,14 @@ async def start_bot(fake: FakeTelegram, tmp_path: Path, engine: Engine) -> Async
     """``await start_bot(**config_overrides, engine=...)`` → a running Application polling ``fake``."""
     apps: list[Application] = []  # type: ignore[type-arg]
 
-    async def start(engine_: Any = None, **overrides: Any) -> Application:  # type: ignore[type-arg]
+    async def start_one(engine_: Any = None, **overrides: Any) -> Application:  # type: ignore[type-arg]
         config = bot_config(fake, tmp_path / "state", **overrides)
         app = build_application(config, engine_ or engine)
         apps.append(app)
-        await start_polling(app, config)
+        await start(app, config)
         return app
 
-    yield start
+    yield start_one
     for app in apps:
         await stop(app)
 

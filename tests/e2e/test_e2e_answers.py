@@ -6,9 +6,8 @@ import pytest
 from telegram.ext import Application
 
 from index import Engine
-
-from .fake_telegram import FakeTelegram
-from .telegram_html import validate_message
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.telegram_html import validate_message
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
@@ -39,9 +38,7 @@ async def test_question_gets_dated_attributed_quote(fake: FakeTelegram, bot: App
 
 async def test_english_user_gets_english_labels_and_original_quotes(fake: FakeTelegram, bot: Application) -> None:
     user = fake.user(102, language_code="en-US")
-    since = fake.mark()
-    fake.send_text(user, "What did Trump write for Novruz?")
-    text = validate_message((await fake.wait_for_reply(user["id"], since))[-1].text).text
+    text = validate_message((await fake.say(user, "What did Trump write for Novruz?"))[-1].text).text
     assert "10 April 2025 · Donald Trump · letter" in text
     assert "Новруза" in text  # the quote stays Russian
     assert "Source: " in text and "paragraph 3" in text
@@ -50,9 +47,7 @@ async def test_english_user_gets_english_labels_and_original_quotes(fake: FakeTe
 
 async def test_not_covered_says_so_without_quotes(fake: FakeTelegram, bot: Application) -> None:
     user = fake.user(103)
-    since = fake.mark()
-    fake.send_text(user, "Как приготовить борщ со свёклой?")
-    [reply] = await fake.wait_for_reply(user["id"], since)
+    [reply] = await fake.say(user, "Как приготовить борщ со свёклой?")
     assert "<blockquote>" not in reply.text and "/help" in reply.text and "/timeline" in reply.text
     assert not reply.keyboard
     assert not fake.errors

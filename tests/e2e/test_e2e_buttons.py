@@ -9,10 +9,11 @@ import pytest
 from telegram.ext import Application
 
 from index import Engine
+from quotebot.testing.fake_telegram import Call, FakeTelegram
+from quotebot.testing.running import stop
+from quotebot.testing.telegram_html import validate_message
 
-from .conftest import StartBot, stop
-from .fake_telegram import Call, FakeTelegram
-from .telegram_html import validate_message
+from .conftest import StartBot
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
@@ -20,9 +21,7 @@ QUESTION = "Что Алиев написал Трампу после его из
 
 
 async def ask(fake: FakeTelegram, user: dict, question: str = QUESTION) -> Call:
-    since = fake.mark()
-    fake.send_text(user, question)
-    return (await fake.wait_for_reply(user["id"], since))[-1]
+    return (await fake.say(user, question))[-1]
 
 
 async def press(fake: FakeTelegram, user: dict, message: Call | dict, data: str,
@@ -112,9 +111,7 @@ async def test_buttons_survive_a_restart(fake: FakeTelegram, start_bot: StartBot
 
 async def test_examples_from_start_are_answered(fake: FakeTelegram, bot: Application) -> None:
     user = fake.user(205)
-    since = fake.mark()
-    fake.send_text(user, "/start")
-    [start] = await fake.wait_for_reply(user["id"], since)
+    [start] = await fake.say(user, "/start")
     assert "только цитатами" in validate_message(start.text).text
     examples = start.buttons()
     assert len(examples) == 2

@@ -14,9 +14,8 @@ import pytest
 
 from bot.app import run_from_cli
 from index import Engine, Settings
-
-from .fake_telegram import FakeTelegram
-from .telegram_html import validate_message
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.telegram_html import validate_message
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 

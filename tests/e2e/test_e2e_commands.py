@@ -6,18 +6,14 @@ import pytest
 from telegram.ext import Application
 
 from index import Engine
-
-from .fake_telegram import FakeTelegram
-from .telegram_html import validate_message
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.telegram_html import validate_message
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
 
 async def command(fake: FakeTelegram, user: dict, text: str, chat: dict | None = None) -> list[str]:
-    since = fake.mark()
-    fake.send_text(user, text, chat)
-    replies = await fake.wait_for_reply((chat or user)["id"], since)
-    return [validate_message(r.text).text for r in replies]
+    return [validate_message(r.text).text for r in await fake.say(user, text, chat)]
 
 
 async def test_menu_registered_in_russian_english_and_azerbaijani(fake: FakeTelegram, bot: Application) -> None:

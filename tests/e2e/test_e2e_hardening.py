@@ -16,25 +16,12 @@ from bot import services
 from index import Engine, Settings
 from index.corpus.documents import document_text
 from index.store.versions import IndexStore
+from quotebot.testing.corpus import audit_lines, snapshot
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.moderator import ask_to_confirm, has_confirm, press_and_wait, upload
 
 from .conftest import StartBot
-from .fake_telegram import FakeTelegram
-from .test_e2e_moderation_kit import (  # noqa: F401  (fixtures)
-    MOD_ID,
-    USER_ID,
-    ask_to_confirm,
-    audit_lines,
-    corpus_engine_fixture,
-    corpus_fixture,
-    has_confirm,
-    long_article,
-    moderated_bot,
-    press_and_wait,
-    say,
-    snapshot,
-    upload,
-    visible,
-)
+from .test_e2e_moderation_kit import MOD_ID, USER_ID, long_article, moderated_bot, say
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 QUESTION = "Когда Алиев позвонил Трампу?"
@@ -67,8 +54,8 @@ async def test_a_long_paste_is_collected_until_done_then_added_whole(
         since = fake.mark()
         fake.send_text(mod, part)
         ask = await ask_to_confirm(fake, mod, since)
-        assert f"Parts received: {n}" in visible(ask)
-        replies = "\n".join(visible(c) for c in fake.calls_of("sendMessage", since, chat_id=MOD_ID))
+        assert f"Parts received: {n}" in ask.visible
+        replies = "\n".join(c.visible for c in fake.calls_of("sendMessage", since, chat_id=MOD_ID))
         assert "Results" not in replies and "no quotes" not in replies  # no part is answered as a question
 
     limit_uploads(app, corpus, len(article.encode()) + 100)
@@ -78,7 +65,7 @@ async def test_a_long_paste_is_collected_until_done_then_added_whole(
     since = fake.mark()
     fake.send_text(mod, "/done")
     preview = await ask_to_confirm(fake, mod, since)
-    shown = "\n".join(visible(c) for c in fake.calls_of("sendMessage", since, chat_id=MOD_ID))
+    shown = "\n".join(c.visible for c in fake.calls_of("sendMessage", since, chat_id=MOD_ID))
     assert "New source: Chronicle in parts" in shown and "The text is complete (3 parts" in shown
     result = await press_and_wait(fake, mod, preview)
     assert result.startswith("✅ Source added")
@@ -147,7 +134,7 @@ async def test_a_document_of_unknown_size_is_refused_while_streaming(
     since = fake.mark()
     fake.send_content(mod, document={"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": "huge.txt",
                                      "mime_type": "text/plain"})  # no file_size: Telegram did not say
-    [reply] = [visible(c) for c in await fake.wait_for_reply(MOD_ID, since, timeout=30)]
+    [reply] = [c.visible for c in await fake.wait_for_reply(MOD_ID, since, timeout=30)]
     assert reply.startswith("File not accepted: it is >1.0 MB and the limit is 1.0 MB")
     assert fake.streamed[path] < size // 4  # the download stopped soon after the limit (socket buffers aside)
     assert snapshot(corpus) == before
@@ -164,7 +151,7 @@ async def test_a_bot_whose_state_cannot_be_written_still_answers(
         since = fake.mark()
         fake.send_text(user, QUESTION)
         replies = await fake.wait_for_reply(USER_ID, since)
-    text = "\n".join(visible(c) for c in replies)
+    text = "\n".join(c.visible for c in replies)
     assert "25 ноября 2024" in text and not any(c.keyboard for c in replies)  # the quotes, without buttons
     assert "answers go without buttons" in caplog.text
     since = fake.mark()
@@ -185,7 +172,7 @@ async def test_stale_updates_are_dropped_and_a_flooded_group_is_cut_to_its_backl
         fake.send_text(user, "Что Трамп писал о Новрузе?", date=int(time.time()) - 3600)  # sent an hour ago
         fake.send_text(user, QUESTION)
         replies = await fake.wait_for_reply(USER_ID, since)
-        assert len([c for c in replies if c.keyboard]) == 1 and "25 ноября 2024" in visible(replies[0])
+        assert len([c for c in replies if c.keyboard]) == 1 and "25 ноября 2024" in replies[0].visible
 
         group = fake.group()
         members = [fake.user(7000 + i) for i in range(20)]
@@ -194,7 +181,7 @@ async def test_stale_updates_are_dropped_and_a_flooded_group_is_cut_to_its_backl
             fake.send_text(member, f"@{fake.bot_user['username']} {QUESTION}", chat=group)
         fake.send_text(user, "Что Трамп писал о Новрузе?")  # a private user in the middle of the flood
         private = await fake.wait_for("sendMessage", since, 30, chat_id=USER_ID)
-        assert "Новруз" in visible(private)
+        assert "Новруз" in private.visible
         await fake.settle(quiet=1.0, timeout=30)
     answered = {c.params.get("reply_parameters", {}).get("message_id") for c in
                 fake.calls_of("sendMessage", since, chat_id=group["id"])}
@@ -259,10 +246,10 @@ async def test_debug_logs_of_a_webhook_bot_carry_no_secret(
         fake: FakeTelegram, tmp_path: Any, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
     import aiohttp
 
-    from bot.app import build_application, set_commands, webhook_options
+    from bot.app import build_application
     from bot.config import WebhookConfig
+    from quotebot.testing.running import bot_config, running
 
-    from .conftest import bot_config, stop
     from .test_e2e_transport import free_port
 
     port = free_port()
@@ -270,12 +257,7 @@ async def test_debug_logs_of_a_webhook_bot_carry_no_secret(
                          public_url="https://bot.example.org/tg")  # no secret_token: the header token is derived
     config = bot_config(fake, tmp_path / "state", mode="webhook", webhook=hook, log_level="DEBUG")
     with caplog.at_level(logging.DEBUG):
-        app = build_application(config, engine)
-        await app.initialize()
-        await set_commands(app)
-        await app.updater.start_webhook(**webhook_options(config))  # type: ignore[union-attr]
-        await app.start()
-        try:
+        async with running(build_application(config, engine), config):
             user = fake.user(602)
             since = fake.mark()
             update = {"update_id": 1, "message": fake.message(user, QUESTION)}
@@ -284,8 +266,6 @@ async def test_debug_logs_of_a_webhook_bot_carry_no_secret(
                     http.post(f"http://127.0.0.1:{port}/{hook.path_secret}", json=update, headers=headers) as r:
                 assert r.status == 200
             await fake.wait_for("sendMessage", since, chat_id=user["id"])
-        finally:
-            await stop(app)
     assert fake.webhook["secret_token"] == hook.header_token
     logged = caplog.text + "\n".join(r.getMessage() for r in caplog.records)
     assert "setWebhook" in logged and "<redacted>" in logged  # PTB logged the call, with its parameters

@@ -10,29 +10,22 @@ from typing import Any
 import pytest
 
 from index import Engine, Settings
+from quotebot.testing.corpus import audit_lines, current_version
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.moderator import ask_to_confirm, button_data, cited, press_and_wait, upload
+from quotebot.testing.running import stop
 
-from .conftest import StartBot, stop
-from .fake_telegram import FakeTelegram
-from .test_e2e_moderation_kit import (  # noqa: F401  (fixtures)
+from .conftest import StartBot
+from .test_e2e_moderation_kit import (
     ARTICLE,
     ARTICLE_TITLE,
     MOD_ID,
     PEACE_QUESTION,
     SEED_TITLE,
     USER_ID,
-    ask_to_confirm,
-    audit_lines,
-    button_data,
-    cited,
-    corpus_engine_fixture,
-    corpus_fixture,
-    current_version,
     long_article,
     moderated_bot,
-    press_and_wait,
     say,
-    upload,
-    visible,
 )
 
 pytestmark = pytest.mark.slow  # needs the embedding model
@@ -52,7 +45,7 @@ async def test_moderator_adds_an_article_and_users_are_answered_from_it(
     since = fake.mark()
     upload(fake, mod, ARTICLE.read_bytes(), "article_en.md", CAPTION)
     preview_call = await ask_to_confirm(fake, mod, since)
-    preview = "\n".join(visible(c) for c in fake.calls_of("sendMessage", since, chat_id=MOD_ID))
+    preview = "\n".join(c.visible for c in fake.calls_of("sendMessage", since, chat_id=MOD_ID))
     assert f"New source: {ARTICLE_TITLE}" in preview
     assert "7 paragraphs; 7 passages; 2 dated events" in preview and "published 10 August 2025" in preview
     assert "Dates: 8 August 2025, 8 September 2025" in preview
@@ -72,7 +65,7 @@ async def test_moderator_adds_an_article_and_users_are_answered_from_it(
 
     since = fake.mark()
     fake.send_text(user, PEACE_QUESTION)
-    replies = [visible(c) for c in await fake.wait_for_reply(USER_ID, since)]
+    replies = [c.visible for c in await fake.wait_for_reply(USER_ID, since)]
     answer = "\n".join(replies)
     assert ARTICLE_TITLE in cited(replies)
     assert "1. 8 August 2025 · Donald Trump" in answer and "bringing peace to the South Caucasus" in answer
@@ -148,7 +141,7 @@ async def test_questions_during_an_update_are_all_answered_from_one_version(
     during = [c for c in replies if c.at < added_at]
     assert len(during) >= 2, "questions must be answered while the update runs"
     for call in replies:
-        titles = {SEED_TITLE if t.startswith(SEED_TITLE) else t for t in cited([visible(call)])}
+        titles = {SEED_TITLE if t.startswith(SEED_TITLE) else t for t in cited([call.visible])}
         assert titles <= {SEED_TITLE, LONG_TITLE}
         if LONG_TITLE in titles:
             assert call.at >= published[0], "the new source is cited only once it is published"

@@ -6,21 +6,12 @@ from __future__ import annotations
 import pytest
 
 from index import Engine, Settings
+from quotebot.testing.corpus import audit_lines, current_version, snapshot
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.moderator import finished
 
 from .conftest import StartBot
-from .fake_telegram import FakeTelegram
-from .test_e2e_moderation_kit import (  # noqa: F401  (fixtures)
-    MOD_ID,
-    USER_ID,
-    audit_lines,
-    corpus_engine_fixture,
-    corpus_fixture,
-    current_version,
-    moderated_bot,
-    say,
-    snapshot,
-    visible,
-)
+from .test_e2e_moderation_kit import MOD_ID, USER_ID, moderated_bot, say
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
@@ -33,10 +24,8 @@ async def fix(fake: FakeTelegram, user: dict, text: str) -> str:
     since = fake.mark()
     fake.send_text(user, text)
     working = await fake.wait_for("sendMessage", since, 60, chat_id=user["id"])
-    assert visible(working).startswith("⏳ Correcting paragraph")
-    done = await fake.wait_for("editMessageText", since, 60, chat_id=user["id"],
-                               message_id=working.result["message_id"])
-    return visible(done)
+    assert working.visible.startswith("⏳ Correcting paragraph")
+    return (await finished(fake, user, since)).visible
 
 
 async def test_fix_changes_the_answer_and_bad_input_changes_nothing(

@@ -6,27 +6,12 @@ from __future__ import annotations
 import pytest
 
 from index import Engine, Settings, add_source, prepare_source
+from quotebot.testing.corpus import audit_lines, current_version, snapshot
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.moderator import ask_to_confirm, cited, press_and_wait
 
 from .conftest import StartBot
-from .fake_telegram import FakeTelegram
-from .test_e2e_moderation_kit import (  # noqa: F401  (fixtures)
-    ARTICLE,
-    ARTICLE_TITLE,
-    MOD_ID,
-    PEACE_QUESTION,
-    USER_ID,
-    ask_to_confirm,
-    audit_lines,
-    cited,
-    corpus_engine_fixture,
-    corpus_fixture,
-    current_version,
-    moderated_bot,
-    press_and_wait,
-    say,
-    snapshot,
-    visible,
-)
+from .test_e2e_moderation_kit import ARTICLE, ARTICLE_TITLE, MOD_ID, PEACE_QUESTION, USER_ID, moderated_bot, say
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
@@ -62,7 +47,7 @@ async def test_remove_and_rollback_change_the_answers(
     since = fake.mark()
     fake.send_text(mod, f"/remove {source_id}")
     ask = await ask_to_confirm(fake, mod, since)
-    assert visible(ask).startswith(f"Remove the source {ARTICLE_TITLE} ({source_id}, 7 passages)?")
+    assert ask.visible.startswith(f"Remove the source {ARTICLE_TITLE} ({source_id}, 7 passages)?")
     removed = await press_and_wait(fake, mod, ask)
     assert removed.startswith(f"🗑 Source {source_id} removed.")
     for titles in await answers(fake, user):
@@ -73,7 +58,7 @@ async def test_remove_and_rollback_change_the_answers(
     since = fake.mark()
     fake.send_text(mod, "/rollback")
     ask = await ask_to_confirm(fake, mod, since)
-    assert visible(ask).startswith("Roll the index back from version")
+    assert ask.visible.startswith("Roll the index back from version")
     back = await press_and_wait(fake, mod, ask)
     assert back.startswith("↩ The index is back at version") and "2 sources" in back
     assert ARTICLE_TITLE in cited(await say(fake, user, PEACE_QUESTION))
@@ -94,14 +79,14 @@ async def test_pasted_text_cancel_and_expired_buttons(
     since = fake.mark()
     fake.send_text(mod, ARTICLE.read_text(encoding="utf-8"))
     ask = await ask_to_confirm(fake, mod, since)
-    preview = "\n".join(visible(c) for c in fake.calls_of("sendMessage", since, chat_id=MOD_ID))
+    preview = "\n".join(c.visible for c in fake.calls_of("sendMessage", since, chat_id=MOD_ID))
     assert "New source: Pasted summit notes" in preview and "7 passages" in preview
     assert "Results" not in preview  # the pasted article is not answered as a question
 
     since = fake.mark()
     decline = next(b["callback_data"] for b in ask.buttons() if b["callback_data"].startswith("m:n:"))
     fake.press(mod, ask, decline)
-    [cancelled] = [visible(c) for c in await fake.wait_for_reply(MOD_ID, since)]
+    [cancelled] = [c.visible for c in await fake.wait_for_reply(MOD_ID, since)]
     assert cancelled == "Cancelled; nothing was changed."
     since = fake.mark()
     fake.press(mod, ask, ask.buttons()[0]["callback_data"])  # confirm after cancel: expired

@@ -5,22 +5,12 @@ from __future__ import annotations
 import pytest
 
 from index import Engine, Settings
+from quotebot.testing.corpus import audit_lines, snapshot
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.moderator import upload
 
 from .conftest import StartBot
-from .fake_telegram import FakeTelegram
-from .test_e2e_moderation_kit import (  # noqa: F401  (fixtures)
-    ARTICLE,
-    MOD_ID,
-    USER_ID,
-    audit_lines,
-    corpus_engine_fixture,
-    corpus_fixture,
-    moderated_bot,
-    say,
-    snapshot,
-    upload,
-    visible,
-)
+from .test_e2e_moderation_kit import ARTICLE, MOD_ID, USER_ID, moderated_bot, say
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
@@ -40,7 +30,7 @@ async def test_non_moderators_are_refused_and_moderators_get_their_menu(
         assert reply.startswith("This command is for the corpus moderators only"), (command, reply)
     since = fake.mark()
     upload(fake, user, ARTICLE.read_bytes(), "article_en.md")
-    [reply] = [visible(c) for c in await fake.wait_for_reply(USER_ID, since)]
+    [reply] = [c.visible for c in await fake.wait_for_reply(USER_ID, since)]
     assert reply.startswith("Only moderators can add sources")
     assert not fake.calls_of("getFile", since)  # not even downloaded
     # a forged confirm button does nothing either
@@ -101,7 +91,7 @@ async def test_bad_uploads_get_clear_messages_and_change_nothing(
     for content, name, caption, expected in BAD_UPLOADS:
         since = fake.mark()
         upload(fake, mod, content, name, caption)
-        replies = [visible(c) for c in await fake.wait_for_reply(MOD_ID, since)]
+        replies = [c.visible for c in await fake.wait_for_reply(MOD_ID, since)]
         assert len(replies) == 1 and expected in replies[0], (name, replies)
         assert replies[0].endswith("Nothing was changed."), replies
         assert not any(c.buttons() for c in fake.calls_of("sendMessage", since))
@@ -110,14 +100,14 @@ async def test_bad_uploads_get_clear_messages_and_change_nothing(
 
     since = fake.mark()  # 50 MB: refused from the update's file_size, never downloaded
     upload(fake, mod, None, "huge.txt", file_size=50 * 1024 * 1024)
-    [huge] = [visible(c) for c in await fake.wait_for_reply(MOD_ID, since)]
+    [huge] = [c.visible for c in await fake.wait_for_reply(MOD_ID, since)]
     assert huge == "File not accepted: it is 52.4 MB and the limit is 5.2 MB. Nothing was changed."
     assert not fake.calls_of("getFile", since)
 
     # a file that cannot be downloaded (but claims to be small)
     since = fake.mark()
     upload(fake, mod, None, "gone.txt", file_size=100)
-    [gone] = [visible(c) for c in await fake.wait_for_reply(MOD_ID, since)]
+    [gone] = [c.visible for c in await fake.wait_for_reply(MOD_ID, since)]
     assert gone.startswith("Could not download the file")
 
     assert snapshot(corpus) == before

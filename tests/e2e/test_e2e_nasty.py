@@ -7,11 +7,11 @@ import re
 import pytest
 
 from index import Engine
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.telegram_html import parse, validate_message
 
 from .conftest import StartBot
 from .corpus import NASTY_SOURCE_ID, NASTY_TITLE, NASTY_URL, SHORT_QUOTE
-from .fake_telegram import FakeTelegram
-from .telegram_html import parse, validate_message
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
@@ -26,9 +26,7 @@ async def test_markup_in_quotes_titles_and_urls_is_escaped(fake: FakeTelegram, s
                                                            nasty_engine: Engine) -> None:
     await start_bot(nasty_engine)
     user = fake.user(501)
-    since = fake.mark()
-    fake.send_text(user, "Что Трамп написал Алиеву 5 августа 2025?")
-    [reply] = await fake.wait_for_reply(user["id"], since)
+    [reply] = await fake.say(user, "Что Трамп написал Алиеву 5 августа 2025?")
     parsed = validate_message(reply.text)
     assert SHORT_QUOTE in parsed.text
     assert f"Источник: {NASTY_TITLE}, абзац 1" in parsed.text
@@ -43,9 +41,7 @@ async def test_long_answer_split_at_quote_boundaries(fake: FakeTelegram, start_b
     hits = nasty_engine.ask(question).hits
     long_hit = next(h for h in hits if len(h.text) > 4096)
     user = fake.user(502)
-    since = fake.mark()
-    fake.send_text(user, question)
-    replies = await fake.wait_for_reply(user["id"], since)
+    replies = await fake.say(user, question)
     assert len(replies) >= 2
     for r in replies:
         assert validate_message(r.text).utf16_length <= 4096
@@ -58,9 +54,7 @@ async def test_full_5000_character_paragraph_spans_messages(fake: FakeTelegram, 
                                                             nasty_engine: Engine) -> None:
     await start_bot(nasty_engine)
     user = fake.user(503)
-    since = fake.mark()
-    fake.send_text(user, "Что Алиев говорил о газовых маршрутах 6 августа 2025?")
-    reply = (await fake.wait_for_reply(user["id"], since))[-1]
+    reply = (await fake.say(user, "Что Алиев говорил о газовых маршрутах 6 августа 2025?"))[-1]
     assert reply.text.count("<blockquote>") >= 1
     since = fake.mark()
     fake.press(user, reply, reply.button("📖 1")["callback_data"])

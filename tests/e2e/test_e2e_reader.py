@@ -15,24 +15,19 @@ from bot.config import BotConfig
 from bot.local_chat import LocalChat
 from bot.services import KEY, Services
 from index import Engine
+from quotebot.testing.fake_telegram import Call, FakeTelegram, png_size
+from quotebot.testing.running import stop
+from quotebot.testing.telegram_html import validate_message
 
-from .conftest import StartBot, stop
-from .fake_telegram import Call, FakeTelegram, png_size
-from .telegram_html import validate_message
+from .conftest import StartBot
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
 QUESTION = "Когда Алиев позвонил Трампу?"
 
 
-def visible(call: Call) -> str:
-    return validate_message(call.text).text
-
-
 async def say(fake: FakeTelegram, user: dict[str, Any], text: str) -> list[Call]:
-    since = fake.mark()
-    fake.send_text(user, text)
-    return await fake.wait_for_reply(user["id"], since)
+    return await fake.say(user, text)
 
 
 async def timeline(fake: FakeTelegram, user: dict[str, Any], text: str) -> tuple[Call, list[str]]:
@@ -42,7 +37,7 @@ async def timeline(fake: FakeTelegram, user: dict[str, Any], text: str) -> tuple
     photo = await fake.wait_for("sendPhoto", since, chat_id=user["id"])
     listing = await fake.wait_for_reply(user["id"], since)
     assert all(c.at >= photo.at for c in listing)  # the picture first, then the list
-    lines = [line for c in listing for line in visible(c).splitlines() if line.startswith("• ")]
+    lines = [line for c in listing for line in c.visible.splitlines() if line.startswith("• ")]
     return photo, lines
 
 
@@ -73,24 +68,24 @@ async def test_timeline_is_a_picture_then_the_list_with_filters(fake: FakeTelegr
     since = fake.mark()
     fake.send_text(en, "/timeline 1990")
     [none] = await fake.wait_for_reply(en["id"], since)
-    assert "No events match “1990”" in visible(none) and not fake.calls_of("sendPhoto", since)
+    assert "No events match “1990”" in none.visible and not fake.calls_of("sendPhoto", since)
     assert not fake.errors
 
 
 async def test_azerbaijani_interface(fake: FakeTelegram, bot: Application) -> None:
     user = fake.user(611, language_code="az")
     [start] = await say(fake, user, "/start")
-    assert "yalnız sitatlarla" in visible(start)
+    assert "yalnız sitatlarla" in start.visible
     assert start.buttons()[0]["text"] == "Əliyev seçkidən sonra Trampa nə yazıb?"
     reply = (await say(fake, user, QUESTION))[-1]
-    text = visible(reply)
+    text = reply.visible
     assert "25 noyabr 2024 · İlham Əliyev · telefon danışığı" in text
     assert "Mənbə: " in text and "abzas 19" in text
     assert "25 ноября 2024 года Ильхам Алиев позвонил" in text  # quotes are never translated
     labels = [b["text"] for b in reply.buttons()]
     assert "Daha ▶" in labels and "↗ Paylaş" in labels
     [about] = await say(fake, user, "/about")
-    assert "Cavablar necə hazırlanır" in visible(about)
+    assert "Cavablar necə hazırlanır" in about.visible
     assert not fake.errors
 
 
@@ -102,24 +97,24 @@ async def test_lang_switches_per_user_and_survives_a_restart(fake: FakeTelegram,
     since = fake.mark()
     fake.press(user, prompt, prompt.button("Azərbaycanca")["callback_data"])
     edited = await fake.wait_for("editMessageText", since)
-    assert "interfeys Azərbaycan dilindədir" in visible(edited)
+    assert "interfeys Azərbaycan dilindədir" in edited.visible
     menu = fake.chat_commands[(user["id"], "")]
     assert menu[2] == {"command": "timeline", "description": "Təmasların xronologiyası"}
     [help_az] = await say(fake, user, "/help")
-    assert "Necə soruşmalı" in visible(help_az)
+    assert "Necə soruşmalı" in help_az.visible
     [help_ru] = await say(fake, other, "/help")  # another user keeps Telegram's language
-    assert "Как спрашивать" in visible(help_ru)
+    assert "Как спрашивать" in help_ru.visible
 
     await stop(app)
     await start_bot()
     [after] = await say(fake, user, "/help")
-    assert "Necə soruşmalı" in visible(after)
+    assert "Necə soruşmalı" in after.visible
     [done] = await say(fake, user, "/lang en")
-    assert "the interface is in English" in visible(done)
+    assert "the interface is in English" in done.visible
     [help_en] = await say(fake, user, "/help")
-    assert "How to ask" in visible(help_en)
+    assert "How to ask" in help_en.visible
     [bad] = await say(fake, user, "/lang xx")
-    assert "Available: ru, en, az" in visible(bad)
+    assert "Available: ru, en, az" in bad.visible
     assert not fake.errors
 
 
@@ -141,7 +136,7 @@ async def test_share_button_and_deep_link_reopen_the_answer(fake: FakeTelegram, 
 
     # the friend opens the link: Telegram sends "/start KEY"
     reopened = await say(fake, friend, f"/start {m.group(1)}")
-    text = "\n".join(visible(c) for c in reopened)
+    text = "\n".join(c.visible for c in reopened)
     assert f"The answer to “{QUESTION}”" in text
     assert "25 ноября 2024 года Ильхам Алиев позвонил Дональду Трампу" in text
     assert shared_text.splitlines()[-1].replace("Источник", "Source").replace("абзац", "paragraph") in text
@@ -150,11 +145,11 @@ async def test_share_button_and_deep_link_reopen_the_answer(fake: FakeTelegram, 
     # the answer's own key works too; an unknown one says so
     key = reply.button("📖 1")["callback_data"].split(":")[1]
     again = await say(fake, user, f"/start {key}")
-    assert "Ответ на вопрос «Когда Алиев позвонил Трампу?»" in visible(again[0])
+    assert "Ответ на вопрос «Когда Алиев позвонил Трампу?»" in again[0].visible
     [missing] = await say(fake, user, "/start AAAAAAAAAAAA")
-    assert "больше не хранится" in visible(missing)
+    assert "больше не хранится" in missing.visible
     [start] = await say(fake, user, "/start inline_empty")  # inline mode's "Nothing found" button
-    assert "только цитатами" in visible(start)
+    assert "только цитатами" in start.visible
     assert not fake.errors
 
 

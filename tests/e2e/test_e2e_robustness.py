@@ -9,10 +9,10 @@ import pytest
 from telegram.ext import Application
 
 from index import Answer, Engine
+from quotebot.testing.fake_telegram import DEFAULT_TOKEN, FakeTelegram
+from quotebot.testing.telegram_html import validate_message
 
 from .conftest import StartBot
-from .fake_telegram import DEFAULT_TOKEN, FakeTelegram
-from .telegram_html import validate_message
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 

@@ -13,23 +13,12 @@ import pytest
 
 from bot.services import KEY, Services
 from index import Engine, Settings
+from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.moderator import add_article, ask_to_confirm, press_and_wait, upload
+from quotebot.testing.running import stop
 
-from .conftest import StartBot, stop
-from .fake_telegram import FakeTelegram
-from .test_e2e_moderation_kit import (  # noqa: F401  (fixtures)
-    ARTICLE,
-    ARTICLE_TITLE,
-    MOD_ID,
-    add_article,
-    ask_to_confirm,
-    corpus_engine_fixture,
-    corpus_fixture,
-    moderated_bot,
-    press_and_wait,
-    say,
-    upload,
-    visible,
-)
+from .conftest import StartBot
+from .test_e2e_moderation_kit import ARTICLE, ARTICLE_TITLE, MOD_ID, moderated_bot, say
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
@@ -37,8 +26,8 @@ HEADER = "New source in the corpus"
 
 
 def digests(fake: FakeTelegram, chat_id: int, since: int = 0) -> list[str]:
-    return [visible(c) for c in fake.calls_of("sendMessage", since, chat_id=chat_id) if c.ok
-            and (HEADER in visible(c) or "Korpusda yeni mənbə" in visible(c))]
+    return [c.visible for c in fake.calls_of("sendMessage", since, chat_id=chat_id) if c.ok
+            and (HEADER in c.visible or "Korpusda yeni mənbə" in c.visible)]
 
 
 async def wait_until(check: Any, timeout: float = 30.0) -> None:
@@ -131,7 +120,7 @@ async def test_restart_in_the_middle_of_a_broadcast(fake: FakeTelegram, start_bo
 
     def delivered() -> Counter[int]:
         return Counter(c.params["chat_id"] for c in fake.calls_of("sendMessage", since)
-                       if c.ok and HEADER in visible(c))
+                       if c.ok and HEADER in c.visible)
 
     await wait_until(lambda: sum(delivered().values()) >= 5)
     await stop(app)  # graceful: the messages in flight finish, no new ones start

@@ -9,13 +9,12 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application, set_commands, webhook_options
+from bot.app import build_application
 from bot.config import WebhookConfig
 from index import Engine
-
-from .conftest import bot_config, stop
-from .fake_telegram import FakeTelegram, make_png
-from .telegram_html import validate_message
+from quotebot.testing.fake_telegram import FakeTelegram, make_png
+from quotebot.testing.running import bot_config, running
+from quotebot.testing.telegram_html import validate_message
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
@@ -45,12 +44,7 @@ async def test_webhook_mode(fake: FakeTelegram, tmp_path: object, engine: Engine
     hook = WebhookConfig(listen="127.0.0.1", port=port, path_secret="s3cr3t-path-0123456789",
                          public_url="https://bot.example.org/tg")
     config = bot_config(fake, tmp_path / "state", mode="webhook", webhook=hook)  # type: ignore[operator]
-    app = build_application(config, engine)
-    await app.initialize()
-    await set_commands(app)
-    await app.updater.start_webhook(**webhook_options(config))  # type: ignore[union-attr]
-    await app.start()
-    try:
+    async with running(build_application(config, engine), config):
         assert fake.webhook["url"] == "https://bot.example.org/tg/s3cr3t-path-0123456789"
         assert fake.webhook["secret_token"] == hook.header_token
         user = fake.user(601)
@@ -67,5 +61,3 @@ async def test_webhook_mode(fake: FakeTelegram, tmp_path: object, engine: Engine
         reply = await fake.wait_for("sendMessage", since, chat_id=user["id"])
         assert "25 ноября 2024" in validate_message(reply.text).text
         assert Update.MESSAGE in fake.webhook["allowed_updates"]
-    finally:
-        await stop(app)

@@ -24,13 +24,6 @@ ARTICLE = Path(__file__).resolve().parents[1] / "data" / "article_en.md"
 QUESTION = "What did Trump say about bringing peace to the South Caucasus at the White House summit?"
 
 
-@pytest.fixture
-def data(tmp_path: Path, built_data: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(built_data, target)
-    return target
-
-
 def settings_for(data: Path) -> Settings:
     return Settings.from_env(data_dir=data)
 

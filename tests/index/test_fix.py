@@ -4,7 +4,6 @@ rollback, is audited; bad input is refused and changes nothing."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,6 @@ from quotebot.cli import main
 from ..conftest import SEED_ID
 
 pytestmark = pytest.mark.slow  # needs the embedding model
-
-
-@pytest.fixture
-def data(tmp_path: Path, built_data: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(built_data, target)
-    return target
 
 
 def cli(data: Path, *args: str) -> int:

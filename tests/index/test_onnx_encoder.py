@@ -20,21 +20,12 @@ from index.embedding.materialise import FOLDER_NAME, WEIGHTS_SHA256
 from index.embedding.model import ENCODERS, Embedder, default_onnx_folder, encoder_choice, load_embedder
 from index.errors import ManifestMismatchError, ModelMissingError
 from index.store.versions import IndexStore
+from tests.conftest import flip_byte
 
 REPO = Path(__file__).resolve().parents[2]
 TEXTS = ["Когда Алиев позвонил Трампу?", "What did Trump share on Truth Social?", "трамп новруз",
          "«Азербайджан и США всегда тесно сотрудничали в борьбе с глобальными вызовами» " * 20,
          "ё Ё — <b>&amp;</b> 🙂", "ꙮꙮ", ""]
-
-
-@pytest.fixture(scope="module")
-def cache() -> Path:
-    return Settings.from_env().cache_dir
-
-
-@pytest.fixture(scope="module")
-def reference(cache: Path) -> Embedder:
-    return load_embedder(DEFAULT_MODEL, cache, encoder="sentence-transformers")
 
 
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -45,9 +36,9 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize(("encoder", "min_cos", "mean_cos"), [("onnx", 0.99999, 0.99999), ("onnx-int8", 0.97, 0.99)])
-def test_parity_with_sentence_transformers(cache: Path, reference: Embedder, encoder: str, min_cos: float,
+def test_parity_with_sentence_transformers(shared_cache: Path, reference: Embedder, encoder: str, min_cos: float,
                                            mean_cos: float) -> None:
-    onnx = load_embedder(DEFAULT_MODEL, cache, encoder=encoder)
+    onnx = load_embedder(DEFAULT_MODEL, shared_cache, encoder=encoder)
     assert onnx.fingerprint == reference.fingerprint == WEIGHTS_SHA256
     for ours, ref in ((onnx.encode_queries(TEXTS), reference.encode_queries(TEXTS)),
                       (onnx.encode_passages(TEXTS, batch_size=3), reference.encode_passages(TEXTS, batch_size=3))):
@@ -57,16 +48,16 @@ def test_parity_with_sentence_transformers(cache: Path, reference: Embedder, enc
         assert cos.min() >= min_cos and cos.mean() >= mean_cos, cos
 
 
-def test_onnx_batches_equal_single_texts(cache: Path) -> None:
-    onnx = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
+def test_onnx_batches_equal_single_texts(shared_cache: Path) -> None:
+    onnx = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx")
     batch = onnx.encode_passages(TEXTS, batch_size=4)
     single = np.stack([onnx.encode_passages([t])[0] for t in TEXTS])
     np.testing.assert_allclose(batch, single, atol=1e-5)
     assert float(onnx.encode_queries(TEXTS[:1])[0] @ single[0]) < 0.9999  # another prompt
 
 
-def test_long_texts_are_truncated_like_sentence_transformers(cache: Path, reference: Embedder) -> None:
-    onnx = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
+def test_long_texts_are_truncated_like_sentence_transformers(shared_cache: Path, reference: Embedder) -> None:
+    onnx = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx")
     long = [TEXTS[3] * 5]
     assert onnx.token_lengths(long, "passage: ") == reference.token_lengths(long, "passage: ") == [512]
     assert float(_cosines(onnx.encode_passages(long), reference.encode_passages(long))[0]) > 0.99999
@@ -87,11 +78,11 @@ def test_encoder_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     assert set(ENCODERS) == {"onnx", "onnx-int8", "onnx-int8-queries", "sentence-transformers"}
 
 
-def test_int8_questions_with_fp32_passages(cache: Path, tmp_path: Path) -> None:
-    (tmp_path / "cache").symlink_to(cache)  # another cache path: a fresh embedder, not the cached one
+def test_int8_questions_with_fp32_passages(shared_cache: Path, tmp_path: Path) -> None:
+    (tmp_path / "cache").symlink_to(shared_cache)  # another cache path: a fresh embedder, not the cached one
     default = load_embedder(DEFAULT_MODEL, tmp_path / "cache", encoder="onnx-int8-queries")
-    fp32 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
-    int8 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx-int8")
+    fp32 = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx")
+    int8 = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx-int8")
     assert default.encoder["quantisation"] == "int8 questions, none passages"
     assert default.encoder["checksum"] == f"{int8.encoder['checksum']}+{fp32.encoder['checksum']}"
     np.testing.assert_allclose(default.encode_queries(TEXTS[:3]), int8.encode_queries(TEXTS[:3]), atol=1e-6)
@@ -104,22 +95,14 @@ def test_int8_questions_with_fp32_passages(cache: Path, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def small_cache(tmp_path: Path, cache: Path) -> Path:
+def small_cache(tmp_path: Path, shared_cache: Path) -> Path:
     """A cache holding only the int8 export (enough to serve), copied from the shared cache."""
-    src = default_onnx_folder(cache)
+    src = default_onnx_folder(shared_cache)
     dst = default_onnx_folder(tmp_path)
     dst.mkdir(parents=True)
     for name in (onx.CHECKSUM_FILE, onx.TOKENIZER_FILE, onx.MODEL_FILES["int8"]):
         shutil.copyfile(src / name, dst / name)
     return tmp_path
-
-
-def _flip(path: Path, offset: int) -> None:
-    with open(path, "r+b") as f:
-        f.seek(offset)
-        b = f.read(1)
-        f.seek(offset)
-        f.write(bytes([b[0] ^ 0xFF]))
 
 
 def test_copied_export_serves(small_cache: Path) -> None:
@@ -132,7 +115,7 @@ def test_copied_export_serves(small_cache: Path) -> None:
 
 @pytest.mark.parametrize(("damage", "why"), [
     (lambda f: (f / "model.int8.onnx").unlink(), "model.int8.onnx is missing"),
-    (lambda f: _flip(f / "model.int8.onnx", 5_000_000), "checksum mismatch for model.int8.onnx"),
+    (lambda f: flip_byte(f / "model.int8.onnx", 5_000_000), "checksum mismatch for model.int8.onnx"),
     (lambda f: (f / "tokenizer.json").write_text("{}"), "checksum mismatch for tokenizer.json"),
     (lambda f: (f / onx.CHECKSUM_FILE).unlink(), "missing or unreadable"),
     (lambda f: shutil.rmtree(f), "does not exist"),
@@ -157,22 +140,22 @@ def test_export_of_other_weights_is_refused(small_cache: Path) -> None:
 # ----------------------------------------------------------------------------- manifest
 
 
-def test_manifest_records_the_encoder_and_refuses_another(built_data: Path, cache: Path) -> None:
+def test_manifest_records_the_encoder_and_refuses_another(built_data: Path, shared_cache: Path) -> None:
     settings = Settings.from_env(data_dir=built_data)
     store = IndexStore(settings.index_dir)
     manifest = store.manifest(store.require_current())
-    served = load_embedder(DEFAULT_MODEL, cache)
+    served = load_embedder(DEFAULT_MODEL, shared_cache)
     assert manifest.encoder == served.encoder
     assert Engine.open(settings).ask("Когда Алиев позвонил Трампу?").answered
-    other = load_embedder(DEFAULT_MODEL, cache, encoder="onnx-int8")
+    other = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx-int8")
     with pytest.raises(ManifestMismatchError, match=r"onnx/none .* onnx/int8 .*quotebot index build"):
         Engine.open(settings, embedder=other)
 
 
-def test_index_build_re_embeds_for_another_encoder(data_dir: Path, cache: Path) -> None:
+def test_index_build_re_embeds_for_another_encoder(data_dir: Path, shared_cache: Path) -> None:
     settings = Settings.from_env(data_dir=data_dir)
-    fp32 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
-    int8 = load_embedder(DEFAULT_MODEL, cache, encoder="onnx-int8")
+    fp32 = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx")
+    int8 = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx-int8")
     first = build_index(settings, encoder=fp32)
     assert build_index(settings, encoder=fp32).embedded == 0  # same encoder: every vector reused
     switched = build_index(settings, encoder=int8)
@@ -182,7 +165,7 @@ def test_index_build_re_embeds_for_another_encoder(data_dir: Path, cache: Path) 
     assert Engine.open(settings, embedder=int8).ask("трамп новруз").answered
 
 
-def test_old_manifest_without_encoder_is_refused(built_data: Path, tmp_path: Path, cache: Path) -> None:
+def test_old_manifest_without_encoder_is_refused(built_data: Path, tmp_path: Path, shared_cache: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(built_data, data)
     store = IndexStore(data / "index")

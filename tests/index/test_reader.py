@@ -21,13 +21,6 @@ from quotebot import cli
 from tests.index.crashkit import QUESTION, answer_ok
 
 
-@pytest.fixture
-def data(tmp_path: Path, built_data: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(built_data, target)
-    return target
-
-
 def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 

@@ -29,6 +29,11 @@ def paras_of(text: str, speakers, lang: str = "ru", published: str | None = "202
     return {p.number: p for p in paragraphs}, passages, events
 
 
+def lines(*paragraphs: str) -> str:
+    """A source text of ``paragraphs``: paragraph ``n`` is the ``n``-th argument."""
+    return "\n\n".join(paragraphs)
+
+
 def test_dateline_and_yesterday(speakers) -> None:
     text = ("Баку, 3 июня — Новости. Ильхам Алиев вчера выступил на конференции и заявил, что партнерство "
             "с США крепнет.\n\nНаблюдатели называют это потеплением.")
@@ -68,11 +73,11 @@ def test_mentioned_years_and_quoted_dates_are_not_events(speakers) -> None:
 
 
 def test_letter_is_attributed_to_its_signer(speakers) -> None:
-    text = ("# A letter\n\nWashington, 4 July 2025. The White House published a letter to President Aliyev.\n\n"
-            "Dear Mr. President,\n\nI am glad to congratulate you and the people of Azerbaijan.\n\n"
-            "We value our partnership and wish it to grow stronger every year.\n\n"
-            "Sincerely,\n\nDonald J. Trump\n\nThe letter was read at a reception.")
-    paras, passages, _ = paras_of(text, speakers, "en")
+    paras, passages, _ = paras_of(lines(
+        "# A letter", "Washington, 4 July 2025. The White House published a letter to President Aliyev.",
+        "Dear Mr. President,", "I am glad to congratulate you and the people of Azerbaijan.",
+        "We value our partnership and wish it to grow stronger every year.", "Sincerely,", "Donald J. Trump",
+        "The letter was read at a reception."), speakers, "en")
     assert paras[1].date is None  # the title
     for n in range(3, 8):
         assert paras[n].speaker == "trump" and paras[n].date == "2025-07-04", n
@@ -80,11 +85,11 @@ def test_letter_is_attributed_to_its_signer(speakers) -> None:
 
 
 def test_interview_turns(speakers) -> None:
-    text = ("Hikmet Hajiyev gave an interview to Reuters on 2 June 2025.\n\n"
-            "Question: What comes next for the peace treaty?\n\n"
-            "Answer: The text is ready, and we expect it to be signed this year, if Armenia changes its "
-            "constitution.\n\nQuestion: And Washington?\n\nAnswer: We welcome the role of the United States.")
-    paras, passages, _ = paras_of(text, speakers, "en")
+    paras, passages, _ = paras_of(lines(
+        "Hikmet Hajiyev gave an interview to Reuters on 2 June 2025.",
+        "Question: What comes next for the peace treaty?",
+        "Answer: The text is ready, and we expect it to be signed this year, if Armenia changes its constitution.",
+        "Question: And Washington?", "Answer: We welcome the role of the United States."), speakers, "en")
     assert paras[2].speaker == "Reuters correspondent" and paras[2].role == "question:Reuters correspondent"
     assert paras[3].speaker == "hajiyev" and paras[5].speaker == "hajiyev"
     assert paras[5].date == "2025-06-02"

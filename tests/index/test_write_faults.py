@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -29,13 +28,6 @@ AFTER_SWITCH = ["current.dirsync", "registry.write", "registry.fsync", "registry
 def encoder() -> MemoEncoder:
     settings = Settings.from_env()
     return MemoEncoder(load_embedder(settings.model, settings.cache_dir))
-
-
-@pytest.fixture
-def data(tmp_path: Path, built_data: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(built_data, target)
-    return target
 
 
 def audit_entries(settings: Settings) -> list[dict]:

@@ -70,6 +70,11 @@ class Call:
         return str(self.params.get("text", ""))
 
     @property
+    def visible(self) -> str:
+        """The text a user sees: HTML parsed (and so checked) with Telegram's rules when it is HTML."""
+        return validate_message(self.text).text if self.params.get("parse_mode") == "HTML" else self.text
+
+    @property
     def keyboard(self) -> list[list[dict[str, Any]]]:
         markup = self.params.get("reply_markup") or {}
         return markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
@@ -707,6 +712,14 @@ class FakeTelegram:
             await self.wait_for("sendMessage", since, 0.3 if not first.keyboard else 0.01, chat_id=chat_id,
                                 predicate=lambda c: bool(c.keyboard))
         return self.calls_of("sendMessage", since, chat_id=chat_id)
+
+    async def say(self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None,
+                  timeout: float = 10.0) -> list[Call]:
+        """``user`` sends ``text`` (in ``chat``, by default their private chat); the bot's reply
+        messages (:meth:`wait_for_reply`)."""
+        since = self.mark()
+        self.send_text(user, text, chat)
+        return await self.wait_for_reply((chat or user)["id"], since, timeout)
 
     async def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
         """Wait until no call arrived for ``quiet`` seconds."""
