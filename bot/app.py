@@ -20,16 +20,16 @@ from index.errors import IndexMissingError, QuotebotError
 from . import handlers, redact
 from .broadcast import Broadcaster
 from .config import BotConfig, load_config
+from .context import CONTEXT_TYPES
 from .fairness import FairUpdateProcessor
 from .feedback import FeedbackStore
 from .gateway import EngineGateway, EngineLike
 from .moderation.ops import Moderation
 from .moderation.pending import PendingStore
-from .moderation.texts import mt
 from .ratelimit import UserRateLimiter
 from .services import KEY, Services
+from .strings import t
 from .telegram_io import ResilientLimiter
-from .texts import t
 from .timeline import warm_up
 from .userstate import open_readers
 from .view_store import ViewStore, open_views
@@ -51,7 +51,7 @@ def public_menu(lang: str) -> list[BotCommand]:
 def moderator_menu(lang: str) -> list[BotCommand]:
     """The public commands, then the moderators' (whose /sources shows ids and who added what)."""
     public = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS if c != "sources"]
-    return public + [BotCommand(c, mt(lang, f"cmd_{c}")) for c in MODERATOR_COMMANDS]
+    return public + [BotCommand(c, t(lang, f"mod_cmd_{c}")) for c in MODERATOR_COMMANDS]
 
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
@@ -119,6 +119,7 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
         .token(config.token)
         .base_url(config.base_url)
         .base_file_url(config.base_file_url)
+        .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(ResilientLimiter(flood_limits=config.flood_limits))
         .concurrent_updates(FairUpdateProcessor(CONCURRENT_UPDATES, chat_backlog=config.chat_backlog,

@@ -25,8 +25,8 @@ from index import Event
 
 from .dates import date_in_words
 from .gateway import EngineGateway
-from .render import Names
 from .strings import LANGS, t
+from .types import Names
 
 WIDTH_PX = 1600
 DPI = 100

@@ -90,13 +90,10 @@ class Moderation:
         self.settings = settings
         self.engine = engine
         self.pending = pending
-        self.moderators = frozenset(moderators)
+        self.moderators = frozenset(moderators)  # who may act: checked by bot.moderation.gate
         self.awaiting: dict[int, Awaiting] = {}
         self.running: set[str] = set()  # pending actions being carried out right now
         self._writes = asyncio.Lock()
-
-    def is_moderator(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self.moderators
 
     # -- /add waiting for a pasted article ------------------------------------------------
 
