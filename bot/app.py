@@ -20,7 +20,7 @@ from index.errors import IndexMissingError, QuotebotError
 from . import handlers, redact
 from .broadcast import Broadcaster
 from .config import BotConfig, load_config
-from .context import CONTEXT_TYPES
+from .context import CONTEXT_TYPES, QuotebotContext
 from .fairness import FairUpdateProcessor
 from .feedback import FeedbackStore
 from .gateway import EngineGateway, EngineLike
@@ -105,8 +105,8 @@ async def close_stores(app: Application) -> None:  # type: ignore[type-arg]
         services.readers.close()
 
 
-def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[type-arg]
-                      settings: Settings | None = None) -> Application:
+def build_application(config: BotConfig, engine: EngineLike,
+                      settings: Settings | None = None) -> Application[Any, QuotebotContext, Any, Any, Any, Any]:
     """The bot for ``config`` answering from ``engine``; nothing is sent until it is started.
 
     Moderators change the corpus of ``settings`` (by default the engine's own); without

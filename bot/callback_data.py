@@ -26,7 +26,6 @@ import dataclasses
 import re
 import string
 from dataclasses import dataclass
-from functools import cache
 from typing import ClassVar
 
 MAX_BYTES = 64
@@ -98,8 +97,7 @@ Action = Page | Full | Back | Vote | Example | Confirm | Decline | Lang
 ACTIONS: tuple[type[Action], ...] = (Page, Full, Back, Vote, Example, Confirm, Decline, Lang)
 
 
-@cache
-def pattern(kind: type[Action]) -> re.Pattern[str]:
+def _pattern(kind: type[Action]) -> re.Pattern[str]:
     """The regular expression of ``kind``'s data, one named group per field."""
     parts = []
     for literal, name, _, _ in string.Formatter().parse(kind.FORMAT):
@@ -109,13 +107,20 @@ def pattern(kind: type[Action]) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
+PATTERNS: dict[type[Action], re.Pattern[str]] = {kind: _pattern(kind) for kind in ACTIONS}
+
+
 def _text(value: object) -> str:
     return ("u" if value else "d") if isinstance(value, bool) else str(value)
 
 
 def _value(kind: type[Action], name: str, text: str) -> object:
-    annotation = {f.name: f.type for f in dataclasses.fields(kind)}[name]
-    return {"int": int, "bool": lambda v: v == "u"}.get(str(annotation), str)(text)
+    annotation = str({f.name: f.type for f in dataclasses.fields(kind)}[name])
+    if annotation == "int":
+        return int(text)
+    if annotation == "bool":
+        return text == "u"
+    return text
 
 
 def encode(action: Action) -> str:
@@ -130,7 +135,7 @@ def decode(data: object) -> Action | None:
     if not isinstance(data, str) or not data:
         return None
     for kind in ACTIONS:
-        m = pattern(kind).fullmatch(data)
+        m = PATTERNS[kind].fullmatch(data)
         if m:
             return kind(**{name: _value(kind, name, text) for name, text in m.groupdict().items()})  # type: ignore[arg-type]
     return None

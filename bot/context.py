@@ -3,18 +3,18 @@ language and the decoded button, instead of ``context.bot_data[...]`` lookups an
 
 PTB builds one context per update (``ContextTypes(context=QuotebotContext)``, see
 :func:`bot.app.build_application`); :meth:`QuotebotContext.from_update` keeps the update's user
-so that :attr:`QuotebotContext.lang` needs no argument. Buttons are matched by the pattern
-callables of :func:`button`, which decode the callback data once; PTB puts the decoded action in
-``context.matches`` and :meth:`QuotebotContext.action` hands it out typed.
+so that :attr:`QuotebotContext.lang` needs no argument. Buttons are matched by the
+handlers of :class:`ButtonHandler`, which decode the callback data once and match the button by its
+action class; :meth:`QuotebotContext.action` hands the decoded action out typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from telegram import Update, User
-from telegram.ext import CallbackContext, ContextTypes, ExtBot
+from telegram.ext import CallbackContext, CallbackQueryHandler, ContextTypes, ExtBot
 
 from . import callback_data as cd
 from .lang import chosen
@@ -38,11 +38,11 @@ class QuotebotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, An
                  user_id: int | None = None) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self.user: User | None = None
+        self.button: cd.Action | None = None  # set by ButtonHandler
 
     @classmethod
-    def from_update(cls, update: object,  # type: ignore[override]
-                    application: Application[Any, Any, Any, Any, Any, Any]) -> QuotebotContext:
-        context = cast(QuotebotContext, super().from_update(update, application))
+    def from_update(cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]) -> QuotebotContext:
+        context = super().from_update(update, application)
         if isinstance(update, Update):
             context.user = update.effective_user
         return context
@@ -75,21 +75,33 @@ class QuotebotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, An
         return chosen(user.id if user else None) or lang_of(user.language_code if user else None)
 
     def action(self, kind: type[A]) -> A:
-        """The button's action, decoded once by the pattern of :func:`button`."""
-        found = self.matches[0] if self.matches else None
-        if not isinstance(found, kind):
-            raise TypeError(f"expected a {kind.__name__} button, got {found!r}")
-        return found
+        """The button's action, decoded once by its :class:`ButtonHandler`."""
+        if not isinstance(self.button, kind):
+            raise TypeError(f"expected a {kind.__name__} button, got {self.button!r}")
+        return self.button
 
 
-def button(kind: type[A]) -> Callable[[object], A | None]:
-    """A ``CallbackQueryHandler`` pattern: the decoded action when the data is a ``kind`` button."""
+class ButtonHandler(CallbackQueryHandler[QuotebotContext, None]):
+    """The handler of one kind of button: it decodes the callback data once, matches the button by
+    its action class and hands the decoded action to the callback (:meth:`QuotebotContext.action`)."""
 
-    def match(data: object) -> A | None:
-        action = cd.decode(data)
-        return action if isinstance(action, kind) else None
+    __slots__ = ("kind",)
 
-    return match
+    def __init__(self, kind: type[cd.Action],
+                 callback: Callable[[Update, QuotebotContext], Coroutine[Any, Any, None]]) -> None:
+        super().__init__(callback)
+        self.kind = kind
+
+    def check_update(self, update: object) -> cd.Action | None:
+        if not isinstance(update, Update) or update.callback_query is None:
+            return None
+        action = cd.decode(update.callback_query.data)
+        return action if isinstance(action, self.kind) else None
+
+    def collect_additional_context(self, context: QuotebotContext, update: Update,
+                                   application: Application[Any, QuotebotContext, Any, Any, Any, Any],
+                                   check_result: object) -> None:
+        context.button = check_result if isinstance(check_result, self.kind) else None
 
 
 CONTEXT_TYPES: ContextTypes[QuotebotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any]] = \

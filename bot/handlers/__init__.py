@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 
 from .. import callback_data as cd
-from ..context import QuotebotContext, button
+from ..context import ButtonHandler, QuotebotContext
 from ..filters import ADDRESSED_TO_BOT, COMMAND_FOR_BOT
 from ..lang import remember_choice
 from ..moderation import handlers as moderation
@@ -62,12 +62,12 @@ def register(app: Application[Any, QuotebotContext, Any, Any, Any, Any]) -> None
     app.add_handler(MessageHandler(NEW & filters.TEXT & ~filters.COMMAND & GROUPS & ADDRESSED_TO_BOT,
                                    questions.answer_question))
 
-    app.add_handler(CallbackQueryHandler(callbacks.page, pattern=button(cd.Page)))
-    app.add_handler(CallbackQueryHandler(callbacks.full_paragraph, pattern=button(cd.Full)))
-    app.add_handler(CallbackQueryHandler(callbacks.back, pattern=button(cd.Back)))
-    app.add_handler(CallbackQueryHandler(callbacks.vote, pattern=button(cd.Vote)))
-    app.add_handler(CallbackQueryHandler(callbacks.example, pattern=button(cd.Example)))
-    app.add_handler(CallbackQueryHandler(reader.lang_button, pattern=button(cd.Lang)))
+    app.add_handler(ButtonHandler(cd.Page, callbacks.page))
+    app.add_handler(ButtonHandler(cd.Full, callbacks.full_paragraph))
+    app.add_handler(ButtonHandler(cd.Back, callbacks.back))
+    app.add_handler(ButtonHandler(cd.Vote, callbacks.vote))
+    app.add_handler(ButtonHandler(cd.Example, callbacks.example))
+    app.add_handler(ButtonHandler(cd.Lang, reader.lang_button))
     app.add_handler(CallbackQueryHandler(callbacks.expired))
 
     app.add_handler(InlineQueryHandler(inline.inline_query))

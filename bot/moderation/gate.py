@@ -18,14 +18,13 @@ from telegram import Message, Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
 from .. import callback_data as cd
-from ..context import QuotebotContext, button
+from ..context import ButtonHandler, QuotebotContext
 from ..strings import t
 
 
@@ -96,6 +95,6 @@ class ModeratorGate:
         return [
             CommandHandler(list(commands), self.command, filters=new),
             MessageHandler(new & filters.ChatType.PRIVATE & filters.Document.ALL, self.upload),
-            CallbackQueryHandler(self.confirm, pattern=button(cd.Confirm)),
-            CallbackQueryHandler(self.decline, pattern=button(cd.Decline)),
+            ButtonHandler(cd.Confirm, self.confirm),
+            ButtonHandler(cd.Decline, self.decline),
         ]

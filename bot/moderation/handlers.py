@@ -8,10 +8,10 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from .. import callback_data as cd
-from ..context import QuotebotContext, button
+from ..context import ButtonHandler, QuotebotContext
 from . import confirm, fix, manage, upload
 from .gate import ModeratorGate
 
@@ -37,6 +37,6 @@ def handlers(gate: ModeratorGate) -> list[BaseHandler[Update, QuotebotContext, A
         *(CommandHandler(name, callback, filters=NEW) for name, callback in COMMANDS.items()),
         CommandHandler("sources", manage.sources, filters=NEW & PRIVATE & gate.moderators),
         MessageHandler(NEW & PRIVATE & filters.Document.ALL, upload.document),
-        CallbackQueryHandler(confirm.confirm, pattern=button(cd.Confirm)),
-        CallbackQueryHandler(confirm.decline, pattern=button(cd.Decline)),
+        ButtonHandler(cd.Confirm, confirm.confirm),
+        ButtonHandler(cd.Decline, confirm.decline),
     ]

@@ -146,7 +146,8 @@ class Moderation:
             # the tail is enough (the log only grows), and it reaches into the rotated file
             for entry in reversed(audit_tail(self.settings.audit_log, AUDIT_TAIL_BYTES)):
                 if entry.get("action") in WRITES and str(entry.get("result", "")).startswith("ok"):
-                    return entry
+                    found: dict[str, Any] = entry
+                    return found
             return None
 
         return await asyncio.to_thread(read)

@@ -151,12 +151,18 @@ def fixed_text(plan: FixPlan, version: str, seconds: float, lang: str, names: Na
     lines = [esc(t(lang, "fixed", paragraph=after.number, id=plan.source.id, version=version,
                     seconds=f"{seconds:.1f}"))]
     none = t(lang, "status_none")
+
+    def show(name: str, value: Any) -> str:
+        if name == "date":
+            return str(value or none)
+        if name == "speaker":
+            return _speaker(names, value, lang) or none
+        return _kind(value, lang)
+
     for name in ("date", "speaker", "kind"):
         old, new = getattr(before, name), getattr(after, name)
-        show = {"date": lambda v: v or none, "speaker": lambda v: _speaker(names, v, lang) or none,
-                "kind": lambda v: _kind(v, lang)}[name]
         key = "fix_field" if old != new else "fix_same"
-        lines.append("• " + esc(t(lang, key, name=t(lang, f"field_{name}"), old=show(old), new=show(new))))
+        lines.append("• " + esc(t(lang, key, name=t(lang, f"field_{name}"), old=show(name, old), new=show(name, new))))
     lines.append(f"<i>{esc(clip(after.text, SAMPLE_CHARS))}</i>")
     return "\n".join(lines)
 
