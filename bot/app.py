@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from typing import Any, TextIO
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
@@ -24,6 +24,7 @@ from .context import CONTEXT_TYPES, QuotebotContext
 from .fairness import FairUpdateProcessor
 from .feedback import FeedbackStore
 from .gateway import EngineGateway, EngineLike
+from .menus import moderator_menu, public_menu
 from .moderation.ops import Moderation
 from .moderation.pending import PendingStore
 from .ratelimit import UserRateLimiter
@@ -36,22 +37,9 @@ from .view_store import ViewStore, open_views
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "timeline", "sources", "subscribe", "subscriptions", "unsubscribe", "lang", "about")
-MODERATOR_COMMANDS = ("add", "done", "cancel", "sources", "remove", "fix", "reindex", "status", "rollback",
-                      "feedback")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 16
 BOOTSTRAP_RETRIES = 3
-
-
-def public_menu(lang: str) -> list[BotCommand]:
-    return [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
-
-
-def moderator_menu(lang: str) -> list[BotCommand]:
-    """The public commands, then the moderators' (whose /sources shows ids and who added what)."""
-    public = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS if c != "sources"]
-    return public + [BotCommand(c, t(lang, f"mod_cmd_{c}")) for c in MODERATOR_COMMANDS]
 
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]

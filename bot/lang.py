@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
 
+from .menus import moderator_menu, public_menu
 from .strings import LANGS
 
 if TYPE_CHECKING:
@@ -55,8 +56,6 @@ async def remember_choice(update: Update, context: QuotebotContext) -> None:
 
 async def update_menu(context: QuotebotContext, user_id: int, lang: str) -> None:
     """The user's private chat gets the command menu in the chosen language."""
-    from .app import moderator_menu, public_menu  # app imports handlers, which import this module
-
     svc = context.services
     commands = moderator_menu(lang) if user_id in svc.config.moderators else public_menu(lang)
     try:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from bot import callback_data as cd
-from bot.app import moderator_menu
 from bot.markup import MESSAGE_LIMIT, visible_len
+from bot.menus import moderator_menu
 from bot.moderation.ops import SourceRow
 from bot.moderation.pending import Pending, PendingStore
 from bot.moderation.render import (
