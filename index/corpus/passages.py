@@ -57,7 +57,7 @@ class Paragraph:
     occasion: str = "commentary"
     event: int | None = None
     header: bool = False
-    role: str | None = None  # "title", or "speaker:<who>" for a letter line or an interview turn
+    role: str | None = None  # "title"; "speaker:<who>": a letter line or an answer; "question:<who>": a question
     context: str = ""  # what a reader knows before this paragraph: title, event header, the question answered
 
     def outside_quotes(self) -> str:
@@ -129,19 +129,31 @@ def mark_quotes(paragraphs: list[Paragraph]) -> None:
                 paragraphs[i].speech.append((s, e))
 
     for pi, para in enumerate(paragraphs):
+        if depth and closer_stack[-1] == '"' and not para.text.startswith('"'):
+            # a straight quote left open runs on only where the next paragraph re-opens it
+            close_quote(pi - 1, len(paragraphs[pi - 1].text))
+            depth, closer_stack, open_since, pending = 0, [], None, []
         if depth and _starts_with_day(para.text):
             depth, closer_stack, open_since, pending = 0, [], None, []
         para.depth_at_start = depth
         text = para.text
         for ci, ch in enumerate(text):
-            if ch in OPENERS and not (ch == "“" and closer_stack and closer_stack[-1] == "“"):
+            straight = ch == '"'
+            if straight and depth and ci == 0 and pi > 0 and open_since and open_since[0] != pi:
+                continue  # re-opened at the start of a continuing paragraph
+            opens = ch in OPENERS and not (ch == "“" and closer_stack and closer_stack[-1] == "“")
+            closes = ch in CLOSERS or (ch == "“" and closer_stack and closer_stack[-1] == "“")
+            if straight:  # the same mark opens and closes: it closes the quote it opened
+                closes = bool(closer_stack) and closer_stack[-1] == '"'
+                opens = not closes
+            if opens:
                 if depth and ci == 0 and pi > 0 and open_since and open_since[0] != pi:
                     continue  # re-opened at the start of a continuing paragraph
                 if depth == 0:
                     open_since, pending = (pi, ci), []
                 depth += 1
-                closer_stack.append(OPENERS[ch])
-            elif ch in CLOSERS or (ch == "“" and closer_stack and closer_stack[-1] == "“"):
+                closer_stack.append('"' if straight else OPENERS[ch])
+            elif closes:
                 if depth == 0:
                     continue  # stray closing mark
                 depth -= 1
@@ -171,6 +183,7 @@ def _header_zone(para: Paragraph) -> tuple[int, str]:
     return end, para.text[:end]
 
 
+_TURNS = ("speaker:", "question:")  # roles of a letter line, an answer and a question turn
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _SPEAKER_LABEL = re.compile(r"[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*(?:\s+[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*){0,3}\s*:(?=\s+\S)")
 _BARE_WORDS = 5  # words (digits aside) of a header line that says only when and who: "Posted by @x · Jan 31, 2025"
@@ -307,13 +320,13 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             para.speaker = speaker
         elif current is not None:
             continues = bool(in_block or para.depth_at_start or para.speech or own
-                             or _bare(current) or lex.has_reporting_verb(_first_sentence(outside)))
+                             or _bare(current) or lex.reports_someone(_first_sentence(outside)))
             if not continues:
                 current = None
             else:
                 current.paragraphs.append(para.number)
-                if role is not None and role.startswith("speaker:"):
-                    para.speaker = role[len("speaker:"):] or current.speaker
+                if role is not None and role.startswith(_TURNS):
+                    para.speaker = role.partition(":")[2] or current.speaker
                 elif own == PRONOUN or (own is None and (para.speech or para.depth_at_start)):
                     para.speaker = current.speaker
                 elif own == JOINT:
@@ -327,7 +340,9 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             if role is not None:
                 para.role = role
         else:
-            para.date, para.event, para.occasion, para.speaker = None, None, "commentary", None
+            # outside any event (an analysis quoting an expert, undated): still the named speaker's words
+            para.date, para.event, para.occasion = None, None, "commentary"
+            para.speaker = own if own not in (PRONOUN, JOINT) else None
     _set_context(source, paragraphs, events)
     return [
         Event(source_id=source.id, index=e.index, date=e.date, speaker=e.speaker,
@@ -349,8 +364,7 @@ def _set_context(source: Source, paragraphs: list[Paragraph], events: list[_Even
             if header is not None:
                 parts.append(events[para.event].summary)
         prev = by_number.get(para.number - 1)
-        if prev is not None and para.role == "speaker:" and (prev.role or "").startswith("speaker:") \
-                and prev.role != "speaker:":
+        if prev is not None and (para.role or "").startswith("speaker:") and (prev.role or "").startswith("question:"):
             parts.append(prev.text)
         para.context = "\n".join(x for x in parts if x and x not in para.text)
 
@@ -419,9 +433,9 @@ def build_passages(
     for para in paragraphs:
         for s, e in _windows(para, max_chars):
             share = para.quoted_share(s, e)
-            if share > 0 or (para.role or "").startswith("speaker:"):
+            if share > 0 or (para.role or "").startswith(_TURNS):
                 kind = "quote"
-            elif para.event is not None:
+            elif para.event is not None or para.speaker:
                 kind = "reported"
             else:
                 kind = "commentary"
@@ -429,7 +443,7 @@ def build_passages(
             passages.append(Passage(
                 id=f"{source.id}:{para.number}:{start}-{end}", source_id=source.id, paragraph=para.number,
                 start=start, end=end, text=source.text[start:end], date=para.date,
-                speaker=para.speaker if para.event is not None else None,
+                speaker=para.speaker,
                 occasion=para.occasion, kind=kind, event=para.event,
             ))
     return passages, events, paragraphs

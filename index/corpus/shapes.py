@@ -115,7 +115,7 @@ def _interviews(paragraphs: list[_Para], lang: str, roles: dict[int, str], who: 
                 roles[para.number] = current
             continue
         if turn == _ASKING or (outlet and turn == f"speaker:{outlet}"):
-            roles[para.number], current = f"speaker:{interviewer}", None
+            roles[para.number], current = f"question:{interviewer}", None
         else:
             roles[para.number] = current = turn
 

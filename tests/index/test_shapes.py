@@ -85,7 +85,7 @@ def test_interview_turns(speakers) -> None:
             "Answer: The text is ready, and we expect it to be signed this year, if Armenia changes its "
             "constitution.\n\nQuestion: And Washington?\n\nAnswer: We welcome the role of the United States.")
     paras, passages, _ = paras_of(text, speakers, "en")
-    assert paras[2].speaker == "Reuters correspondent"
+    assert paras[2].speaker == "Reuters correspondent" and paras[2].role == "question:Reuters correspondent"
     assert paras[3].speaker == "hajiyev" and paras[5].speaker == "hajiyev"
     assert paras[5].date == "2025-06-02"
     assert {p.kind for p in passages if p.paragraph in (3, 5)} == {"quote"}
@@ -202,3 +202,27 @@ def test_reported_speech_of_an_unnamed_person_continues_the_event(speakers) -> N
             "Американский дипломат, в свою очередь, подчеркнул важность мира в регионе.")
     paras, _, _ = paras_of(text, speakers, published="2025-03-14")
     assert paras[2].date == "2025-03-13" and paras[2].speaker is None
+
+
+def test_analysis_quotes_experts_without_dates(speakers) -> None:
+    text = ("\"This is a pragmatic choice for both capitals,\" said Matthew Bryza, a former US ambassador.\n\n"
+            "According to Richard Kauzlarich, another former envoy, Section 907 remains the main obstacle.\n\n"
+            "The analysts agree on one thing: the momentum is real.")
+    paras, passages, _ = paras_of(text, speakers, "en")
+    assert paras[1].speaker == "Matthew Bryza" and paras[1].date is None
+    assert {p.kind for p in passages if p.paragraph == 1} == {"quote"}
+    assert paras[2].speaker == "Richard Kauzlarich"
+    assert paras[3].speaker is None
+
+
+def test_a_namesake_is_another_person(speakers) -> None:
+    text = "По мнению эксперта Центра анализа международных отношений Вугара Байрамова, сближение продолжится."
+    paras, _, _ = paras_of(text, speakers)
+    assert paras[1].speaker == "Вугар Байрамов"  # not the minister Jeyhun Bayramov
+
+
+def test_unnamed_groups_noting_things_are_commentary(speakers) -> None:
+    text = ("Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.\n\n"
+            "Наблюдатели отметили, что тон Баку заметно изменился.")
+    paras, _, _ = paras_of(text, speakers, published="2025-03-14")
+    assert paras[2].date is None and paras[2].speaker is None
