@@ -7,7 +7,7 @@ import logging
 import sys
 from typing import Any, TextIO
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
@@ -19,38 +19,26 @@ from index.errors import QuotebotError
 from . import handlers, redact
 from .broadcast import Broadcaster
 from .config import BotConfig, load_config
+from .context import CONTEXT_TYPES, QuotebotContext
 from .fairness import FairUpdateProcessor
 from .feedback import FeedbackStore
 from .gateway import EngineGateway, EngineLike
+from .menus import moderator_menu, public_menu
 from .moderation.ops import Moderation
 from .moderation.pending import PendingStore
-from .moderation.texts import mt
 from .ratelimit import UserRateLimiter
 from .services import KEY, Services
+from .strings import t
 from .telegram_io import ResilientLimiter
-from .texts import t
 from .timeline import warm_up
 from .userstate import open_readers
 from .view_store import ViewStore, open_views
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "timeline", "sources", "subscribe", "subscriptions", "unsubscribe", "lang", "about")
-MODERATOR_COMMANDS = ("add", "done", "cancel", "sources", "remove", "fix", "reindex", "status", "rollback",
-                      "feedback")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 16
 BOOTSTRAP_RETRIES = 3
-
-
-def public_menu(lang: str) -> list[BotCommand]:
-    return [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS]
-
-
-def moderator_menu(lang: str) -> list[BotCommand]:
-    """The public commands, then the moderators' (whose /sources shows ids and who added what)."""
-    public = [BotCommand(c, t(lang, f"cmd_{c}")) for c in COMMANDS if c != "sources"]
-    return public + [BotCommand(c, mt(lang, f"cmd_{c}")) for c in MODERATOR_COMMANDS]
 
 
 async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
@@ -104,8 +92,8 @@ async def close_stores(app: Application) -> None:  # type: ignore[type-arg]
         services.readers.close()
 
 
-def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[type-arg]
-                      settings: Settings | None = None) -> Application:
+def build_application(config: BotConfig, engine: EngineLike,
+                      settings: Settings | None = None) -> Application[Any, QuotebotContext, Any, Any, Any, Any]:
     """The bot for ``config`` answering from ``engine``; nothing is sent until it is started.
 
     Moderators change the corpus of ``settings`` (by default the engine's own); without
@@ -118,6 +106,7 @@ def build_application(config: BotConfig, engine: EngineLike,  # type: ignore[typ
         .token(config.token)
         .base_url(config.base_url)
         .base_file_url(config.base_file_url)
+        .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(ResilientLimiter(flood_limits=config.flood_limits))
         .concurrent_updates(FairUpdateProcessor(CONCURRENT_UPDATES, chat_backlog=config.chat_backlog,

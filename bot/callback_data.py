@@ -13,121 +13,129 @@ argument. Formats (``K`` is a 12-character key)::
     m:n:K        a moderator cancels the pending action K
     l:LANG       switch the interface language (/lang)
 
-Unknown or malformed data parses to ``None``; the handler then answers with a short
-"expired" notice instead of failing.
+Each action class carries its format (``FORMAT``, a template of its fields) and the pattern of
+each field, so :func:`encode` and :func:`decode` are written once for all of them. Unknown or
+malformed data parses to ``None``; the handler then answers with a short "expired" notice
+instead of failing. Handlers never decode: :class:`bot.context.ButtonHandler` matches a button by
+its action class and hands the decoded action to the handler.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import string
 from dataclasses import dataclass
+from typing import ClassVar
 
 MAX_BYTES = 64
 KEY_LEN = 12
-_KEY = rf"[A-Za-z0-9_-]{{{KEY_LEN}}}"
-
-PAGE_PATTERN = rf"^n:{_KEY}:\d{{1,5}}$"
-FULL_PATTERN = rf"^f:{_KEY}:\d{{1,2}}$"
-BACK_PATTERN = rf"^b:{_KEY}$"
-VOTE_PATTERN = rf"^v:{_KEY}:[ud]$"
-EXAMPLE_PATTERN = r"^x:[a-z]{2}:\d$"
-CONFIRM_PATTERN = rf"^m:y:{_KEY}$"
-DECLINE_PATTERN = rf"^m:n:{_KEY}$"
-LANG_PATTERN = r"^l:[a-z]{2}$"
+KEY = rf"[A-Za-z0-9_-]{{{KEY_LEN}}}"
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    FORMAT: ClassVar[str] = "n:{key}:{offset}"
+    FIELDS: ClassVar[dict[str, str]] = {"key": KEY, "offset": "[0-9]{1,5}"}
     key: str
     offset: int
 
 
 @dataclass(frozen=True, slots=True)
 class Full:
+    FORMAT: ClassVar[str] = "f:{key}:{index}"
+    FIELDS: ClassVar[dict[str, str]] = {"key": KEY, "index": "[0-9]{1,2}"}
     key: str
     index: int
 
 
 @dataclass(frozen=True, slots=True)
 class Back:
+    FORMAT: ClassVar[str] = "b:{key}"
+    FIELDS: ClassVar[dict[str, str]] = {"key": KEY}
     key: str
 
 
 @dataclass(frozen=True, slots=True)
 class Vote:
+    FORMAT: ClassVar[str] = "v:{key}:{up}"
+    FIELDS: ClassVar[dict[str, str]] = {"key": KEY, "up": "[ud]"}
     key: str
     up: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Example:
+    FORMAT: ClassVar[str] = "x:{lang}:{index}"
+    FIELDS: ClassVar[dict[str, str]] = {"lang": "[a-z]{2}", "index": "[0-9]"}
     lang: str
     index: int
 
 
 @dataclass(frozen=True, slots=True)
 class Confirm:
+    FORMAT: ClassVar[str] = "m:y:{key}"
+    FIELDS: ClassVar[dict[str, str]] = {"key": KEY}
     key: str
 
 
 @dataclass(frozen=True, slots=True)
 class Decline:
+    FORMAT: ClassVar[str] = "m:n:{key}"
+    FIELDS: ClassVar[dict[str, str]] = {"key": KEY}
     key: str
 
 
 @dataclass(frozen=True, slots=True)
 class Lang:
+    FORMAT: ClassVar[str] = "l:{lang}"
+    FIELDS: ClassVar[dict[str, str]] = {"lang": "[a-z]{2}"}
     lang: str
 
 
 Action = Page | Full | Back | Vote | Example | Confirm | Decline | Lang
+ACTIONS: tuple[type[Action], ...] = (Page, Full, Back, Vote, Example, Confirm, Decline, Lang)
+
+
+def _pattern(kind: type[Action]) -> re.Pattern[str]:
+    """The regular expression of ``kind``'s data, one named group per field."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(kind.FORMAT):
+        parts.append(re.escape(literal))
+        if name:
+            parts.append(f"(?P<{name}>{kind.FIELDS[name]})")
+    return re.compile("".join(parts))
+
+
+PATTERNS: dict[type[Action], re.Pattern[str]] = {kind: _pattern(kind) for kind in ACTIONS}
+
+
+def _text(value: object) -> str:
+    return ("u" if value else "d") if isinstance(value, bool) else str(value)
+
+
+def _value(kind: type[Action], name: str, text: str) -> object:
+    annotation = str({f.name: f.type for f in dataclasses.fields(kind)}[name])
+    if annotation == "int":
+        return int(text)
+    if annotation == "bool":
+        return text == "u"
+    return text
 
 
 def encode(action: Action) -> str:
-    match action:
-        case Page(key, offset):
-            data = f"n:{key}:{offset}"
-        case Full(key, index):
-            data = f"f:{key}:{index}"
-        case Back(key):
-            data = f"b:{key}"
-        case Vote(key, up):
-            data = f"v:{key}:{'u' if up else 'd'}"
-        case Example(lang, index):
-            data = f"x:{lang}:{index}"
-        case Confirm(key):
-            data = f"m:y:{key}"
-        case Decline(key):
-            data = f"m:n:{key}"
-        case Lang(lang):
-            data = f"l:{lang}"
+    data = action.FORMAT.format(**{f.name: _text(getattr(action, f.name)) for f in dataclasses.fields(action)})
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
     return data
 
 
-def decode(data: str | None) -> Action | None:
+def decode(data: object) -> Action | None:
     """The action of a button, or ``None`` for data this version does not understand."""
-    if not data:
+    if not isinstance(data, str) or not data:
         return None
-    if re.match(PAGE_PATTERN, data):
-        _, key, offset = data.split(":")
-        return Page(key, int(offset))
-    if re.match(FULL_PATTERN, data):
-        _, key, index = data.split(":")
-        return Full(key, int(index))
-    if re.match(BACK_PATTERN, data):
-        return Back(data.split(":")[1])
-    if re.match(VOTE_PATTERN, data):
-        _, key, vote = data.split(":")
-        return Vote(key, vote == "u")
-    if re.match(EXAMPLE_PATTERN, data):
-        _, lang, index = data.split(":")
-        return Example(lang, int(index))
-    if re.match(CONFIRM_PATTERN, data):
-        return Confirm(data.split(":")[2])
-    if re.match(DECLINE_PATTERN, data):
-        return Decline(data.split(":")[2])
-    if re.match(LANG_PATTERN, data):
-        return Lang(data.split(":")[1])
+    for kind in ACTIONS:
+        m = PATTERNS[kind].fullmatch(data)
+        if m:
+            return kind(**{name: _value(kind, name, text) for name, text in m.groupdict().items()})  # type: ignore[arg-type]
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .texts import MONTHS_GENITIVE, MONTHS_NOMINATIVE
+from .strings import table
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -22,10 +22,9 @@ def date_in_words(iso: str | None, lang: str) -> str:
     mi = int(month)
     if not 1 <= mi <= 12:
         return iso
-    lang = lang if lang in MONTHS_GENITIVE else "en"
     if day is None:
-        return f"{MONTHS_NOMINATIVE[lang][mi - 1]} {year}"
-    return f"{int(day)} {MONTHS_GENITIVE[lang][mi - 1]} {year}"
+        return f"{table(lang).months_nominative[mi - 1]} {year}"
+    return f"{int(day)} {table(lang).months_genitive[mi - 1]} {year}"
 
 
 def period_in_words(value: str | None, lang: str) -> str:

@@ -25,6 +25,8 @@ class EngineLike(Protocol):
 
     def paragraph(self, source_id: str, number: int) -> str | None: ...
 
+    def passage(self, passage_id: str) -> Passage | None: ...
+
     def timeline(self) -> list[Event]: ...
 
     def sources(self) -> list[SourceInfo]: ...
@@ -113,12 +115,8 @@ class EngineGateway:
         return await asyncio.to_thread(self.engine.status)
 
     async def passage(self, passage_id: str) -> Passage | None:
-        """The passage with ``passage_id`` in the served version, if the engine can tell."""
-        lookup = getattr(self.engine, "passage", None)
-        if lookup is None:
-            return None
-        found = await asyncio.to_thread(lookup, passage_id)
-        return found if isinstance(found, Passage) else None
+        """The passage with ``passage_id`` in the served version."""
+        return await asyncio.to_thread(self.engine.passage, passage_id)
 
     def version(self) -> str | None:
         try:
@@ -131,5 +129,5 @@ class EngineGateway:
 
     def occasion_name(self, occasion: str, lang: str) -> str:
         """The bot's own name for an occasion (every interface language has one), else the engine's."""
-        own: str | None = table(lang).TEXTS.get(f"occasion_{occasion}")
+        own: str | None = table(lang).texts.get(f"occasion_{occasion}")
         return own or self.engine.occasion_name(occasion, lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from .callback_data import Action, Back, Confirm, Decline, Example, Full, Lang, Page, Vote, encode
-from .texts import EXAMPLES, t
+from .strings import examples, t
 
 SHARE_QUERY_CHARS = 256  # Telegram's limit for an inline query
 
@@ -69,8 +69,8 @@ def votes_keyboard(key: str, lang: str) -> InlineKeyboardMarkup:
 
 
 def examples_keyboard(lang: str) -> InlineKeyboardMarkup:
-    examples = EXAMPLES.get(lang, EXAMPLES["en"])
-    return InlineKeyboardMarkup([[_button(q, Example(lang, i))] for i, q in enumerate(examples)])
+    shown = examples(lang)
+    return InlineKeyboardMarkup([[_button(q, Example(lang, i))] for i, q in enumerate(shown)])
 
 
 def confirm_keyboard(key: str, confirm_label: str, cancel_label: str) -> InlineKeyboardMarkup:

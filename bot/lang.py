@@ -2,7 +2,7 @@
 ``/lang`` (stored durably in :class:`bot.userstate.ReaderState`, so it survives restarts).
 
 The choice is looked up once per update by :func:`remember_choice`, a handler that runs before
-all others and puts it in a context variable; :func:`bot.handlers.common.user_lang` reads it. PTB
+all others and puts it in a context variable; :attr:`bot.context.QuotebotContext.lang` reads it. PTB
 runs one update's handlers in one task, and each update in its own task, so the value never
 leaks from one update to another, and no handler needs to know where the choice is stored.
 """
@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import BotCommandScopeChat, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from . import services
+from .menus import moderator_menu, public_menu
 from .strings import LANGS
+
+if TYPE_CHECKING:
+    from .context import QuotebotContext
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +38,10 @@ def set_choice(user_id: int, lang: str) -> None:
     _choice.set((user_id, lang))
 
 
-async def remember_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remember_choice(update: Update, context: QuotebotContext) -> None:
     """Runs first for every update: look up the user's /lang choice (nothing else happens here)."""
     user = update.effective_user
-    readers = services.get(context).readers
+    readers = context.services.readers
     _choice.set(None)
     if user is None or readers is None:
         return
@@ -51,11 +54,9 @@ async def remember_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         _choice.set((user.id, lang))
 
 
-async def update_menu(context: ContextTypes.DEFAULT_TYPE, user_id: int, lang: str) -> None:
+async def update_menu(context: QuotebotContext, user_id: int, lang: str) -> None:
     """The user's private chat gets the command menu in the chosen language."""
-    from .app import moderator_menu, public_menu  # app imports handlers, which import this module
-
-    svc = services.get(context)
+    svc = context.services
     commands = moderator_menu(lang) if user_id in svc.config.moderators else public_menu(lang)
     try:
         await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))

@@ -18,8 +18,7 @@ from .gateway import EngineGateway, EngineLike
 from .markup import esc, to_plain
 from .pages import Screen, paragraph_screen, question_screen, sources_screen, text_screen
 from .render import render_timeline
-from .strings import LANGS
-from .texts import EXAMPLES, t
+from .strings import LANGS, examples, t
 from .timeline import PictureCache, timeline_picture
 from .view_store import MemoryViewStore
 
@@ -51,8 +50,8 @@ class LocalChat:
         if command in ("/quit", "/exit"):
             return False
         if command == "/start":
-            examples = "\n".join(f"• {q}" for q in EXAMPLES.get(self.lang, EXAMPLES["en"]))
-            self.show(Screen([t(self.lang, "start") + "\n" + esc(examples)]))
+            shown = "\n".join(f"• {q}" for q in examples(self.lang))
+            self.show(Screen([t(self.lang, "start") + "\n" + esc(shown)]))
         elif command in ("/help", "/about"):
             self.show(text_screen(self.lang, command[1:], username="bot"))
         elif command == "/timeline":

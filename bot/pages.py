@@ -19,8 +19,9 @@ from index import Answer
 from .gateway import EngineGateway
 from .keyboards import answer_keyboard, paragraph_keyboard
 from .markup import esc
-from .render import HitRef, render_answer, render_paragraphs, render_sources, render_timeline, render_unanswered
-from .texts import t
+from .render import render_answer, render_paragraphs, render_sources, render_timeline, render_unanswered
+from .strings import t
+from .types import HitRef
 from .view_store import View, Views
 
 log = logging.getLogger(__name__)

@@ -9,45 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from index import Answer, Event, Hit, SourceInfo
 
 from .dates import date_in_words, period_in_words
 from .markup import MESSAGE_LIMIT, esc, esc_attr, pack, split_text, utf16_len, visible_len
-from .texts import LANGUAGE_NAMES, t
+from .strings import t, table
+from .types import HitRef, Names
 
 QUERY_ECHO_CHARS = 200
 TITLE_CHARS = 300  # a source title is shown at most this long: one huge title must not break every answer
 INLINE_DESCRIPTION_CHARS = 120
-
-
-class Names(Protocol):
-    """Display names for speaker ids and occasions (the engine provides them)."""
-
-    def speaker_name(self, speaker_id: str, lang: str) -> str: ...
-
-    def occasion_name(self, occasion: str, lang: str) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class HitRef:
-    """What a button needs to know about a shown hit, stored with the view (restart-safe)."""
-
-    passage_ids: tuple[str, ...]
-    source_id: str
-    paragraphs: tuple[int, ...]
-    title: str
-    url: str | None
-    date: str | None
-    speaker: str | None
-    occasion: str
-    kind: str
-
-    @classmethod
-    def of(cls, hit: Hit) -> HitRef:
-        return cls(hit.passage_ids, hit.source_id, hit.paragraphs, hit.source_title, hit.source_url,
-                   hit.date, hit.speaker, hit.occasion, hit.kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +180,7 @@ def render_sources(sources: Sequence[SourceInfo], status: dict[str, object], lan
     for s in sources:
         name = short_title(s.title)
         title = f'<a href="{esc_attr(s.url)}">{esc(name)}</a>' if s.url else esc(name)
-        language = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"]).get(s.language, s.language)
+        language = table(lang).language_names.get(s.language, s.language)
         entry = "• " + t(lang, "source_line", title=title, language=esc(language), paragraphs=s.paragraphs,
                          passages=s.passages)
         if s.published:

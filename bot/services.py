@@ -1,11 +1,10 @@
-"""The bot's shared state, kept in ``context.bot_data`` under one key."""
+"""The bot's shared state, kept in ``context.bot_data`` under one key; handlers reach it through
+:attr:`bot.context.QuotebotContext.services`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
-
-from telegram.ext import CallbackContext
+from typing import TYPE_CHECKING
 
 from .config import BotConfig
 from .feedback import FeedbackStore
@@ -36,6 +35,3 @@ class Services:
     pictures: PictureCache = field(default_factory=PictureCache)  # /timeline pictures per index version
     broadcaster: Broadcaster | None = None  # new-source digests for subscribers
 
-
-def get(context: CallbackContext[Any, Any, Any, Any]) -> Services:
-    return cast(Services, context.bot_data[KEY])

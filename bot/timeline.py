@@ -25,8 +25,8 @@ from index import Event
 
 from .dates import date_in_words
 from .gateway import EngineGateway
-from .render import Names
 from .strings import LANGS, t
+from .types import Names
 
 WIDTH_PX = 1600
 DPI = 100
@@ -169,6 +169,9 @@ def render_png(events: Sequence[Event], lang: str, names: Names, subtitle: str =
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
+    def _x(day: date) -> float:
+        return float(date2num(day))  # type: ignore[no-untyped-call]  # matplotlib's date2num has no hints
+
     events = sorted(events, key=lambda e: (e.date, e.source_id, e.index))
     days = [date.fromisoformat(e.date[:10]) if len(e.date) >= 10 else date.fromisoformat(e.date[:7] + "-01")
             for e in events]
@@ -191,7 +194,7 @@ def render_png(events: Sequence[Event], lang: str, names: Names, subtitle: str =
         previous: dict[int, float] = {}
         points: dict[str, list[tuple[float, float]]] = {}  # one scatter (one artist) per occasion
         for ev, day in zip(events, days, strict=True):
-            x, y = float(date2num(day)), row_of[ev.speaker]
+            x, y = _x(day), row_of[ev.speaker]
             # markers a few days apart would hide each other: nudge the later one down a little
             dy = -0.12 if x - previous.get(y, -1e9) < 6 else 0.0
             previous[y] = x
@@ -208,9 +211,9 @@ def render_png(events: Sequence[Event], lang: str, names: Names, subtitle: str =
             ax.scatter([p[0] for p in xy], [p[1] for p in xy], marker=marker, s=260, color=colour,
                        edgecolors="white", linewidths=1.2, zorder=3)
         lo, hi = days[0] - timedelta(days=20), days[-1] + timedelta(days=20)
-        ax.set_xlim(date2num(lo), date2num(hi))
+        ax.set_xlim(_x(lo), _x(hi))
         ticks = [d for d in _month_ticks(lo, hi) if lo <= d <= hi] or [days[0]]
-        ax.set_xticks([date2num(d) for d in ticks])
+        ax.set_xticks([_x(d) for d in ticks])
         ax.set_xticklabels([date_in_words(d.isoformat()[:7], lang) for d in ticks], fontsize=FONT_PT)
         ax.set_yticks(range(len(rows)))
         ax.set_yticklabels(labels, fontsize=FONT_PT + 1)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .callback_data import KEY_LEN
-from .render import HitRef
+from .types import HitRef
 
 log = logging.getLogger(__name__)
 MAX_AGE_DAYS = 365

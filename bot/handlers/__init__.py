@@ -1,6 +1,17 @@
-"""PTB handlers, one module per kind of update; :func:`register` wires them into an Application."""
+"""PTB handlers, one module per kind of update; :func:`register` wires them into an Application.
+
+Handler groups run in order, and within a group the first matching handler runs:
+
+* ``LANG`` looks up the reader's /lang choice;
+* ``PASTE`` takes a moderator's pasted article after /add (and stops the update);
+* ``LIMIT`` applies the per-user rate limit (:mod:`.limit`), once for every update answered;
+* ``GATE`` refuses moderator-only updates from anyone else (:mod:`bot.moderation.gate`);
+* group 0 answers: the moderators' handlers first, then the public ones.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
@@ -14,74 +25,54 @@ from telegram.ext import (
 )
 
 from .. import callback_data as cd
-from .. import services
+from ..context import ButtonHandler, QuotebotContext
 from ..filters import ADDRESSED_TO_BOT, COMMAND_FOR_BOT
 from ..lang import remember_choice
-from . import (
-    callbacks,
-    commands,
-    errors,
-    fallbacks,
-    inline,
-    mod_confirm,
-    mod_fix,
-    mod_manage,
-    mod_upload,
-    questions,
-    reader,
-)
+from ..moderation import handlers as moderation
+from ..moderation.gate import ModeratorGate
+from ..services import KEY, Services
+from . import callbacks, commands, errors, fallbacks, inline, limit, questions, reader
 
+LANG, PASTE, LIMIT, GATE = -100, -30, -20, -10
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 NEW = filters.UpdateType.MESSAGE
-MODERATOR_COMMANDS = {
-    "add": mod_upload.add_command, "done": mod_upload.done, "cancel": mod_upload.cancel, "remove": mod_manage.remove,
-    "reindex": mod_manage.reindex, "status": mod_manage.status, "rollback": mod_manage.rollback,
-    "feedback": mod_manage.feedback, "fix": mod_fix.fix,
+PUBLIC_COMMANDS = {
+    "start": commands.start, "help": commands.help_command, "timeline": commands.timeline,
+    "sources": commands.sources, "about": commands.about, "lang": reader.lang_command,
+    "subscribe": reader.subscribe, "subscriptions": reader.subscriptions, "unsubscribe": reader.unsubscribe,
 }
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    svc: services.Services = app.bot_data[services.KEY]
-    moderators = list(svc.config.moderators)
-    app.add_handler(TypeHandler(Update, remember_choice), group=-100)  # the user's /lang choice, first
-    app.add_handler(CommandHandler("start", commands.start, filters=NEW))
-    app.add_handler(CommandHandler("help", commands.help_command, filters=NEW))
-    app.add_handler(CommandHandler("timeline", commands.timeline, filters=NEW))
-    if moderators:  # moderators see ids, counts and who added what; everyone else the public view
-        app.add_handler(CommandHandler("sources", mod_manage.sources,
-                                       filters=NEW & PRIVATE & filters.User(user_id=moderators)))
-    app.add_handler(CommandHandler("sources", commands.sources, filters=NEW))
-    app.add_handler(CommandHandler("about", commands.about, filters=NEW))
-    app.add_handler(CommandHandler("lang", reader.lang_command, filters=NEW))
-    app.add_handler(CommandHandler("subscribe", reader.subscribe, filters=NEW))
-    app.add_handler(CommandHandler("subscriptions", reader.subscriptions, filters=NEW))
-    app.add_handler(CommandHandler("unsubscribe", reader.unsubscribe, filters=NEW))
-    for name, handler in MODERATOR_COMMANDS.items():  # refused (and audited) for non-moderators
-        app.add_handler(CommandHandler(name, handler, filters=NEW))
-    app.add_handler(MessageHandler(NEW & filters.COMMAND & (PRIVATE | COMMAND_FOR_BOT), fallbacks.unknown_command))
+def register(app: Application[Any, QuotebotContext, Any, Any, Any, Any]) -> None:
+    svc: Services = app.bot_data[KEY]
+    gate = ModeratorGate(svc.config.moderators, available=svc.moderation is not None)
+    app.add_handler(TypeHandler(Update, remember_choice), group=LANG)
+    if gate.available:
+        app.add_handler(moderation.paste_handler(gate), group=PASTE)
+    app.add_handlers(limit.handlers([*PUBLIC_COMMANDS, *moderation.COMMANDS]), group=LIMIT)
+    app.add_handlers(gate.handlers(moderation.COMMANDS), group=GATE)
 
-    # after /add, a moderator's next text is the article; everyone else's text falls through to questions
-    app.add_handler(MessageHandler(NEW & filters.TEXT & ~filters.COMMAND & PRIVATE, mod_upload.pasted_text),
-                    group=-1)
+    if gate.available:
+        app.add_handlers(moderation.handlers(gate))
+    for name, callback in PUBLIC_COMMANDS.items():
+        app.add_handler(CommandHandler(name, callback, filters=NEW))
+    app.add_handler(MessageHandler(NEW & filters.COMMAND & (PRIVATE | COMMAND_FOR_BOT), fallbacks.unknown_command))
     app.add_handler(MessageHandler(NEW & filters.TEXT & ~filters.COMMAND & PRIVATE, questions.answer_question))
     app.add_handler(MessageHandler(NEW & filters.TEXT & ~filters.COMMAND & GROUPS & ADDRESSED_TO_BOT,
                                    questions.answer_question))
 
-    app.add_handler(CallbackQueryHandler(callbacks.page, pattern=cd.PAGE_PATTERN))
-    app.add_handler(CallbackQueryHandler(callbacks.full_paragraph, pattern=cd.FULL_PATTERN))
-    app.add_handler(CallbackQueryHandler(callbacks.back, pattern=cd.BACK_PATTERN))
-    app.add_handler(CallbackQueryHandler(callbacks.vote, pattern=cd.VOTE_PATTERN))
-    app.add_handler(CallbackQueryHandler(callbacks.example, pattern=cd.EXAMPLE_PATTERN))
-    app.add_handler(CallbackQueryHandler(mod_confirm.confirm, pattern=cd.CONFIRM_PATTERN))
-    app.add_handler(CallbackQueryHandler(mod_confirm.decline, pattern=cd.DECLINE_PATTERN))
-    app.add_handler(CallbackQueryHandler(reader.lang_button, pattern=cd.LANG_PATTERN))
+    app.add_handler(ButtonHandler(cd.Page, callbacks.page))
+    app.add_handler(ButtonHandler(cd.Full, callbacks.full_paragraph))
+    app.add_handler(ButtonHandler(cd.Back, callbacks.back))
+    app.add_handler(ButtonHandler(cd.Vote, callbacks.vote))
+    app.add_handler(ButtonHandler(cd.Example, callbacks.example))
+    app.add_handler(ButtonHandler(cd.Lang, reader.lang_button))
     app.add_handler(CallbackQueryHandler(callbacks.expired))
 
     app.add_handler(InlineQueryHandler(inline.inline_query))
 
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, fallbacks.edited_message))
-    app.add_handler(MessageHandler(NEW & PRIVATE & filters.Document.ALL, mod_upload.document))
     app.add_handler(MessageHandler(NEW & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, fallbacks.unsupported))
 
     app.add_error_handler(errors.on_error)

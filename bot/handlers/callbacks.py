@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import CallbackQuery, Message, Update
-from telegram.ext import ContextTypes
 
 from .. import callback_data as cd
-from .. import services
+from ..context import QuotebotContext
 from ..delivery import Target, replace_screen, shows_already
 from ..feedback import Vote
 from ..pages import Screen, paragraph_screen, question_screen
-from ..texts import EXAMPLES, t
+from ..strings import TABLES, t
 from ..view_store import View
-from .common import rate_limited, user_lang
 from .questions import send_answer
 
 log = logging.getLogger(__name__)
@@ -34,100 +33,87 @@ async def _show(query: CallbackQuery, screen: Screen, lang: str) -> None:
     await replace_screen(query, screen)
 
 
-async def _view(query: CallbackQuery, svc: services.Services, key: str, lang: str) -> View | None:
-    view = await asyncio.to_thread(svc.views.get, key)
-    if view is None:
-        await query.answer(t(lang, "expired"), show_alert=False)
-    return view
+Step = Callable[[CallbackQuery, View], Awaitable[None]]
 
 
-@rate_limited
-async def page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _on_view(update: Update, context: QuotebotContext, key: str, step: Step) -> None:
+    """Run ``step`` with the button's query and the view it belongs to; an "expired" notice when the
+    view is gone."""
     query = update.callback_query
-    action = cd.decode(query.data if query else None)
-    if query is None or not isinstance(action, cd.Page):
+    if query is None:
         return
-    svc, lang = services.get(context), user_lang(update)
-    view = await _view(query, svc, action.key, lang)
+    view = await asyncio.to_thread(context.services.views.get, key)
     if view is None:
+        await query.answer(t(context.lang, "expired"), show_alert=False)
         return
-    screen = await question_screen(svc.engine, svc.views, view.query, action.offset, view.lang, svc.config.top_k)
+    await step(query, view)
+
+
+async def _page(query: CallbackQuery, view: View, context: QuotebotContext, offset: int, empty: str) -> None:
+    """Show the page of ``view``'s question at ``offset``; ``empty``: the notice when there is none."""
+    svc = context.services
+    screen = await question_screen(svc.engine, svc.views, view.query, offset, view.lang, svc.config.top_k)
     if not screen.answered:
-        await query.answer(t(view.lang, "no_more"))
+        await query.answer(empty)
         return
     await _show(query, screen, view.lang)
 
 
-@rate_limited
-async def full_paragraph(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    action = cd.decode(query.data if query else None)
-    if query is None or not isinstance(action, cd.Full):
-        return
-    svc, lang = services.get(context), user_lang(update)
-    view = await _view(query, svc, action.key, lang)
-    if view is None:
-        return
-    screen = await paragraph_screen(svc.engine, view, action.key, action.index, view.lang)
+async def _paragraph(query: CallbackQuery, view: View, context: QuotebotContext, action: cd.Full) -> None:
+    screen = await paragraph_screen(context.engine, view, action.key, action.index, view.lang)
     if screen is None:
         await query.answer(t(view.lang, "paragraph_missing"))
         return
     await _show(query, screen, view.lang)
 
 
-@rate_limited
-async def back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    action = cd.decode(query.data if query else None)
-    if query is None or not isinstance(action, cd.Back):
-        return
-    svc, lang = services.get(context), user_lang(update)
-    view = await _view(query, svc, action.key, lang)
-    if view is None:
-        return
-    screen = await question_screen(svc.engine, svc.views, view.query, view.offset, view.lang, svc.config.top_k)
-    if not screen.answered:
-        await query.answer(t(lang, "expired"))
-        return
-    await _show(query, screen, view.lang)
-
-
-@rate_limited
-async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    action = cd.decode(query.data if query else None)
-    if query is None or not isinstance(action, cd.Vote):
-        return
-    svc, lang = services.get(context), user_lang(update)
-    view = await _view(query, svc, action.key, lang)
-    if view is None:
-        return
-    chat = update.effective_chat
-    record = Vote(view, action.up, query.from_user.id, chat.id if chat else None, svc.engine.version())
+async def _vote(query: CallbackQuery, view: View, context: QuotebotContext, action: cd.Vote) -> None:
+    svc, message = context.services, query.message
+    record = Vote(view, action.up, query.from_user.id, message.chat.id if message else None, svc.engine.version())
     try:
         await asyncio.to_thread(svc.feedback.add, record)
     except OSError as exc:  # a full or read-only state volume: the vote is lost, the user is not bothered
         log.warning("could not store a vote: %s: %s", type(exc).__name__, exc)
-    await query.answer(t(lang, "vote_thanks"))
+    await query.answer(t(context.lang, "vote_thanks"))
 
 
-@rate_limited
-async def example(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    action = cd.decode(query.data if query else None)
-    if query is None or not isinstance(action, cd.Example):
+async def page(update: Update, context: QuotebotContext) -> None:
+    action = context.action(cd.Page)
+    await _on_view(update, context, action.key,
+                   lambda query, view: _page(query, view, context, action.offset, t(view.lang, "no_more")))
+
+
+async def back(update: Update, context: QuotebotContext) -> None:
+    """Back from a paragraph to the page it was opened from."""
+    await _on_view(update, context, context.action(cd.Back).key,
+                   lambda query, view: _page(query, view, context, view.offset, t(context.lang, "expired")))
+
+
+async def full_paragraph(update: Update, context: QuotebotContext) -> None:
+    action = context.action(cd.Full)
+    await _on_view(update, context, action.key, lambda query, view: _paragraph(query, view, context, action))
+
+
+async def vote(update: Update, context: QuotebotContext) -> None:
+    action = context.action(cd.Vote)
+    await _on_view(update, context, action.key, lambda query, view: _vote(query, view, context, action))
+
+
+async def example(update: Update, context: QuotebotContext) -> None:
+    query, action = update.callback_query, context.action(cd.Example)
+    if query is None:
         return
-    examples = EXAMPLES.get(action.lang, ())
+    examples = TABLES[action.lang].examples if action.lang in TABLES else ()
     message = query.message
     if not 0 <= action.index < len(examples) or not isinstance(message, Message):
-        await query.answer(t(user_lang(update), "expired"))
+        await query.answer(t(context.lang, "expired"))
         return
     await query.answer()
     target = Target.of(message, reply=False)
-    await send_answer(context.bot, services.get(context), target, examples[action.index], action.lang)
+    await send_answer(context.bot, context.services, target, examples[action.index], action.lang)
 
 
-async def expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def expired(update: Update, context: QuotebotContext) -> None:
     """Any button data this version does not understand (e.g. from an older release)."""
     if update.callback_query:
-        await update.callback_query.answer(t(user_lang(update), "expired"))
+        await update.callback_query.answer(t(context.lang, "expired"))

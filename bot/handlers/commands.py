@@ -7,10 +7,9 @@ import re
 
 from telegram import ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
-from .. import services
 from ..callback_data import KEY_LEN
+from ..context import QuotebotContext
 from ..delivery import Target, send_screen
 from ..keyboards import examples_keyboard
 from ..markup import esc
@@ -19,7 +18,6 @@ from ..render import render_timeline
 from ..reopen import reopened_screen
 from ..strings import t
 from ..timeline import timeline_picture
-from .common import rate_limited, user_lang
 
 _ANSWER_KEY = re.compile(rf"^[A-Za-z0-9_-]{{{KEY_LEN}}}$")
 OTHER_PAYLOADS = frozenset({"inline_empty"})  # start parameters that are not answer keys (inline mode's button)
@@ -32,13 +30,12 @@ async def _reply(update: Update, screen: Screen) -> None:
     await send_screen(message.get_bot(), Target.of(message), screen)
 
 
-@rate_limited
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: QuotebotContext) -> None:
     """``/start``, or ``/start KEY`` from a shared answer's link ``t.me/<bot>?start=KEY``."""
-    lang = user_lang(update)
+    lang = context.lang
     payload = (context.args or [""])[0]
     if _ANSWER_KEY.match(payload) and payload not in OTHER_PAYLOADS:
-        svc = services.get(context)
+        svc = context.services
         view = await asyncio.to_thread(svc.views.get, payload)
         screen = await reopened_screen(svc.engine, view, payload, lang, svc.config.top_k) if view else None
         await _reply(update, screen or plain_screen(lang, "reopen_missing"))
@@ -46,23 +43,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(update, text_screen(lang, "start", examples_keyboard(lang)))
 
 
-@rate_limited
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _reply(update, text_screen(user_lang(update), "help", username=context.bot.username or "bot"))
+async def help_command(update: Update, context: QuotebotContext) -> None:
+    await _reply(update, text_screen(context.lang, "help", username=context.bot.username or "bot"))
 
 
-@rate_limited
-async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _reply(update, text_screen(user_lang(update), "about"))
+async def about(update: Update, context: QuotebotContext) -> None:
+    await _reply(update, text_screen(context.lang, "about"))
 
 
-@rate_limited
-async def timeline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def timeline(update: Update, context: QuotebotContext) -> None:
     """The picture (sendPhoto, with a caption), then the same events as a text list."""
     message = update.effective_message
     if message is None:
         return
-    svc, lang = services.get(context), user_lang(update)
+    svc, lang = context.services, context.lang
     picture, events, flt = await timeline_picture(svc.engine, svc.pictures, lang, " ".join(context.args or ()))
     target = Target.of(message)
     if picture is None:
@@ -80,6 +74,5 @@ async def timeline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_screen(message.get_bot(), listing, Screen(render_timeline(events, lang, svc.engine)))
 
 
-@rate_limited
-async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _reply(update, await sources_screen(services.get(context).engine, user_lang(update)))
+async def sources(update: Update, context: QuotebotContext) -> None:
+    await _reply(update, await sources_screen(context.services.engine, context.lang))

@@ -10,11 +10,10 @@ import logging
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
 
+from ..context import QuotebotContext
 from ..markup import esc
-from ..texts import t
-from .common import user_lang
+from ..strings import t
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +27,7 @@ def _describe(update: object) -> str:
     return f"update {update.update_id} ({kind}, chat {chat})"
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: QuotebotContext) -> None:
     error = context.error
     unreachable = isinstance(error, (RetryAfter, NetworkError, Forbidden)) and not isinstance(error, BadRequest)
     if unreachable:
@@ -37,7 +36,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("error while handling %s", _describe(update), exc_info=error)
     if not isinstance(update, Update):
         return
-    text = t(user_lang(update), "error")
+    text = t(context.lang, "error")
     try:
         if update.callback_query:
             await update.callback_query.answer(text)

@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
+from ..context import QuotebotContext
 from ..markup import esc
-from ..texts import t
-from .common import rate_limited, user_lang
+from ..strings import t
 
 
-@rate_limited
-async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def edited_message(update: Update, context: QuotebotContext) -> None:
     message = update.edited_message
     if message is not None:
-        await message.reply_text(esc(t(user_lang(update), "edited")), do_quote=True)
+        await message.reply_text(esc(t(context.lang, "edited")), do_quote=True)
 
 
-@rate_limited
-async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsupported(update: Update, context: QuotebotContext) -> None:
     message = update.effective_message
     if message is not None:
-        await message.reply_text(esc(t(user_lang(update), "unsupported")))
+        await message.reply_text(esc(t(context.lang, "unsupported")))
 
 
-@rate_limited
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: QuotebotContext) -> None:
     message = update.effective_message
     if message is not None:
-        await message.reply_text(esc(t(user_lang(update), "unknown_command")))
+        await message.reply_text(esc(t(context.lang, "unknown_command")))

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
-from .. import services
+from ..context import QuotebotContext
 from ..keyboards import shared_keyboard
 from ..pages import store_view
-from ..render import HitRef, render_inline_article
-from ..texts import t
+from ..render import render_inline_article
+from ..strings import t
+from ..types import HitRef
 from ..view_store import View
-from .common import rate_limited, user_lang
 
 CACHE_SECONDS = 300
 
 
-@rate_limited
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: QuotebotContext) -> None:
     query = update.inline_query
     if query is None:
         return
@@ -26,7 +24,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not question:
         await query.answer([], cache_time=CACHE_SECONDS)
         return
-    svc, lang = services.get(context), user_lang(update)
+    svc, lang = context.services, context.lang
     answer = await svc.engine.ask(question, offset=0, top_k=svc.config.top_k)
     if not answer.answered or not answer.hits:
         button = InlineQueryResultsButton(t(lang, "inline_empty"), start_parameter="inline_empty")

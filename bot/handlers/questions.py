@@ -5,13 +5,12 @@ from __future__ import annotations
 import time
 
 from telegram import Bot, Update
-from telegram.ext import ContextTypes
 
 from .. import services
+from ..context import QuotebotContext
 from ..delivery import Target, send_screen, typing
 from ..filters import strip_mention
 from ..pages import question_screen
-from .common import rate_limited, user_lang
 
 
 async def send_answer(bot: Bot, svc: services.Services, target: Target, question: str, lang: str) -> None:
@@ -23,11 +22,10 @@ async def send_answer(bot: Bot, svc: services.Services, target: Target, question
     svc.stats.record(screen.answered, time.perf_counter() - started)
 
 
-@rate_limited
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def answer_question(update: Update, context: QuotebotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
     private = message.chat.type == "private"
     question = message.text if private else strip_mention(message.text, context.bot.username)
-    await send_answer(context.bot, services.get(context), Target.of(message), question, user_lang(update))
+    await send_answer(context.bot, context.services, Target.of(message), question, context.lang)

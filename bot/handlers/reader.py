@@ -6,15 +6,13 @@ from __future__ import annotations
 import asyncio
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from .. import callback_data as cd
-from .. import services
+from ..context import QuotebotContext
 from ..keyboards import language_keyboard
 from ..lang import set_choice, update_menu
 from ..markup import esc
 from ..strings import LANGS, t
-from .common import rate_limited, user_lang
 
 MAX_TOPICS = 10
 MAX_TOPIC_CHARS = 100
@@ -26,9 +24,9 @@ async def _say(update: Update, html: str, **kwargs: object) -> None:
         await message.reply_text(html, do_quote=message.chat.type != "private", **kwargs)  # type: ignore[arg-type]
 
 
-async def _switch(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> None:
+async def _switch(update: Update, context: QuotebotContext, lang: str) -> None:
     user = update.effective_user
-    readers = services.get(context).readers
+    readers = context.services.readers
     if user is None or readers is None:
         return
     await asyncio.to_thread(readers.set_language, user.id, lang)
@@ -36,34 +34,32 @@ async def _switch(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str)
     await update_menu(context, user.id, lang)
 
 
-@rate_limited
-async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def lang_command(update: Update, context: QuotebotContext) -> None:
     """``/lang`` shows the language buttons; ``/lang az`` switches at once."""
     arg = (context.args or [""])[0].lower()
     if not arg:
-        await _say(update, esc(t(user_lang(update), "lang_prompt")), reply_markup=language_keyboard(LANGS))
+        await _say(update, esc(t(context.lang, "lang_prompt")), reply_markup=language_keyboard(LANGS))
         return
     if arg not in LANGS:
-        await _say(update, esc(t(user_lang(update), "lang_unknown")))
+        await _say(update, esc(t(context.lang, "lang_unknown")))
         return
     await _switch(update, context, arg)
     await _say(update, esc(t(arg, "lang_set")))
 
 
-@rate_limited
-async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    action = cd.decode(query.data if query else None)
-    if query is None or not isinstance(action, cd.Lang) or action.lang not in LANGS:
-        if query is not None:
-            await query.answer(t(user_lang(update), "expired"))
+async def lang_button(update: Update, context: QuotebotContext) -> None:
+    query, action = update.callback_query, context.action(cd.Lang)
+    if query is None:
+        return
+    if action.lang not in LANGS:
+        await query.answer(t(context.lang, "expired"))
         return
     await _switch(update, context, action.lang)
     await query.answer()
     await query.edit_message_text(esc(t(action.lang, "lang_set")))
 
 
-def _topic(context: ContextTypes.DEFAULT_TYPE) -> str:
+def _topic(context: QuotebotContext) -> str:
     return " ".join(" ".join(context.args or ()).split())
 
 
@@ -71,9 +67,8 @@ def _label(topic: str, lang: str) -> str:
     return f"«{topic}»" if topic else t(lang, "sub_everything")
 
 
-@rate_limited
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    readers, lang, chat = services.get(context).readers, user_lang(update), update.effective_chat
+async def subscribe(update: Update, context: QuotebotContext) -> None:
+    readers, lang, chat = context.services.readers, context.lang, update.effective_chat
     if readers is None or chat is None:
         return
     topic = _topic(context)
@@ -91,9 +86,8 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _say(update, esc(t(lang, "sub_done", topic=_label(topic, lang))))
 
 
-@rate_limited
-async def subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    readers, lang, chat = services.get(context).readers, user_lang(update), update.effective_chat
+async def subscriptions(update: Update, context: QuotebotContext) -> None:
+    readers, lang, chat = context.services.readers, context.lang, update.effective_chat
     if readers is None or chat is None:
         return
     subs = await asyncio.to_thread(readers.subscriptions, chat.id)
@@ -104,10 +98,9 @@ async def subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await _say(update, "\n".join(lines))
 
 
-@rate_limited
-async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsubscribe(update: Update, context: QuotebotContext) -> None:
     """``/unsubscribe`` drops every subscription of the chat, ``/unsubscribe topic`` one of them."""
-    readers, lang, chat = services.get(context).readers, user_lang(update), update.effective_chat
+    readers, lang, chat = context.services.readers, context.lang, update.effective_chat
     if readers is None or chat is None:
         return
     topic = _topic(context)

@@ -90,13 +90,10 @@ class Moderation:
         self.settings = settings
         self.engine = engine
         self.pending = pending
-        self.moderators = frozenset(moderators)
+        self.moderators = frozenset(moderators)  # who may act: checked by bot.moderation.gate
         self.awaiting: dict[int, Awaiting] = {}
         self.running: set[str] = set()  # pending actions being carried out right now
         self._writes = asyncio.Lock()
-
-    def is_moderator(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self.moderators
 
     # -- /add waiting for a pasted article ------------------------------------------------
 
@@ -149,7 +146,8 @@ class Moderation:
             # the tail is enough (the log only grows), and it reaches into the rotated file
             for entry in reversed(audit_tail(self.settings.audit_log, AUDIT_TAIL_BYTES)):
                 if entry.get("action") in WRITES and str(entry.get("result", "")).startswith("ok"):
-                    return entry
+                    found: dict[str, Any] = entry
+                    return found
             return None
 
         return await asyncio.to_thread(read)

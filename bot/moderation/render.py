@@ -12,11 +12,11 @@ from index.errors import IndexLockedError, QuotebotError, SourceRejected
 
 from ..dates import date_in_words
 from ..markup import MESSAGE_LIMIT, esc, pack, split_text, visible_len
-from ..render import Names, location, short_title
+from ..render import location, short_title
 from ..stats import StatsSnapshot
-from ..texts import LANGUAGE_NAMES
+from ..strings import t, table
+from ..types import Names
 from .ops import SourceRow
-from .texts import mt
 
 SAMPLE_CHARS = 400
 SNIPPET_CHARS = 160
@@ -38,7 +38,7 @@ def _speaker(names: Names, speaker: str | None, lang: str) -> str:
 
 
 def _language(code: str, lang: str) -> str:
-    return LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"]).get(code, code)
+    return table(lang).language_names.get(code, code)
 
 
 def _when(iso: str | None) -> str:
@@ -57,54 +57,54 @@ def _when(iso: str | None) -> str:
 def failure_text(exc: BaseException, lang: str) -> str:
     """Why a change did not happen, for the moderator (internals are not shown)."""
     if isinstance(exc, IndexLockedError):
-        return mt(lang, "busy")
+        return t(lang, "busy")
     if isinstance(exc, SourceRejected):
-        return mt(lang, "rejected", reason=esc(str(exc)))
+        return t(lang, "rejected", reason=esc(str(exc)))
     if isinstance(exc, QuotebotError):
-        return mt(lang, "failed", reason=esc(str(exc)))
-    return mt(lang, "failed", reason=esc(type(exc).__name__))
+        return t(lang, "failed", reason=esc(str(exc)))
+    return t(lang, "failed", reason=esc(type(exc).__name__))
 
 
 def preview_chunks(preview: Preview, lang: str, names: Names) -> list[str]:
     """What an upload would add: title, counts, dates and speakers found, the first dated passages."""
     info = preview.source.info
-    head = f"<b>{esc(mt(lang, 'preview_title'))}</b>: {esc(short_title(info.title))}\n<code>{esc(info.id)}</code>"
-    meta = [mt(lang, "preview_meta", language=esc(_language(info.language, lang)), paragraphs=preview.paragraphs,
+    head = f"<b>{esc(t(lang, 'preview_title'))}</b>: {esc(short_title(info.title))}\n<code>{esc(info.id)}</code>"
+    meta = [t(lang, "preview_meta", language=esc(_language(info.language, lang)), paragraphs=preview.paragraphs,
                passages=preview.passages, events=sum(1 for e in preview.events if e.get("date")))]
     if info.published:
-        meta.append(esc(mt(lang, "preview_published", date=date_in_words(info.published, lang))))
+        meta.append(esc(t(lang, "preview_published", date=date_in_words(info.published, lang))))
     if info.url:
-        meta.append(f"{esc(mt(lang, 'preview_url'))}: {esc(info.url)}")
+        meta.append(f"{esc(t(lang, 'preview_url'))}: {esc(info.url)}")
     dates = sorted({str(e["date"]) for e in preview.events if e.get("date")})
     shown = ", ".join(date_in_words(d, lang) for d in dates[:MAX_DATES]) + (" …" if len(dates) > MAX_DATES else "")
     found_ids = [*preview.speakers, *(r.speaker for r in preview.paragraph_rows if r.speaker)]
     speakers = ", ".join(dict.fromkeys(_speaker(names, s, lang) for s in found_ids))
-    none = mt(lang, "preview_none")
-    found = (f"{esc(mt(lang, 'preview_dates'))}: {esc(shown or none)}\n"
-             f"{esc(mt(lang, 'preview_speakers'))}: {esc(speakers or none)}")
+    none = t(lang, "preview_none")
+    found = (f"{esc(t(lang, 'preview_dates'))}: {esc(shown or none)}\n"
+             f"{esc(t(lang, 'preview_speakers'))}: {esc(speakers or none)}")
     blocks = [head + "\n" + "; ".join(meta), found]
     if preview.dated_samples:
-        blocks.append(esc(mt(lang, "preview_samples")))
+        blocks.append(esc(t(lang, "preview_samples")))
         for sample in preview.dated_samples:
             label = " · ".join(x for x in (date_in_words(sample.get("date"), lang),
                                             _speaker(names, sample.get("speaker"), lang)) if x)
             blocks.append(f"<blockquote><b>{esc(label)}</b>\n{esc(clip(str(sample['text']), SAMPLE_CHARS))}"
                           "</blockquote>")
     else:
-        blocks.append(esc(mt(lang, "preview_no_samples")))
+        blocks.append(esc(t(lang, "preview_no_samples")))
     blocks += paragraph_blocks(preview.paragraph_rows, lang, names)
-    blocks.append(f"<b>{esc(mt(lang, 'preview_ask'))}</b>")
+    blocks.append(f"<b>{esc(t(lang, 'preview_ask'))}</b>")
     return pack(blocks)
 
 
 def _kind(kind: str, lang: str) -> str:
-    return mt(lang, f"kind_{kind}") if kind in ("quote", "reported", "commentary") else kind
+    return t(lang, f"mod_kind_{kind}") if kind in ("quote", "reported", "commentary") else kind
 
 
 def paragraph_line(row: ParagraphView, lang: str, names: Names) -> str:
     """``6 · 2025-04-09 · Ilham Aliyev · quote — «Говоря об американской…»``: one paragraph, compact
     (the ISO date is what ``/fix`` takes)."""
-    label = " · ".join(x for x in (str(row.number), row.date or mt(lang, "preview_undated"),
+    label = " · ".join(x for x in (str(row.number), row.date or t(lang, "preview_undated"),
                                     _speaker(names, row.speaker, lang), _kind(row.kind, lang)) if x)
     return f"<code>{esc(label)}</code> — {esc(clip(row.text, ROW_TEXT_CHARS))}"
 
@@ -115,7 +115,7 @@ def paragraph_blocks(rows: Sequence[ParagraphView], lang: str, names: Names) -> 
     if not rows:
         return []
     blocks: list[str] = []
-    lines = [esc(mt(lang, "preview_paragraphs"))]
+    lines = [esc(t(lang, "preview_paragraphs"))]
     size = visible_len(lines[0])
     shown = 0
     for row in rows:
@@ -132,7 +132,7 @@ def paragraph_blocks(rows: Sequence[ParagraphView], lang: str, names: Names) -> 
     else:
         blocks.append("\n".join(lines))
     if shown < len(rows):
-        blocks[-1] += "\n" + esc(mt(lang, "preview_more", n=len(rows) - shown))
+        blocks[-1] += "\n" + esc(t(lang, "preview_more", n=len(rows) - shown))
     return blocks
 
 
@@ -140,41 +140,47 @@ def fix_error_text(exc: CorrectionError, lang: str) -> str:
     """Why ``/fix`` was refused, in the moderator's language."""
     key = f"fix_{exc.code}"
     try:
-        return mt(lang, key, **{k: esc(str(v)) for k, v in exc.values.items()})
+        return t(lang, key, **{k: esc(str(v)) for k, v in exc.values.items()})
     except KeyError:
-        return mt(lang, "fix_usage")
+        return t(lang, "fix_usage")
 
 
 def fixed_text(plan: FixPlan, version: str, seconds: float, lang: str, names: Names) -> str:
     """The result of ``/fix``: which paragraph, each field before → after, the new version."""
     after, before = plan.after, plan.before
-    lines = [esc(mt(lang, "fixed", paragraph=after.number, id=plan.source.id, version=version,
+    lines = [esc(t(lang, "fixed", paragraph=after.number, id=plan.source.id, version=version,
                     seconds=f"{seconds:.1f}"))]
-    none = mt(lang, "status_none")
+    none = t(lang, "status_none")
+
+    def show(name: str, value: Any) -> str:
+        if name == "date":
+            return str(value or none)
+        if name == "speaker":
+            return _speaker(names, value, lang) or none
+        return _kind(value, lang)
+
     for name in ("date", "speaker", "kind"):
         old, new = getattr(before, name), getattr(after, name)
-        show = {"date": lambda v: v or none, "speaker": lambda v: _speaker(names, v, lang) or none,
-                "kind": lambda v: _kind(v, lang)}[name]
         key = "fix_field" if old != new else "fix_same"
-        lines.append("• " + esc(mt(lang, key, name=mt(lang, f"field_{name}"), old=show(old), new=show(new))))
+        lines.append("• " + esc(t(lang, key, name=t(lang, f"field_{name}"), old=show(name, old), new=show(name, new))))
     lines.append(f"<i>{esc(clip(after.text, SAMPLE_CHARS))}</i>")
     return "\n".join(lines)
 
 
 def sources_chunks(rows: Sequence[SourceRow], version: str, lang: str) -> list[str]:
     """Every registered source: id, title, passage counts, when it was added and by whom."""
-    blocks = [mt(lang, "sources_title", n=len(rows), version=esc(version))]
-    unknown = mt(lang, "unknown")
+    blocks = [t(lang, "sources_title", n=len(rows), version=esc(version))]
+    unknown = t(lang, "unknown")
     for row in rows:
         info, served = row.info, row.served
         line = f"• <code>{esc(info.id)}</code> — {esc(clip(info.title, 200))}\n"
         if served is None:
-            line += esc(mt(lang, "sources_unserved"))
+            line += esc(t(lang, "sources_unserved"))
         else:
-            line += esc(mt(lang, "sources_entry", passages=served.passages, paragraphs=served.paragraphs,
+            line += esc(t(lang, "sources_entry", passages=served.passages, paragraphs=served.paragraphs,
                            added=_when(info.added) or unknown, by=info.added_by or unknown))
         blocks.append(line)
-    blocks.append(f"<i>{esc(mt(lang, 'sources_hint'))}</i>")
+    blocks.append(f"<i>{esc(t(lang, 'sources_hint'))}</i>")
     return pack(blocks)
 
 
@@ -202,18 +208,18 @@ def _change(change: Mapping[str, Any] | None, status: Mapping[str, Any]) -> str:
 
 def status_chunks(status: Mapping[str, Any], stats: StatsSnapshot, change: Mapping[str, Any] | None,
                   now: float, lang: str) -> list[str]:
-    none = mt(lang, "status_none")
+    none = t(lang, "status_none")
     p50 = f"{stats.p50_seconds:.2f} s" if stats.p50_seconds is not None else none
     lines = [
-        mt(lang, "status_title"),
-        esc(mt(lang, "status_version", version=status.get("version"), built_at=_when(status.get("built_at")),
+        t(lang, "status_title"),
+        esc(t(lang, "status_version", version=status.get("version"), built_at=_when(status.get("built_at")),
                parent=status.get("parent") or none)),
-        esc(mt(lang, "status_model", model=status.get("model"), faiss=status.get("faiss") or none)),
-        esc(mt(lang, "status_corpus", sources=status.get("sources"), passages=status.get("passages"),
+        esc(t(lang, "status_model", model=status.get("model"), faiss=status.get("faiss") or none)),
+        esc(t(lang, "status_corpus", sources=status.get("sources"), passages=status.get("passages"),
                events=status.get("events"))),
-        esc(mt(lang, "status_last", change=_change(change, status))),
-        esc(mt(lang, "status_uptime", uptime=_duration(now - stats.since))),
-        esc(mt(lang, "status_questions", answered=stats.answered, declined=stats.declined, p50=p50)),
+        esc(t(lang, "status_last", change=_change(change, status))),
+        esc(t(lang, "status_uptime", uptime=_duration(now - stats.since))),
+        esc(t(lang, "status_questions", answered=stats.answered, declined=stats.declined, p50=p50)),
     ]
     return ["\n".join(lines)]
 
@@ -221,9 +227,9 @@ def status_chunks(status: Mapping[str, Any], stats: StatsSnapshot, change: Mappi
 def vote_block(number: int, record: Mapping[str, Any], snippets: Mapping[str, str], titles: Mapping[str, str],
                lang: str, names: Names) -> str:
     """One 👎 vote: when, who, which version, the question and the passages that were shown."""
-    head = f"<b>{number}. {esc(_when(record.get('ts')))}</b> · " + esc(mt(
+    head = f"<b>{number}. {esc(_when(record.get('ts')))}</b> · " + esc(t(
         lang, "feedback_meta", user=record.get("user_id"), version=record.get("index_version") or "?"))
-    question = f"{esc(mt(lang, 'feedback_question'))}: «{esc(clip(str(record.get('query', '')), QUESTION_CHARS))}»"
+    question = f"{esc(t(lang, 'feedback_question'))}: «{esc(clip(str(record.get('query', '')), QUESTION_CHARS))}»"
     lines = [head, question]
     shown = record.get("shown") or []
     for hit in shown:
@@ -237,11 +243,11 @@ def vote_block(number: int, record: Mapping[str, Any], snippets: Mapping[str, st
         quote = f": «{esc(clip(text, SNIPPET_CHARS))}»" if text else ""
         lines.append(f"  • {esc(label + where)}{quote}")
     if not shown:
-        lines.append(esc(mt(lang, "feedback_no_hits")))
+        lines.append(esc(t(lang, "feedback_no_hits")))
     return "\n".join(lines)
 
 
 def feedback_chunks(blocks: Sequence[str], total: int, lang: str) -> list[str]:
     if not blocks:
-        return [esc(mt(lang, "feedback_empty"))]
-    return pack([mt(lang, "feedback_title", shown=len(blocks), total=total), *blocks])
+        return [esc(t(lang, "feedback_empty"))]
+    return pack([t(lang, "feedback_title", shown=len(blocks), total=total), *blocks])

@@ -10,7 +10,6 @@ import pytest
 from bot.dates import date_in_words, period_in_words
 from bot.markup import esc, pack, split_text, to_plain, utf16_len, visible_len
 from bot.render import (
-    HitRef,
     render_answer,
     render_inline_article,
     render_paragraphs,
@@ -18,6 +17,7 @@ from bot.render import (
     render_timeline,
     render_unanswered,
 )
+from bot.types import HitRef
 from index import Answer, Event, Hit, SourceInfo
 from quotebot.testing.telegram_html import TelegramHTMLError, parse, validate_message
 

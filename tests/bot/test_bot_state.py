@@ -12,7 +12,7 @@ from bot import callback_data as cd
 from bot.feedback import FeedbackStore, Vote
 from bot.keyboards import answer_keyboard, examples_keyboard, paragraph_keyboard
 from bot.ratelimit import UserRateLimiter
-from bot.render import HitRef
+from bot.types import HitRef
 from bot.view_store import MemoryViewStore, View, ViewStore
 from index import Hit
 

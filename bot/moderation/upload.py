@@ -2,7 +2,7 @@
 
 The upload is checked (size before downloading and again while streaming it, since Telegram may
 not say the size; caption; then the index's validation), shown as a preview and stored as a
-pending action; the confirm button (see :mod:`.mod_confirm`) adds it. Bad input gets a clear
+pending action; the confirm button (see :mod:`.confirm`) adds it. Bad input gets a clear
 message, is audited as ``add_refused`` and changes nothing.
 
 A pasted article longer than one Telegram message arrives as several messages: after ``/add``
@@ -20,22 +20,21 @@ from pathlib import Path
 import httpx
 from telegram import Document, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from index import parse_metadata
 from index.errors import SourceRejected
 
-from .. import services
+from ..context import QuotebotContext
 from ..delivery import Target, send_screen
 from ..keyboards import confirm_keyboard
 from ..markup import esc
-from ..moderation.access import moderation, moderator_only
-from ..moderation.ops import AWAIT_SECONDS, PASTED_NAME, Moderation, join_parts
-from ..moderation.pending import Pending
-from ..moderation.render import preview_chunks
-from ..moderation.texts import mt
 from ..pages import Screen
-from .common import rate_limited, user_lang
+from ..strings import t
+from .gate import asker
+from .ops import AWAIT_SECONDS, PASTED_NAME, Moderation, join_parts
+from .pending import Pending
+from .render import preview_chunks
 
 DEFAULT_NAME = "upload.txt"
 DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -62,12 +61,12 @@ async def _preview_and_ask(message: Message, mod: Moderation, user_id: int, data
     try:
         preview = await mod.preview(data, filename, meta, user_id)
     except SourceRejected as exc:
-        await _refuse(message, mod, user_id, mt(lang, "rejected", reason=esc(str(exc))), str(exc))
+        await _refuse(message, mod, user_id, t(lang, "rejected", reason=esc(str(exc))), str(exc))
         return None
     info = preview.source.info
     args = {"filename": filename, "meta": meta, "title": info.title, "source_id": info.id}
     key = await asyncio.to_thread(mod.pending.put, Pending("add", user_id, time.time(), args, data), key)
-    keyboard = confirm_keyboard(key, mt(lang, "btn_add"), mt(lang, "btn_cancel"))
+    keyboard = confirm_keyboard(key, t(lang, "btn_add"), t(lang, "btn_cancel"))
     chunks = preview_chunks(preview, lang, mod.engine) if full else []
     screen = Screen([*chunks, note] if note else chunks, keyboard)
     await send_screen(message.get_bot(), Target.of(message), screen)
@@ -100,119 +99,104 @@ async def _download(document: Document, limit: int) -> bytes:
 async def _refuse_size(message: Message, mod: Moderation, user_id: int, size: int | None, limit: int,
                        lang: str) -> None:
     shown = f"{size / 1e6:.1f}" if size else f">{limit / 1e6:.1f}"
-    html = mt(lang, "too_big", size=esc(shown), limit=f"{limit / 1e6:.1f}")
+    html = t(lang, "too_big", size=esc(shown), limit=f"{limit / 1e6:.1f}")
     await _refuse(message, mod, user_id, html, f"{size or 'over'} bytes, over the {limit} byte limit")
 
 
-@rate_limited
-@moderator_only("add", refusal="denied_upload")
-async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def document(update: Update, context: QuotebotContext) -> None:
     """A file from a moderator is a new source (any /add waiting for text is answered by it)."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or message.document is None or user is None:
+    message, user_id = asker(update)
+    if message.document is None:
         return
-    mod, lang, doc = moderation(context), user_lang(update), message.document
-    waiting = mod.take_paste(user.id)
+    mod, lang, doc = context.moderation, context.lang, message.document
+    waiting = mod.take_paste(user_id)
     limit = mod.settings.max_source_bytes
     if doc.file_size and doc.file_size > limit:  # refused before downloading anything
-        await _refuse_size(message, mod, user.id, doc.file_size, limit, lang)
+        await _refuse_size(message, mod, user_id, doc.file_size, limit, lang)
         return
     try:
         meta = {**(waiting.meta if waiting else {}), **parse_metadata(message.caption)}
     except SourceRejected as exc:
-        await _refuse(message, mod, user.id, mt(lang, "bad_caption", reason=esc(str(exc))), f"caption: {exc}")
+        await _refuse(message, mod, user_id, t(lang, "bad_caption", reason=esc(str(exc))), f"caption: {exc}")
         return
     try:
         data = await _download(doc, limit)
     except TooBig as exc:
-        await _refuse_size(message, mod, user.id, exc.size, limit, lang)
+        await _refuse_size(message, mod, user_id, exc.size, limit, lang)
         return
     except (TelegramError, httpx.HTTPError, OSError) as exc:
-        await _refuse(message, mod, user.id, mt(lang, "download_failed"), f"download failed: {type(exc).__name__}")
+        await _refuse(message, mod, user_id, t(lang, "download_failed"), f"download failed: {type(exc).__name__}")
         return
-    await _preview_and_ask(message, mod, user.id, data, doc.file_name or DEFAULT_NAME, meta, lang)
+    await _preview_and_ask(message, mod, user_id, data, doc.file_name or DEFAULT_NAME, meta, lang)
 
 
-@rate_limited
-@moderator_only("add")
-async def add_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def add_command(update: Update, context: QuotebotContext) -> None:
     """``/add`` (optionally followed by ``key: value`` lines): the next text message is the article."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    mod, lang = moderation(context), user_lang(update)
+    message, user_id = asker(update)
+    mod, lang = context.moderation, context.lang
     parts = (message.text or "").split(None, 1)
     try:
         meta = parse_metadata(parts[1] if len(parts) > 1 else None)
     except SourceRejected as exc:
-        await _refuse(message, mod, user.id, mt(lang, "bad_caption", reason=esc(str(exc))), f"metadata: {exc}")
+        await _refuse(message, mod, user_id, t(lang, "bad_caption", reason=esc(str(exc))), f"metadata: {exc}")
         return
-    mod.await_paste(user.id, meta)
-    await mod.audit(user.id, "add_started", None, "waiting for the text")
-    await message.reply_text(mt(lang, "add_prompt"))
+    mod.await_paste(user_id, meta)
+    await mod.audit(user_id, "add_started", None, "waiting for the text")
+    await message.reply_text(t(lang, "add_prompt"))
 
 
-@rate_limited
-@moderator_only("cancel")
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel(update: Update, context: QuotebotContext) -> None:
     """``/cancel``: forget a pending ``/add``."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    mod, lang = moderation(context), user_lang(update)
-    waiting = mod.take_paste(user.id)
+    message, user_id = asker(update)
+    mod, lang = context.moderation, context.lang
+    waiting = mod.take_paste(user_id)
     if waiting is None:
-        await message.reply_text(mt(lang, "nothing_to_cancel"))
+        await message.reply_text(t(lang, "nothing_to_cancel"))
         return
     if waiting.key:
         await asyncio.to_thread(mod.pending.delete, waiting.key)
-    await mod.audit(user.id, "add_cancelled", None, "cancelled")
-    await message.reply_text(mt(lang, "cancelled"))
+    await mod.audit(user_id, "add_cancelled", None, "cancelled")
+    await message.reply_text(t(lang, "cancelled"))
 
 
 def _kb(text: str) -> str:
     return f"{len(text.encode('utf-8')) / 1000:.1f}"
 
 
-@rate_limited
-@moderator_only("done")
-async def done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def done(update: Update, context: QuotebotContext) -> None:
     """``/done``: the pasted text is complete; the preview of all of it, with the confirm buttons."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    mod, lang = moderation(context), user_lang(update)
-    waiting = mod.take_paste(user.id)
+    message, user_id = asker(update)
+    mod, lang = context.moderation, context.lang
+    waiting = mod.take_paste(user_id)
     if waiting is None or not waiting.parts:
-        await message.reply_text(mt(lang, "paste_nothing"))
+        await message.reply_text(t(lang, "paste_nothing"))
         return
     text = waiting.text
-    note = mt(lang, "paste_done", parts=len(waiting.parts), size=_kb(text))
-    await _preview_and_ask(message, mod, user.id, text.encode("utf-8"), PASTED_NAME, waiting.meta, lang,
+    note = t(lang, "paste_done", parts=len(waiting.parts), size=_kb(text))
+    await _preview_and_ask(message, mod, user_id, text.encode("utf-8"), PASTED_NAME, waiting.meta, lang,
                            key=waiting.key, note=note)
 
 
-async def pasted_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Runs before the question handler: after ``/add``, a moderator's next text is the article
-    (then no question is answered); anyone else's text goes on to be a question."""
-    svc, message, user = services.get(context), update.effective_message, update.effective_user
-    mod = svc.moderation
-    if mod is None or message is None or message.text is None or user is None or not mod.is_moderator(user.id):
+async def pasted_text(update: Update, context: QuotebotContext) -> None:
+    """Runs before the question handler, for moderators' texts only (see :func:`.handlers.paste_handler`):
+    after ``/add``, the text is the article (then no question is answered); else it goes on to be a question."""
+    mod, (message, user_id) = context.moderation, asker(update)
+    if message.text is None:
         return
-    waiting = mod.paste_of(user.id)
+    waiting = mod.paste_of(user_id)
     if waiting is None:
         return
-    lang, limit = user_lang(update), mod.settings.max_source_bytes
+    lang, limit = context.lang, mod.settings.max_source_bytes
     parts = [*waiting.parts, message.text]
     text = join_parts(parts)
     if len(text.encode("utf-8")) > limit:
-        html = mt(lang, "paste_too_big", limit=f"{limit / 1e6:.1f}")
-        await _refuse(message, mod, user.id, html, f"pasted text over the {limit} byte limit")
+        html = t(lang, "paste_too_big", limit=f"{limit / 1e6:.1f}")
+        await _refuse(message, mod, user_id, html, f"pasted text over the {limit} byte limit")
         raise ApplicationHandlerStop
     waiting.parts.append(message.text)
     waiting.until = time.monotonic() + AWAIT_SECONDS
-    note = mt(lang, "paste_more", parts=len(parts), size=_kb(text))
-    key = await _preview_and_ask(message, mod, user.id, text.encode("utf-8"), PASTED_NAME, waiting.meta, lang,
+    note = t(lang, "paste_more", parts=len(parts), size=_kb(text))
+    key = await _preview_and_ask(message, mod, user_id, text.encode("utf-8"), PASTED_NAME, waiting.meta, lang,
                                  key=waiting.key, full=len(parts) == 1, note=note)
     if key is not None:
         waiting.key = key

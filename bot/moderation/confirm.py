@@ -16,24 +16,21 @@ from collections.abc import Awaitable, Callable
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
 from index.errors import IndexLockedError, QuotebotError, SourceRejected
 
 from .. import callback_data as cd
+from ..context import QuotebotContext
 from ..keyboards import confirm_keyboard
 from ..markup import esc
-from ..moderation.access import moderation, moderator_only
-from ..moderation.ops import Moderation
-from ..moderation.pending import Pending
-from ..moderation.render import failure_text
-from ..moderation.texts import mt
 from ..render import short_title
-from .common import rate_limited, user_lang
+from ..strings import t
+from .ops import Moderation
+from .pending import Pending
+from .render import failure_text
 
 log = logging.getLogger(__name__)
 RETRYABLE = (IndexLockedError, OSError)  # may pass: the action stays and can be confirmed again
-CONFIRM_LABELS = {"add": "btn_add", "remove": "btn_remove", "rollback": "btn_rollback"}
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:
@@ -60,7 +57,7 @@ async def _report(working: Message | None, query: CallbackQuery, html: str, keyb
 async def _add(mod: Moderation, pending: Pending, lang: str) -> str:
     preview, report = await mod.add(pending)
     info = preview.source.info
-    return mt(lang, "added", title=esc(short_title(info.title)), id=esc(info.id), version=report.version,
+    return t(lang, "added", title=esc(short_title(info.title)), id=esc(info.id), version=report.version,
               passages=report.passages, embedded=report.embedded, reused=report.reused,
               seconds=f"{report.seconds:.1f}")
 
@@ -68,17 +65,17 @@ async def _add(mod: Moderation, pending: Pending, lang: str) -> str:
 async def _remove(mod: Moderation, pending: Pending, lang: str) -> str:
     source_id = str(pending.args["source_id"])
     report = await mod.remove(source_id, pending.user_id)
-    return mt(lang, "removed", id=esc(source_id), version=report.version, passages=report.passages)
+    return t(lang, "removed", id=esc(source_id), version=report.version, passages=report.passages)
 
 
 async def _rollback(mod: Moderation, pending: Pending, lang: str) -> str:
     status = await mod.current()
     if status.get("version") != pending.args.get("current"):  # someone changed the index meanwhile
         await mod.audit(pending.user_id, "rollback_refused", None, "refused: the index changed since the request")
-        return mt(lang, "stale")
+        return t(lang, "stale")
     await mod.rollback(pending.user_id)
     status = await mod.engine.status()
-    return mt(lang, "rolled_back", version=status.get("version"), sources=status.get("sources"),
+    return t(lang, "rolled_back", version=status.get("version"), sources=status.get("sources"),
               passages=status.get("passages"))
 
 
@@ -100,42 +97,37 @@ async def _run(mod: Moderation, pending: Pending, lang: str) -> tuple[str, bool]
         return failure_text(exc, lang), isinstance(exc, RETRYABLE)
 
 
-async def _claim(query: CallbackQuery, mod: Moderation, key: str, lang: str, action: str) -> Pending | None:
-    """The pending action ``key`` if the moderator who tapped may act on it now; else tell them why not."""
+async def _claim(update: Update, context: QuotebotContext, key: str,
+                 action: str) -> tuple[CallbackQuery, Pending] | None:
+    """The button and the pending action ``key`` if the moderator who tapped may act on it now; else
+    tell them why not (a refusal is audited as ``action``)."""
+    query, mod, lang = update.callback_query, context.moderation, context.lang
+    if query is None:
+        return None
     pending = await asyncio.to_thread(mod.pending.get, key)
     if pending is None or pending.kind not in RUNNERS:
-        await query.answer(mt(lang, "expired"))
+        await query.answer(t(lang, "confirm_expired"))
         return None
     if pending.user_id != query.from_user.id:
         await mod.audit(query.from_user.id, action, pending.args.get("source_id"),
                         f"refused: asked by moderator {pending.user_id}")
-        await query.answer(mt(lang, "not_yours"), show_alert=True)
+        await query.answer(t(lang, "not_yours"), show_alert=True)
         return None
     if key in mod.running:
-        await query.answer(mt(lang, "in_progress"))
+        await query.answer(t(lang, "in_progress"))
         return None
-    return pending
+    return query, pending
 
 
 def _working_text(pending: Pending, lang: str) -> str:
     if pending.kind == "add":
-        return mt(lang, "working_add", title=esc(short_title(str(pending.args.get("title", "")))))
+        return t(lang, "working_add", title=esc(short_title(str(pending.args.get("title", "")))))
     if pending.kind == "remove":
-        return mt(lang, "working_remove", id=esc(str(pending.args.get("source_id", ""))))
-    return mt(lang, "working_rollback")
+        return t(lang, "working_remove", id=esc(str(pending.args.get("source_id", ""))))
+    return t(lang, "working_rollback")
 
 
-@rate_limited
-@moderator_only("confirm")
-async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    action = cd.decode(query.data if query else None)
-    if query is None or not isinstance(action, cd.Confirm):
-        return
-    mod, lang, key = moderation(context), user_lang(update), action.key
-    pending = await _claim(query, mod, key, lang, "confirm_refused")
-    if pending is None:
-        return
+async def _carry_out(query: CallbackQuery, pending: Pending, key: str, mod: Moderation, lang: str) -> None:
     mod.running.add(key)
     try:
         mod.end_paste(pending.user_id, key)
@@ -145,28 +137,35 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         html, retry = await _run(mod, pending, lang)
         if not retry:
             await asyncio.to_thread(mod.pending.delete, key)
-        keyboard = confirm_keyboard(key, mt(lang, CONFIRM_LABELS[pending.kind]), mt(lang, "btn_cancel")) \
-            if retry else None
+        keyboard = confirm_keyboard(key, t(lang, f"btn_{pending.kind}"), t(lang, "btn_cancel")) if retry else None
         await _report(working, query, html, keyboard)
     finally:
         mod.running.discard(key)
 
 
-@rate_limited
-@moderator_only("cancel")
-async def decline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    action = cd.decode(query.data if query else None)
-    if query is None or not isinstance(action, cd.Decline):
-        return
-    mod, lang = moderation(context), user_lang(update)
-    pending = await _claim(query, mod, action.key, lang, "cancel_refused")
-    if pending is None:
-        return
-    await asyncio.to_thread(mod.pending.delete, action.key)
-    mod.end_paste(pending.user_id, action.key)
-    await query.answer(mt(lang, "cancelled"))
+async def _cancel(query: CallbackQuery, pending: Pending, key: str, mod: Moderation, lang: str) -> None:
+    await asyncio.to_thread(mod.pending.delete, key)
+    mod.end_paste(pending.user_id, key)
+    await query.answer(t(lang, "cancelled"))
     await _drop_keyboard(query)
     await mod.audit(query.from_user.id, f"{pending.kind}_cancelled", pending.args.get("source_id"), "cancelled")
     if isinstance(query.message, Message):
-        await query.message.reply_text(mt(lang, "cancelled"))
+        await query.message.reply_text(t(lang, "cancelled"))
+
+
+Step = Callable[[CallbackQuery, Pending, str, Moderation, str], Awaitable[None]]
+
+
+async def _on(update: Update, context: QuotebotContext, key: str, refused: str, step: Step) -> None:
+    claimed = await _claim(update, context, key, refused)
+    if claimed is not None:
+        query, pending = claimed
+        await step(query, pending, key, context.moderation, context.lang)
+
+
+async def confirm(update: Update, context: QuotebotContext) -> None:
+    await _on(update, context, context.action(cd.Confirm).key, "confirm_refused", _carry_out)
+
+
+async def decline(update: Update, context: QuotebotContext) -> None:
+    await _on(update, context, context.action(cd.Decline).key, "cancel_refused", _cancel)
