@@ -99,6 +99,23 @@ def _surname_keys(speakers: Speakers, _lang: str = "") -> dict[str, str]:
     return keys
 
 
+def _first_name_keys(speakers: Speakers, _lang: str = "") -> dict[str, frozenset[str]]:
+    """Speaker id → transliteration keys of the first names its full names use ("Jeyhun",
+    "Джейхун", "Ceyhun"); a name with another first name is another person ("Вугар Байрамов")."""
+    keys: dict[str, frozenset[str]] = {}
+    for sp in speakers.items:
+        firsts = {name_key(n.split()[0]) for n in (*sp.name.values(), *sp.aliases)
+                  if len(n.split()) >= 2 and n.split()[0][:1].isupper()}
+        if firsts:
+            keys[sp.id] = frozenset(k for k in firsts if k)
+    return keys
+
+
+def surname_keys(speakers: Speakers) -> dict[str, str]:
+    """Transliteration key of each known person's surname → speaker id (cached per Speakers)."""
+    return _cached(speakers, "", _surname_keys)  # type: ignore[no-any-return]
+
+
 class Attributor:
     """Speaker mentions of one source and the subject rule over them."""
 
@@ -113,8 +130,18 @@ class Attributor:
 
     # -- mentions ---------------------------------------------------------------------
 
+    def _other_person(self, sid: str, name: NameMention) -> bool:
+        """Whether ``name`` (a full name) gives another first name than speaker ``sid`` has."""
+        words = name.lemma.split()
+        if len(words) < 2 or name.kind != "PER" or len(words[0].strip(".")) <= 2:
+            return False  # a surname alone, or an initial ("И. Алиев")
+        firsts = _cached(self.speakers, "", _first_name_keys).get(sid)
+        return bool(firsts) and name_key(words[0]) not in firsts
+
     def _all_mentions(self) -> list[Mention]:
-        known = self._known_mentions()
+        known = [m for m in self._known_mentions()
+                 if not any(n.start <= m.start and m.end <= n.end and self._other_person(m.speaker, n)
+                            for n in self.analysis.names)]
         full_names: dict[str, str] = {}
         for name in self.analysis.names:
             words = name.lemma.split()
@@ -130,7 +157,7 @@ class Attributor:
             words = name.lemma.split()
             key = name_key(words[-1]) if words else ""
             sid = surname_keys.get(key) if name.kind == "PER" else None
-            if sid:
+            if sid and not self._other_person(sid, name):
                 found.append(Mention(name.start, name.end, sid, self._nominative(name), True))
                 continue
             display = full_names.get(key, name.lemma) if len(words) == 1 and name.kind == "PER" else name.lemma
@@ -207,10 +234,12 @@ class Attributor:
         acc = _ACCORDING.search(blanked)
         if acc and _PRONOUN_RE.match(blanked[acc.end():]):
             return PRONOUN  # "по его словам", "according to him"
-        if acc:
-            after = [m for m in mentions if m.start - start >= acc.end() and m.start - start - acc.end() <= 40]
-            if after:
-                return after[0].speaker
+        if acc:  # "по мнению эксперта Центра … Вугара Байрамова": the person, else the body
+            after = [m for m in mentions if m.start - start >= acc.end() and m.start - start - acc.end() <= 80]
+            people = [m for m in after if m.kind == "PER"]
+            near = [m for m in after if m.start - start - acc.end() <= 40]
+            if people or near:
+                return (people or near)[0].speaker
         verbs = list(self.lexicon.reporting.finditer(blanked))
         if not verbs:
             return None

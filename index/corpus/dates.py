@@ -198,11 +198,14 @@ def question_range(text: str, default_year: int | None = None) -> DateRange | No
 
 _NUMBER_WORDS = {
     "один": 1, "одного": 1, "день": 1, "два": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3, "четыре": 4,
-    "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7, "семи": 7, "неделю": 7,
-    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "week": 7,
-    "bir": 1, "iki": 2, "üç": 3, "dörd": 4, "beş": 5, "altı": 6, "yeddi": 7, "həftə": 7,
+    "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7, "семи": 7, "две": 2,
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "bir": 1, "iki": 2, "üç": 3, "dörd": 4, "beş": 5, "altı": 6, "yeddi": 7,
 }
 _NUMBERS = r"\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+
+
+_SINGULAR_UNITS = {"день", "сутки", "неделю", "gün", "həftə"}  # "через неделю": one, without a number
 
 
 def _num(i: int) -> str:
@@ -227,10 +230,10 @@ _RELATIVE: list[tuple[re.Pattern[str], str, int | None]] = [
          r"|a\s+day\s+later|ertəsi\s+gün|növbəti\s+gün", "prev", 1),
         (r"накануне|за\s+день\s+до|the\s+(?:day|evening)\s+before|the\s+previous\s+day|a\s+day\s+earlier"
          r"|bir\s+gün\s+(?:əvvəl|öncə)", "prev", -1),
-        (rf"через\s+{_num(1)}\s+(?:дн\w*|сут\w*|недел\w*)|{_num(2)}\s+days?\s+later|{_num(3)}\s+gün\s+sonra",
-         "prev", None),
-        (rf"за\s+{_num(1)}\s+(?:дн\w*|сут\w*)\s+до|{_num(2)}\s+days?\s+(?:earlier|before)"
-         rf"|{_num(3)}\s+gün\s+(?:əvvəl|öncə)", "prev", -999),
+        (rf"(?:через|спустя)\s+(?:{_num(1)}\s+)?(?P<u1>дн\w*|день|сут\w*|недел\w*)"
+         rf"|{_num(2)}\s+(?P<u2>days?|weeks?)\s+later|(?:{_num(3)}\s+)?(?P<u3>gün|həftə)\s+sonra", "prev", None),
+        (rf"за\s+(?:{_num(1)}\s+)?(?P<u1>дн\w*|день|сут\w*|недел\w*)\s+до|{_num(2)}\s+(?P<u2>days?|weeks?)\s+"
+         rf"(?:earlier|before)|(?:{_num(3)}\s+)?(?P<u3>gün|həftə)\s+(?:əvvəl|öncə)", "prev", -999),
     ]
 ]
 _WEEKDAY_RE = re.compile(
@@ -259,7 +262,11 @@ def relative_day(text: str) -> RelativeDay | None:
             continue
         if offset is None or offset == -999:
             n = next((v for k, v in m.groupdict().items() if k[0] == "n" and v), "")
+            unit = next((v for k, v in m.groupdict().items() if k[0] == "u" and v), "").lower()
+            if not n and unit not in _SINGULAR_UNITS:
+                continue  # "спустя несколько дней": no day to count
             value = int(n) if n.isdigit() else _NUMBER_WORDS.get(n.lower(), 1)
+            value *= 7 if unit.startswith(("недел", "week", "həftə")) else 1
             offset = value if offset is None else -value
         after = ""
         tail = re.match(r"\s*(?:после|after|since|sonra)\s+([^,.;:!?]{2,80})", text[m.end():], re.I)
@@ -288,10 +295,11 @@ def shift(iso: str, days: int) -> str:
 
 
 _MONTH_ONLY = re.compile(
-    r"(?<!\w)(?:в|во|к|с|до|в\s+(?:начале|конце|середине)|in|by|since|until|early|late|mid-?|"
+    r"(?<!\w)(?i:в|во|к|с|до|в\s+(?:начале|конце|середине)|in|by|since|until|early|late|mid-?|"
     r"in\s+(?:early|late|mid-?)|the\s+(?:start|end|middle)\s+of)\s*(?:"
     + "|".join(_RU_MONTHS.values()) + "|" + "|".join(n.capitalize() for n in _EN_MONTHS.values()) + r")(?!\w)")
-_AZ_MONTH_ONLY = re.compile(r"(?<!\w)(?:" + "|".join(_AZ_MONTHS.values()) + r")(?:ın|in|un|ün)?(?:da|də)(?!\w)", re.I)
+_AZ_MONTH_ONLY = re.compile(r"(?<!\w)(?:" + "|".join(_AZ_MONTHS.values())
+                            + r")(?:(?:ın|in|un|ün)?(?:da|də)|\s+ay(?:ın|ı)da)(?!\w)", re.I)
 
 
 def mentions_month_only(text: str) -> bool:

@@ -18,6 +18,7 @@ class Lexicon:
     occasion_names: dict[str, dict[str, str]]
     reporting: re.Pattern[str]
     abbreviations: dict[str, str]
+    generic_subjects: re.Pattern[str] | None = None
 
     def expand_abbreviations(self, text: str) -> str:
         """``text`` with colloquial short forms ("соцсеть", "госдеп") followed by their full form."""
@@ -43,6 +44,13 @@ class Lexicon:
     def has_reporting_verb(self, text: str) -> bool:
         return self.reporting.search(text) is not None
 
+    def reports_someone(self, text: str) -> bool:
+        """A reporting verb whose speaker is not an unnamed group ("Наблюдатели отмечают…",
+        "Analysts noted…" are the author's commentary)."""
+        if not self.has_reporting_verb(text):
+            return False
+        return self.generic_subjects is None or self.generic_subjects.search(text) is None
+
     def occasion_name(self, occasion: str, lang: str) -> str:
         names = self.occasion_names.get(occasion, {})
         return names.get(lang) or names.get("en") or occasion
@@ -66,4 +74,6 @@ def load_lexicon() -> Lexicon:
         occasion_names=raw["occasion_names"],
         reporting=_stems_pattern([*verbs["ru"], *verbs["en"], *verbs.get("az", [])]),
         abbreviations={str(k).lower(): str(v) for k, v in (raw.get("abbreviations") or {}).items()},
+        generic_subjects=re.compile(_stems_pattern([w for ws in raw["generic_subjects"].values() for w in ws]).pattern
+                                    + r"(?!\w)", re.IGNORECASE) if raw.get("generic_subjects") else None,
     )

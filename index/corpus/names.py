@@ -204,6 +204,14 @@ def _segments(words: list[str]) -> list[list[int]]:
     return [p for p in parts if p]
 
 
+_CALENDAR = {
+    *"january february march april may june july august september october november december".split(),
+    *"jan feb mar apr jun jul aug sep sept oct nov dec".split(),
+    *"monday tuesday wednesday thursday friday saturday sunday".split(),
+    *"yanvar fevral mart aprel iyun iyul avqust sentyabr oktyabr noyabr dekabr".split(),
+}  # capitalised, but never a name ("Posted by @x · Feb 1, 2025")
+
+
 def _latin_names(text: str, lang: str) -> list[NameMention]:
     lower_words = {w for w in re.findall(r"[^\W\d_]+", text) if w[:1].islower()}
     mid_caps = {m.group(1) for m in re.finditer(r"(?<=[\w,;] )([A-ZƏİŞÇĞÖÜ]\w+)", text)}
@@ -212,7 +220,8 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
         spans = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", m.group())]
         words = [w for _, _, w in spans]
         for part in _segments(words):
-            part = [i for i in part if words[i].lower() not in lower_words or i > part[0]]
+            part = [i for i in part if (words[i].lower() not in lower_words or i > part[0])
+                    and words[i].lower().strip(".,") not in _CALENDAR]
             while part and words[part[-1]].lower() in ("of", "the", "de", "van", "von"):
                 part = part[:-1]
             if not part:

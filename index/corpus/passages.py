@@ -57,7 +57,7 @@ class Paragraph:
     occasion: str = "commentary"
     event: int | None = None
     header: bool = False
-    role: str | None = None  # "title", or "speaker:<who>" for a letter line or an interview turn
+    role: str | None = None  # "title"; "speaker:<who>": a letter line or an answer; "question:<who>": a question
     context: str = ""  # what a reader knows before this paragraph: title, event header, the question answered
 
     def outside_quotes(self) -> str:
@@ -129,19 +129,31 @@ def mark_quotes(paragraphs: list[Paragraph]) -> None:
                 paragraphs[i].speech.append((s, e))
 
     for pi, para in enumerate(paragraphs):
+        if depth and closer_stack[-1] == '"' and not para.text.startswith('"'):
+            # a straight quote left open runs on only where the next paragraph re-opens it
+            close_quote(pi - 1, len(paragraphs[pi - 1].text))
+            depth, closer_stack, open_since, pending = 0, [], None, []
         if depth and _starts_with_day(para.text):
             depth, closer_stack, open_since, pending = 0, [], None, []
         para.depth_at_start = depth
         text = para.text
         for ci, ch in enumerate(text):
-            if ch in OPENERS and not (ch == "“" and closer_stack and closer_stack[-1] == "“"):
+            straight = ch == '"'
+            if straight and depth and ci == 0 and pi > 0 and open_since and open_since[0] != pi:
+                continue  # re-opened at the start of a continuing paragraph
+            opens = ch in OPENERS and not (ch == "“" and closer_stack and closer_stack[-1] == "“")
+            closes = ch in CLOSERS or (ch == "“" and closer_stack and closer_stack[-1] == "“")
+            if straight:  # the same mark opens and closes: it closes the quote it opened
+                closes = bool(closer_stack) and closer_stack[-1] == '"'
+                opens = not closes
+            if opens:
                 if depth and ci == 0 and pi > 0 and open_since and open_since[0] != pi:
                     continue  # re-opened at the start of a continuing paragraph
                 if depth == 0:
                     open_since, pending = (pi, ci), []
                 depth += 1
-                closer_stack.append(OPENERS[ch])
-            elif ch in CLOSERS or (ch == "“" and closer_stack and closer_stack[-1] == "“"):
+                closer_stack.append('"' if straight else OPENERS[ch])
+            elif closes:
                 if depth == 0:
                     continue  # stray closing mark
                 depth -= 1
@@ -158,8 +170,8 @@ def mark_quotes(paragraphs: list[Paragraph]) -> None:
 
 
 def _header_zone(para: Paragraph) -> tuple[int, str]:
-    """Where a paragraph says when: its first sentence, cut where the first quote opens (the
-    first two when the first is only a dateline, "Баку, 10 апреля — АПА.")."""
+    """Where a paragraph says when: its first sentence (the first two when the first is only a
+    dateline, "Баку, 10 апреля — АПА."), up to where its speech starts."""
     if para.depth_at_start:
         return 0, ""
     sentences = list(sentenize(para.text))
@@ -168,11 +180,22 @@ def _header_zone(para: Paragraph) -> tuple[int, str]:
         end = sentences[1].stop  # a dateline ("Баку, 10 апреля — АПА.") or a lead-in ("The first signal was symbolic.")
     if para.speech:
         end = min(end, para.speech[0][0])
-    for ch in OPENERS:
-        pos = para.text.find(ch, 0, end)
-        if pos >= 0:
-            end = pos
     return end, para.text[:end]
+
+
+_TURNS = ("speaker:", "question:")  # roles of a letter line, an answer and a question turn
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_SPEAKER_LABEL = re.compile(r"[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*(?:\s+[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*){0,3}\s*:(?=\s+\S)")
+_BARE_WORDS = 5  # words (digits aside) of a header line that says only when and who: "Posted by @x · Jan 31, 2025"
+
+_QUOTED = re.compile(r"«[^»]*(?:»|$)|“[^”]*(?:”|$)|„[^“”]*(?:[“”]|$)|\"[^\"]*(?:\"|$)")
+
+
+def _unquoted(zone: str) -> str:
+    """``zone`` with every quoted span blanked: a date inside quotation marks is something
+    said or a name, never when the event happened (""форум «Баку, 10 апреля»""), while a date
+    after a quoted name is ("интервью газете «Известия» 5 мая")."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), zone)
 
 
 def _first_year(text: str) -> int | None:
@@ -210,25 +233,36 @@ class _Dating:
 
     def __init__(self, source: Source) -> None:
         self.reference = source.info.published
+        self.published = source.info.published
         self.year = int(source.info.published[:4]) if source.info.published else _first_year(source.text)
+        self.context_year: int | None = None  # the year of the latest event that named one
 
     def header_date(self, zone: str, events: list[_Event]) -> tuple[bool, str | None, bool]:
         """(starts an event, its ISO date or None, dated by a calendar day)."""
         days = [d for d in find_dates(zone) if d.is_day]
         rel = relative_day(zone)
-        last = events[-1].date if events and events[-1].date else None
-        year_hint = int(last[:4]) if last else self.year
+        year_hint = self.context_year or self.year
         if days:
             day = days[0]
             iso = day.iso(year_hint if day.year is None else None)
+            if iso and day.year is None and self.published and iso > self.published and year_hint:
+                iso = day.iso(year_hint - 1)  # "25 декабря" in a January item: last year's
+            if iso:
+                self.context_year = int(iso[:4])
             if iso and _DATELINE.match(zone[:day.start]):
                 self.reference = iso  # "Баку, 10 апреля — АПА.": relative days below count from here
                 if rel is not None and rel.anchor in ("ref", "weekday") and rel.start > day.end:
                     return True, self._relative(rel, events), False
             return iso is not None, iso, True
         if rel is not None:
-            return True, self._relative(rel, events), False
+            iso = self._relative(rel, events)
+            if iso:
+                self.context_year = int(iso[:4])
+            return True, iso, False
         if mentions_month_only(zone):
+            year = _first_year(zone)
+            if year:
+                self.context_year = year  # "В апреле 2018 года": the days after are 2018's
             return True, None, False
         return False, None, False
 
@@ -273,7 +307,7 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             continue
         in_block = role is not None and current is not None
         zone_end, zone = _header_zone(para) if not in_block else (0, "")
-        starts, date, explicit = dating.header_date(zone, events) if zone else (False, None, False)
+        starts, date, explicit = dating.header_date(_unquoted(zone), events) if zone else (False, None, False)
         own = _paragraph_speaker(para, outside, who)
         if starts:
             header_outside = outside[:zone_end] if zone_end else outside
@@ -285,13 +319,14 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             para.header = True
             para.speaker = speaker
         elif current is not None:
-            continues = bool(in_block or para.depth_at_start or para.speech or own)
+            continues = bool(in_block or para.depth_at_start or para.speech or own
+                             or _bare(current) or lex.reports_someone(_first_sentence(outside)))
             if not continues:
                 current = None
             else:
                 current.paragraphs.append(para.number)
-                if role is not None and role.startswith("speaker:"):
-                    para.speaker = role[len("speaker:"):] or current.speaker
+                if role is not None and role.startswith(_TURNS):
+                    para.speaker = role.partition(":")[2] or current.speaker
                 elif own == PRONOUN or (own is None and (para.speech or para.depth_at_start)):
                     para.speaker = current.speaker
                 elif own == JOINT:
@@ -305,7 +340,9 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             if role is not None:
                 para.role = role
         else:
-            para.date, para.event, para.occasion, para.speaker = None, None, "commentary", None
+            # outside any event (an analysis quoting an expert, undated): still the named speaker's words
+            para.date, para.event, para.occasion = None, None, "commentary"
+            para.speaker = own if own not in (PRONOUN, JOINT) else None
     _set_context(source, paragraphs, events)
     return [
         Event(source_id=source.id, index=e.index, date=e.date, speaker=e.speaker,
@@ -327,15 +364,31 @@ def _set_context(source: Source, paragraphs: list[Paragraph], events: list[_Even
             if header is not None:
                 parts.append(events[para.event].summary)
         prev = by_number.get(para.number - 1)
-        if prev is not None and para.role == "speaker:" and (prev.role or "").startswith("speaker:") \
-                and prev.role != "speaker:":
+        if prev is not None and (para.role or "").startswith("speaker:") and (prev.role or "").startswith("question:"):
             parts.append(prev.text)
         para.context = "\n".join(x for x in parts if x and x not in para.text)
 
 
+def _bare(event: _Event) -> bool:
+    """An event whose header says only when (and who posted): a timestamp line, a dateline. It
+    cannot be the whole event, so the next paragraph is its body."""
+    return len(event.paragraphs) == 1 and len(_WORD.findall(event.header_text)) <= _BARE_WORDS
+
+
+def _first_sentence(text: str) -> str:
+    sentences = list(sentenize(text))
+    return text[:sentences[0].stop] if sentences else text
+
+
 def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | None:
     """The paragraph's own speaker: the first sentence (outside quotes) whose reporting verb has
-    a subject, else the name that introduces the paragraph's quote."""
+    a subject, else the name that introduces the paragraph's quote. A paragraph opened by a
+    person's name and a colon ("Secretary Rubio: …", "Ильхам Алиев: …") is that person's."""
+    label = _SPEAKER_LABEL.match(outside)
+    if label:
+        names = [m for m in who.mentions_in(para.start, para.start + label.end()) if m.kind == "PER"]
+        if names:
+            return names[-1].speaker
     for sent in sentenize(para.text):
         blanked = outside[sent.start:sent.stop]
         if not blanked.strip():
@@ -380,9 +433,9 @@ def build_passages(
     for para in paragraphs:
         for s, e in _windows(para, max_chars):
             share = para.quoted_share(s, e)
-            if share > 0 or (para.role or "").startswith("speaker:"):
+            if share > 0 or (para.role or "").startswith(_TURNS):
                 kind = "quote"
-            elif para.event is not None:
+            elif para.event is not None or para.speaker:
                 kind = "reported"
             else:
                 kind = "commentary"
@@ -390,7 +443,7 @@ def build_passages(
             passages.append(Passage(
                 id=f"{source.id}:{para.number}:{start}-{end}", source_id=source.id, paragraph=para.number,
                 start=start, end=end, text=source.text[start:end], date=para.date,
-                speaker=para.speaker if para.event is not None else None,
+                speaker=para.speaker,
                 occasion=para.occasion, kind=kind, event=para.event,
             ))
     return passages, events, paragraphs

@@ -4,10 +4,16 @@
   President,", "Hörmətli cənab Prezident!") to its closing ("С уважением,", "Sincerely,",
   "Hörmətlə,") and the signature after it. Every line of it is the signer's (the name in
   the signature), or the event's speaker when the signature names nobody.
-* **An interview** is a run of turns labelled "Question:"/"Answer:" ("Вопрос:"/"Ответ:",
-  "Sual:"/"Cavab:", "Q:"/"A:"). Answers are the interviewee's (the event's speaker);
-  questions are the interviewer's, named after the outlet the introduction gives
-  ("an interview to Euronews" → "Euronews correspondent").
+* **An interview** is a run of turns, in one of the three ways interviews are printed:
+  labelled "Question:"/"Answer:" ("Вопрос:"/"Ответ:", "Sual:"/"Cavab:", "Q:"/"A:"); led by a
+  dash, as Russian papers print them ("— Господин президент, …?" / "— Мы …"), a turn that
+  ends with a question mark being a question; or labelled with the speaker's name
+  ("Ильхам Алиев: …", "Euronews: …"). Dash and name turns count only in a text that says it
+  is an interview, so a quote opened by a dash or an "Источник:" line in a news item is not
+  one. Answers are the interviewee's (the event's speaker, or the named one); questions are
+  the interviewer's, named after the outlet the introduction gives ("an interview to
+  Euronews" → "Euronews correspondent"). Unlabelled paragraphs between an answer and the
+  next turn continue that answer.
 
 :func:`find_shapes` returns a role per paragraph number: ``"speaker:<who>"`` (``<who>``
 empty means "the event's speaker").
@@ -29,6 +35,10 @@ _CLOSING = re.compile(
 _QUESTION = re.compile(r"^(?:Question|Q|Interviewer|Вопрос|В|Корреспондент|Журналист|Sual|Müxbir|Jurnalist)\s*[:—–-]\s",
                        re.I)
 _ANSWER = re.compile(r"^(?:Answer|A|Ответ|О|Cavab)\s*[:—–-]\s", re.I)
+_DASH_TURN = re.compile(r"^[—–-]\s*\w")
+_NAME_LABEL = re.compile(r"^(?P<label>[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*(?:\s+[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*){0,3})\s*:\s+\S")
+_ASKS = re.compile(r"\?[\s»\"”)]*$")
+_SAYS_INTERVIEW = re.compile(r"интервью|interview|müsahib", re.I)
 _OUTLET = [
     re.compile(r"interview\s+(?:to|with|for|given\s+to)\s+(?:the\s+)?(?P<o>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})"),
     re.compile(r"интервью\s+(?:телеканалу|агентству|газете|изданию|журналу|радио(?:станции)?|порталу)?\s*"
@@ -49,7 +59,7 @@ class _Para(Protocol):
 def find_shapes(paragraphs: list[_Para], who: Attributor, lang: str) -> dict[int, str]:
     roles: dict[int, str] = {}
     _letters(paragraphs, who, roles)
-    _interviews(paragraphs, lang, roles)
+    _interviews(paragraphs, lang, roles, who)
     return roles
 
 
@@ -85,12 +95,69 @@ def _letters(paragraphs: list[_Para], who: Attributor, roles: dict[int, str]) ->
         i = end + 1
 
 
-def _interviews(paragraphs: list[_Para], lang: str, roles: dict[int, str]) -> None:
-    turns = [p for p in paragraphs if _QUESTION.match(p.text) or _ANSWER.match(p.text)]
-    if len(turns) < 2 or not any(_QUESTION.match(p.text) for p in turns):
+def _interviews(paragraphs: list[_Para], lang: str, roles: dict[int, str], who: Attributor) -> None:
+    turns = _labelled_turns(paragraphs)
+    if turns is None:
+        turns = _dash_turns(paragraphs) or _name_turns(paragraphs, who)
+    if not turns:
         return
-    intro = " ".join(p.text for p in paragraphs if p.number < turns[0].number)
+    first = min(turns)
+    intro = " ".join(p.text for p in paragraphs if p.number < first)
     outlet = next((m.group("o") for pattern in _OUTLET if (m := pattern.search(intro))), None)
     interviewer = _INTERVIEWER.get(lang, "{}").format(outlet) if outlet else _JOURNALIST.get(lang, "journalist")
-    for para in turns:
-        roles[para.number] = f"speaker:{interviewer}" if _QUESTION.match(para.text) else "speaker:"
+    last, current = max(turns), None
+    for para in paragraphs:
+        if para.number < first or para.number > last or para.number in roles:
+            continue
+        turn = turns.get(para.number)
+        if turn is None:  # an answer's next paragraph, before the next turn
+            if current is not None:
+                roles[para.number] = current
+            continue
+        if turn == _ASKING or (outlet and turn == f"speaker:{outlet}"):
+            roles[para.number], current = f"question:{interviewer}", None
+        else:
+            roles[para.number] = current = turn
+
+
+_ASKING = "question"
+
+
+def _labelled_turns(paragraphs: list[_Para]) -> dict[int, str] | None:
+    """"Question:"/"Answer:" turns; None when the text has no such interview."""
+    turns = {p.number: _ASKING if _QUESTION.match(p.text) else "speaker:"
+             for p in paragraphs if _QUESTION.match(p.text) or _ANSWER.match(p.text)}
+    return turns if len(turns) >= 2 and _ASKING in turns.values() else None
+
+
+def _says_interview(paragraphs: list[_Para], before: int) -> bool:
+    return any(_SAYS_INTERVIEW.search(p.text) for p in paragraphs if p.number < before)
+
+
+def _dash_turns(paragraphs: list[_Para]) -> dict[int, str]:
+    """Turns led by a dash: a question ends with "?", an answer does not."""
+    turns = {p.number: _ASKING if _ASKS.search(p.text) else "speaker:"
+             for p in paragraphs if _DASH_TURN.match(p.text)}
+    kinds = set(turns.values())
+    if len(turns) < 2 or kinds != {_ASKING, "speaker:"} or not _says_interview(paragraphs, min(turns)):
+        return {}
+    return turns
+
+
+def _name_turns(paragraphs: list[_Para], who: Attributor) -> dict[int, str]:
+    """Turns labelled with a name ("Ильхам Алиев: …"): at least two speakers, each turn by
+    the known speaker its label names, else by the label as written."""
+    turns: dict[int, str] = {}
+    for p in paragraphs:
+        if _QUESTION.match(p.text) or _ANSWER.match(p.text):
+            turns[p.number] = _ASKING if _QUESTION.match(p.text) else "speaker:"
+            continue
+        m = _NAME_LABEL.match(p.text)
+        if m is None:
+            continue
+        label = m.group("label")
+        names = who.mentions_in(p.start, p.start + len(label))
+        turns[p.number] = f"speaker:{names[0].speaker if names else label}"
+    if len(set(turns.values())) < 2 or len(turns) < 3 or not _says_interview(paragraphs, min(turns)):
+        return {}
+    return turns

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -70,28 +70,19 @@ class Speakers:
         return next((s for s in self.items if s.id == speaker_id), None)
 
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
-        """Non-overlapping alias matches ``(start, end, speaker_id)`` in text order."""
+        """Non-overlapping alias matches ``(start, end, speaker_id)`` in text order.
+
+        This is the question-side matcher: a question is a line, read on every ask, so it is
+        matched on the aliases (every inflected form ``speakers.yaml`` lists) by one regex pass.
+        Sources are read once, at build time, by :class:`index.corpus.attribution.Attributor`,
+        which also resolves forms the aliases leave out (natasha lemmas, transliteration keys)
+        at a cost of tens of milliseconds a text: too slow for the ask path."""
         found: list[tuple[int, int, str]] = []
         for pattern, sid in self._patterns:
             for m in pattern.finditer(text):
                 if not any(m.start() < e and s < m.end() for s, e, _ in found):
                     found.append((m.start(), m.end(), sid))
         return sorted(found)
-
-    def first(self, text: str) -> str | None:
-        hits = self.mentions(text)
-        return hits[0][2] if hits else None
-
-    def subject(self, text: str, is_reporting: Callable[[str], bool]) -> str | None:
-        """The speaker a sentence reports: a mention next to a reporting verb (within three
-        words either side) wins over the first mention."""
-        hits = self.mentions(text)
-        for start, end, sid in hits:
-            after = " ".join(text[end:].split()[:3])
-            before = " ".join(text[:start].split()[-3:])
-            if is_reporting(after) or is_reporting(before):
-                return sid
-        return hits[0][2] if hits else None
 
 
 def sha256_text(text: str) -> str:

@@ -97,6 +97,8 @@ class LoadedVersion:
     speaker_keys: frozenset[str] = frozenset()  # name keys of known speakers' surnames
     para_answerable: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # not a title or a bare line
     lang_centroids: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))  # language → mean vector
+    para_answer: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # question turn → its answer (-1)
+    _para_rows: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)  # paragraph → rows, built once
 
     @classmethod
     def load(cls, store: IndexStore, version: str, data_dir: Path, manifest: Manifest | None = None) -> LoadedVersion:
@@ -134,6 +136,9 @@ class LoadedVersion:
                                for script in ("ru", "latin")},
             speaker_keys=frozenset(k for sp in speakers.items for a in sp.aliases if len(a.split()) == 1
                                    and (k := name_token(stem(a)))),
+            para_answer=np.asarray([para_index.get((p["source_id"], p["number"] + 1), -1)
+                                    if (p.get("role") or "").startswith("question:") else -1 for p in paras],
+                                   dtype=np.int64),
             para_answerable=np.asarray([p.get("role") != "title" and len(
                 texts[p["source_id"]][p["start"]:p["end"]].split()) >= MIN_ANSWER_WORDS for p in paras], dtype=bool),
             para_lexical=LexicalIndex.load(vdir / "bm25_paragraphs", len(paras)),
@@ -143,6 +148,16 @@ class LoadedVersion:
             date_keys=[d for d, _ in dated], date_rows=np.asarray([i for _, i in dated], dtype=np.int64),
             date_month_day=np.asarray([d[5:] for d, _ in dated], dtype="U5"), para_index=para_index,
         )
+
+    def rows_of_paragraphs(self, paras: np.ndarray) -> np.ndarray:
+        """The passage rows (windows) of paragraph rows ``paras``, in text order."""
+        if self._para_rows is None:
+            order = np.argsort(self.row_para, kind="stable")
+            self._para_rows = (order, np.searchsorted(self.row_para[order], np.arange(len(self.para_keys) + 1)))
+        order, bounds = self._para_rows
+        if len(paras) == 0:
+            return np.zeros(0, np.int64)
+        return np.concatenate([order[bounds[p]:bounds[p + 1]] for p in paras]).astype(np.int64)
 
     def rows_in_range(self, start: str, end: str) -> np.ndarray:
         lo = bisect.bisect_left(self.date_keys, start)
@@ -376,8 +391,13 @@ class Engine:
             pdense_all = offsets
         window = t.window_dense * dense + t.window_lexical * _normalised(lex_all)[ids]
 
-        # paragraphs: the best window of each, plus the whole paragraph's own scores
+        # paragraphs: the best window of each, plus the whole paragraph's own scores. An interview
+        # question's windows count for its answer: the words of the question find the answer,
+        # and the answer is what the reader asked for.
         prow = state.row_para[ids]
+        if len(state.para_answer):
+            answer = state.para_answer[prow]
+            prow = np.where(answer >= 0, answer, prow)
         keep = state.para_answerable[prow] if len(state.para_answerable) else np.ones(len(prow), bool)
         if not keep.any():
             return [], "not_covered"
@@ -389,6 +409,9 @@ class Engine:
         order = np.lexsort((window, inverse))  # by paragraph, then by window score ascending
         last_of_group = np.r_[inverse[order][1:] != inverse[order][:-1], True]
         best_row = ids[order[last_of_group]]
+        moved = state.row_para[best_row] != paras  # the best window was the question's: show the answer
+        if moved.any():
+            best_row[moved] = [int(state.rows_of_paragraphs(np.asarray([q]))[0]) for q in paras[moved]]
         pgroups = state.para_lexical.expand_all(intent.tokens)
         plex = _normalised(state.para_lexical.scores([tok for g in pgroups for tok in g]))[paras]
         pdense = np.asarray(state.para_vectors[paras], dtype=np.float32) @ qvec

@@ -6,8 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..corpus.attribution import surname_keys
 from ..corpus.dates import DateRange, find_dates, question_range
 from ..corpus.lexicon import load_lexicon
+from ..corpus.names import name_key, strip_az_suffix
 from ..corpus.sources import Speakers
 from .lexical import stem, tokenize
 
@@ -62,12 +64,28 @@ def parse(text: str, speakers: Speakers) -> Intent:
         if days:
             month_day = (days[0].month or 0, days[0].day or 0)
     mentions = speakers.mentions(text)
+    mentions = sorted([*mentions, *(m for m in surname_mentions(text, speakers)
+                                    if not any(m[0] < e and s < m[1] for s, e, _ in mentions))])
     speaker = mentions[0][2] if mentions else None
     undated = strip_dates(text, rng)
     tokens = tokenize(load_lexicon().expand_abbreviations(undated), query=True)
     return Intent(text=text, semantic_text=undated if tokens else text, date_range=rng, month_day=month_day,
                   speaker=speaker, tokens=tokens, names=named_things(text, mentions),
                   occasions=load_lexicon().occasions_in(text))
+
+
+def surname_mentions(text: str, speakers: Speakers) -> list[tuple[int, int, str]]:
+    """Known speakers named in a spelling or script their aliases leave out ("Paşinyanın",
+    "Pashinian"): the same transliteration keys of surnames that sources are read with."""
+    keys = surname_keys(speakers)
+    found = []
+    for m in re.finditer(r"[^\W\d_]{4,}", text):
+        if m.group()[:1].isupper():
+            stem, _ = strip_az_suffix(m.group())
+            sid = keys.get(name_key(m.group())) or keys.get(name_key(stem))
+            if sid:
+                found.append((m.start(), m.end(), sid))
+    return found
 
 
 _DATE_WORDS = re.compile(r"(?<!\w)(?:в|во|на|от|за|in|on|of|during)?\s*$", re.I)

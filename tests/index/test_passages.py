@@ -155,3 +155,12 @@ def test_unclosed_quote_is_reset_by_next_header() -> None:
     speakers = load_speakers(REPO / "data")
     _, events, _ = build_passages(make_source(text), speakers)
     assert [e.date for e in events] == ["2025-03-01", "2025-03-02"]
+
+
+def test_question_names_a_speaker_in_any_script() -> None:
+    from index.search.query import parse
+
+    speakers = load_speakers(REPO / "data")
+    assert parse("Paşinyanın Rubio ilə danışığı", speakers).speaker == "pashinyan"
+    assert parse("What did Pashinian say?", speakers).speaker == "pashinyan"
+    assert parse("Что сказал Tramp?", speakers).speaker == "trump"

@@ -137,3 +137,27 @@ def test_search_limited_to_some_sources(engine: Engine) -> None:
     nowhere = engine.ask(question, source_ids=["no-such-source"])
     assert not nowhere.answered and nowhere.reason == "not_covered" and nowhere.hits == []
     assert not engine.ask("Как приготовить плов?", source_ids=[seed]).answered  # still declines off-topic
+
+
+def test_interview_question_turn_leads_to_its_answer(built_data, tmp_path) -> None:
+    """The words of an interview question find its answer, and the answer is the hit: a
+    question turn is never shown as what someone said."""
+    import shutil
+
+    from index import Settings, add_source, prepare_source
+
+    data = tmp_path / "data"
+    shutil.copytree(built_data, data)
+    settings = Settings.from_env(data_dir=data)
+    text = ("# Hajiyev on the Caspian route\n\n"
+            "Hikmet Hajiyev gave an interview to Reuters on 2 June 2025.\n\n"
+            "Question: What do you expect from the new American envoy for the trans-Caspian pipeline talks?\n\n"
+            "Answer: We hope the talks move quickly and that the route is agreed before winter.\n\n"
+            "Question: And what about the peace treaty with Armenia?\n\n"
+            "Answer: The text is ready, and it can be signed once the constitution is changed.")
+    add_source(settings, prepare_source(settings, text.encode(), "iv.md", {"language": "en"}), user="t")
+    ans = Engine.open(settings).ask("What does Hajiyev expect from the American envoy for the trans-Caspian pipeline?")
+    assert ans.answered
+    assert ans.hits[0].text.startswith("Answer: We hope the talks move quickly")
+    assert ans.hits[0].speaker == "hajiyev"
+    assert not any(h.text.startswith("Question:") for h in ans.hits)

@@ -85,7 +85,7 @@ def test_interview_turns(speakers) -> None:
             "Answer: The text is ready, and we expect it to be signed this year, if Armenia changes its "
             "constitution.\n\nQuestion: And Washington?\n\nAnswer: We welcome the role of the United States.")
     paras, passages, _ = paras_of(text, speakers, "en")
-    assert paras[2].speaker == "Reuters correspondent"
+    assert paras[2].speaker == "Reuters correspondent" and paras[2].role == "question:Reuters correspondent"
     assert paras[3].speaker == "hajiyev" and paras[5].speaker == "hajiyev"
     assert paras[5].date == "2025-06-02"
     assert {p.kind for p in passages if p.paragraph in (3, 5)} == {"quote"}
@@ -125,3 +125,104 @@ def test_name_key_is_script_free() -> None:
     assert name_key("Гаджиев") == name_key("Hajiyev") == name_key("Hacıyev")
     assert name_key("Трамп") == name_key("Tramp") == name_key("Trump")
     assert name_key("Rubio") != name_key("Putin")
+
+
+def test_dash_interview(speakers) -> None:
+    text = ("5 мая 2025 года Президент Ильхам Алиев дал интервью газете «Известия».\n\n"
+            "— Господин президент, как вы оцениваете отношения с Вашингтоном?\n\n"
+            "— Мы видим большой потенциал, и новая администрация действует решительно.\n\n"
+            "Второй абзац ответа: партнерство в энергетике остается основой.\n\n"
+            "— А мирный договор?\n\n"
+            "— Текст согласован, ждем подписания.")
+    paras, _, _ = paras_of(text, speakers)
+    assert paras[2].speaker == "корреспондент Известия"
+    assert paras[3].speaker == paras[4].speaker == paras[6].speaker == "aliyev"
+    assert paras[4].date == "2025-05-05"
+
+
+def test_dash_quote_in_news_is_not_an_interview(speakers) -> None:
+    text = ("10 мая 2025 года Майк Помпео выступил в Баку.\n\n"
+            "— Мы ценим партнерство, — сказал он.\n\n"
+            "— Как будет дальше?")
+    paras, _, _ = paras_of(text, speakers)
+    assert paras[3].speaker != "корреспондент"  # no interview named: not a turn
+
+
+def test_name_labelled_interview(speakers) -> None:
+    text = ("Hikmet Hajiyev gave an interview to CNN on 2 June 2025.\n\n"
+            "CNN: What comes next for the peace treaty?\n\n"
+            "Hikmet Hajiyev: The text is ready, and we expect it to be signed this year.\n\n"
+            "It depends on the constitution of Armenia, he said.\n\n"
+            "CNN: And Washington?\n\n"
+            "Hikmet Hajiyev: We welcome the role of the United States.")
+    paras, _, _ = paras_of(text, speakers, "en")
+    assert paras[2].speaker == paras[5].speaker == "CNN correspondent"
+    assert paras[3].speaker == paras[4].speaker == paras[6].speaker == "hajiyev"
+
+
+def test_date_after_a_quoted_name_dates_the_event(speakers) -> None:
+    text = ("Ильхам Алиев дал интервью газете «Известия» 5 мая 2025 года.\n\n"
+            "Он сказал, что партнерство с США крепнет и будет расти.\n\n"
+            "Форум «Баку, 10 апреля» открылся вновь.")
+    paras, _, _ = paras_of(text, speakers)
+    assert paras[1].date == "2025-05-05" and paras[1].speaker == "aliyev"
+    assert paras[2].date == "2025-05-05"
+    assert paras[3].date is None  # a date inside quotation marks is a name, not the event's day
+
+
+def test_chronology_weeks_months_and_the_year_in_play(speakers) -> None:
+    text = ("12 марта 2018 года госсекретарь Рекс Тиллерсон позвонил Алиеву.\n\n"
+            "Спустя неделю Алиев направил ответное письмо.\n\n"
+            "В апреле того же года Трамп поздравил Алиева с переизбранием.\n\n"
+            "15 мая Пашинян заявил, что готов к переговорам.")
+    paras, _, _ = paras_of(text, speakers, published="2019-01-10")
+    assert [paras[n].date for n in range(1, 5)] == ["2018-03-12", "2018-03-19", None, "2018-05-15"]
+    assert relative_day("Two weeks later, Rubio wrote").offset == 14
+    assert relative_day("спустя несколько дней") is None  # no day to count
+
+
+def test_a_day_after_publication_is_last_year(speakers) -> None:
+    paras, _, _ = paras_of("25 декабря Алиев заявил, что год был успешным.", speakers, published="2025-01-10")
+    assert paras[1].date == "2024-12-25"
+
+
+def test_post_header_line_and_name_labels(speakers) -> None:
+    text = ("Posted by @StateDept · Jan 31, 2025\n\n"
+            "Secretary Rubio: The United States values its partnership with Azerbaijan.\n\n"
+            "Posted by @presidentaz · Feb 1, 2025\n\n"
+            "Ilham Aliyev: Thank you, Secretary Rubio, for the warm words.")
+    paras, _, _ = paras_of(text, speakers, "en", published="2025-02-02")
+    assert paras[2].date == "2025-01-31" and paras[2].speaker == "rubio"
+    assert paras[3].speaker is None  # "Feb" is a month, not a name
+    assert paras[4].date == "2025-02-01" and paras[4].speaker == "aliyev"
+
+
+def test_reported_speech_of_an_unnamed_person_continues_the_event(speakers) -> None:
+    text = ("Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.\n\n"
+            "Американский дипломат, в свою очередь, подчеркнул важность мира в регионе.")
+    paras, _, _ = paras_of(text, speakers, published="2025-03-14")
+    assert paras[2].date == "2025-03-13" and paras[2].speaker is None
+
+
+def test_analysis_quotes_experts_without_dates(speakers) -> None:
+    text = ("\"This is a pragmatic choice for both capitals,\" said Matthew Bryza, a former US ambassador.\n\n"
+            "According to Richard Kauzlarich, another former envoy, Section 907 remains the main obstacle.\n\n"
+            "The analysts agree on one thing: the momentum is real.")
+    paras, passages, _ = paras_of(text, speakers, "en")
+    assert paras[1].speaker == "Matthew Bryza" and paras[1].date is None
+    assert {p.kind for p in passages if p.paragraph == 1} == {"quote"}
+    assert paras[2].speaker == "Richard Kauzlarich"
+    assert paras[3].speaker is None
+
+
+def test_a_namesake_is_another_person(speakers) -> None:
+    text = "По мнению эксперта Центра анализа международных отношений Вугара Байрамова, сближение продолжится."
+    paras, _, _ = paras_of(text, speakers)
+    assert paras[1].speaker == "Вугар Байрамов"  # not the minister Jeyhun Bayramov
+
+
+def test_unnamed_groups_noting_things_are_commentary(speakers) -> None:
+    text = ("Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.\n\n"
+            "Наблюдатели отметили, что тон Баку заметно изменился.")
+    paras, _, _ = paras_of(text, speakers, published="2025-03-14")
+    assert paras[2].date is None and paras[2].speaker is None
