@@ -79,7 +79,7 @@ RUN if [ "$BUILD_INDEX" = 1 ]; then \
 # Serving runs on onnxruntime: torch and the export tools, and the sentence-transformers folder
 # the ONNX file was exported from, were needed only above. The runtime stage copies what is left.
 RUN pip uninstall -y -q torch sentence-transformers transformers onnx \
-    && find /opt/quotebot/cache/models -mindepth 1 -maxdepth 1 -type d ! -name '*.onnx-v1' -exec rm -rf {} + \
+    && find /opt/quotebot/cache/models -mindepth 1 -maxdepth 1 -type d ! -name '*.onnx-v[0-9]*' -exec rm -rf {} + \
     && python3 -c "import index.search, bot.app, sys; assert 'torch' not in sys.modules"
 
 # ---------------------------------------------------------------------------- runtime

@@ -317,6 +317,22 @@ def section_reader(r: dict[str, Any]) -> list[str]:
     return out
 
 
+def section_before_after(r: dict[str, Any]) -> list[str]:
+    rows = [[case, v["base"]["wall_s"], v["this"]["wall_s"], f"{v['base']['wall_s'] / v['this']['wall_s']:.2f}×",
+             v["base"]["cpu_s"], v["this"]["cpu_s"], v["base"]["peak_rss_mb"], v["this"]["peak_rss_mb"]]
+            for case, v in r["cases"].items()]
+    pq, pc = r["per_question_ms"], r["per_question_cpu_ms"]
+    rows.append(["a question in a warm process (batch − one), ms", pq["base"], pq["this"],
+                 f"{pq['base'] / pq['this']:.2f}×", pc["base"], pc["this"], "", ""])
+    return ["## Before / after this session's start-up and serving changes (interleaved runs)", "",
+            f"Base checkout `{r['base']}` against this one, each process of the one run right after the same "
+            f"process of the other, so both see the same load; medians of {r['repeat']} runs (wall and CPU "
+            "time), peak RSS the largest of them.", "",
+            table(["", "base wall s", "this wall s", "base / this", "base CPU s", "this CPU s", "base peak MB",
+                   "this peak MB"], rows), "",
+            _src(r) + f" Load average after: {(r.get('load') or {}).get('loadavg_after')}.", ""]
+
+
 def _rss(mib: float) -> str:
     return f"{mib:.0f} MiB = {mib * 1.048576:.0f} MB"
 
@@ -432,7 +448,8 @@ def write_report() -> Path:
     parts += targets()
     for name, render in (("ask", one(section_ask)), ("bot", one(section_bot)), ("bot_threads1", one(section_bot)),
                          ("cold_start", one(section_cold)), ("scale", scale_sections),
-                         ("encoder", one(section_encoder)), ("reader", one(section_reader))):
+                         ("encoder", one(section_encoder)), ("reader", one(section_reader)),
+                         ("before_after", one(section_before_after))):
         r = load_result(name)
         if r:
             parts += render(r)

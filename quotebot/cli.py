@@ -13,24 +13,18 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from index import (
-    LANGUAGES,
-    Answer,
-    Engine,
-    Hit,
-    Settings,
-    add_source,
-    build_index,
-    fix_paragraph,
-    list_sources,
-    prepare_source,
-    remove_source,
-    rollback,
-)
-from index.config import seed_data_dir
+from index.config import Settings, seed_data_dir
+from index.corpus.sources import LANGUAGES
 from index.errors import QuotebotError, SourceRejected
+from index.types import Answer, Hit
+
+if TYPE_CHECKING:
+    from index.search.engine import Engine
+
+# The build side (corpus model, bm25s, natasha) and the engine are imported by the commands that
+# use them: `quotebot ask` must not pay for the build side at every start (docs/performance.md).
 
 log = logging.getLogger("quotebot")
 
@@ -127,12 +121,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def _open_engine(settings: Settings) -> Engine:
     """The engine on the published version; the first version is built once if there is none (a
     build another process is running is waited for, not repeated)."""
-    from index.build import open_engine
+    from index.errors import IndexMissingError
+    from index.search.engine import Engine
 
-    return open_engine(settings, progress=sys.stderr.isatty(), notice=sys.stderr)
+    try:
+        return Engine.open(settings)
+    except IndexMissingError:  # only then the build side (corpus model, bm25s, natasha) is imported
+        from index.build import open_engine
+
+        return open_engine(settings, progress=sys.stderr.isatty(), notice=sys.stderr)
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
+    from index.build import build_index
+
     report = build_index(args.settings, progress=not args.quiet and sys.stderr.isatty())
     print(f"published index version {report.version}: {report.passages} passages from {report.sources} "
           f"source(s); embedded {report.embedded}, reused {report.reused}; {report.seconds:.1f}s")
@@ -140,12 +142,16 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 
 def cmd_index_rollback(args: argparse.Namespace) -> int:
+    from index.changes import rollback
+
     version = rollback(args.settings, user=_cli_user())
     print(f"rolled back: serving index version {version}")
     return 0
 
 
 def cmd_index_status(args: argparse.Namespace) -> int:
+    from index.search.engine import Engine
+
     engine = Engine.open(args.settings)
     for key, value in engine.status().items():
         print(f"{key}: {value}")
@@ -153,6 +159,8 @@ def cmd_index_status(args: argparse.Namespace) -> int:
 
 
 def cmd_sources_list(args: argparse.Namespace) -> int:
+    from index.changes import list_sources
+
     for info in list_sources(args.settings):
         print(f"{info.id}\t{info.language}\t{info.published or '-'}\tadded {info.added or '-'} by "
               f"{info.added_by or '-'}\t{info.title}")
@@ -160,6 +168,8 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
 
 
 def cmd_sources_add(args: argparse.Namespace) -> int:
+    from index.changes import add_source, prepare_source
+
     settings = args.settings
     path = Path(args.file)
     size = path.stat().st_size
@@ -177,12 +187,16 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
 
 
 def cmd_sources_remove(args: argparse.Namespace) -> int:
+    from index.changes import remove_source
+
     report = remove_source(args.settings, args.id, user=_cli_user())
     print(f"removed {args.id}; published index version {report.version}")
     return 0
 
 
 def cmd_sources_fix(args: argparse.Namespace) -> int:
+    from index.fix import fix_paragraph
+
     fixed = fix_paragraph(args.settings, args.id, args.paragraph, " ".join(args.changes), user=_cli_user())
     before, after = fixed.plan.before, fixed.plan.after
     print(f"fixed {args.id} paragraph {after.number}: {fixed.plan.correction.describe()}")

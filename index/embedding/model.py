@@ -377,7 +377,7 @@ def _load(model: str, cache_dir: Path, choice: str, threads: Threads) -> Embedde
     offline_environment()
     fmt, q_quant, p_quant = ENCODERS[choice]
     if fmt == "onnx":
-        from .onnx_encoder import MODEL_FILES, OnnxEncoder, read_record
+        from .onnx_encoder import OnnxEncoder, encoder_checksum, read_record
 
         folder = default_onnx_folder(cache_dir)
         backend = OnnxEncoder(folder, q_quant, fingerprint=WEIGHTS_SHA256, preload_threads=threads.query)
@@ -385,9 +385,8 @@ def _load(model: str, cache_dir: Path, choice: str, threads: Threads) -> Embedde
             record = {"format": "onnx", "quantisation": q_quant, "checksum": backend.checksum}
             return Embedder(model, backend, WEIGHTS_SHA256, folder, record, threads=threads)
         # the passages' checksum as recorded (their file is hashed only when a build loads it)
-        files = (read_record(folder) or {}).get("files") or {}
         record = {"format": "onnx", "quantisation": f"{q_quant} questions, {p_quant} passages",
-                  "checksum": f"{backend.checksum}+{files.get(MODEL_FILES[p_quant], '')}"}
+                  "checksum": f"{backend.checksum}+{encoder_checksum(p_quant, read_record(folder) or {})}"}
         return Embedder(model, backend, WEIGHTS_SHA256, folder, record, threads=threads,
                         passage_backend=lambda: OnnxEncoder(folder, p_quant, fingerprint=WEIGHTS_SHA256))
     folder, fingerprint = _resolve(model, cache_dir)

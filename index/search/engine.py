@@ -499,7 +499,7 @@ class Engine:
                 continue
             expanded = state.para_lexical.expand(tok)
             if tok in capitalised and expanded \
-                    and int((state.para_lexical.scores(expanded) > 0).sum()) > t.focus_common_share * n:
+                    and state.para_lexical.doc_count(expanded) > t.focus_common_share * n:
                 continue
             focus.append(expanded)
         return bool(focus) and not any(focus)

@@ -3,20 +3,30 @@
 Cyrillic words are stemmed with the Russian stemmer, Latin words with the English one;
 stop words and one-letter tokens are dropped. The BM25 index saves as JSON + ``.npy``
 files (no pickle).
+
+bm25s builds and saves the index. Serving only reads its saved arrays (the precomputed
+per-document score of every token, a CSC matrix) and sums the columns of the question's
+tokens exactly as ``bm25s.BM25.get_scores`` does: importing bm25s pulls in scipy, ~0.3 s of
+a cold start (over a second on a loaded machine), for three ``np.load`` calls and one
+``np.add.at`` per token. A test checks the scores against bm25s's own.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
 import Stemmer
 
 from ..corpus.names import name_key, strip_az_suffix
+
+if TYPE_CHECKING:
+    import bm25s
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
@@ -63,8 +73,11 @@ def stem(word: str) -> str:
 KEY = "~"  # prefix of a name's script-free key token (see names.name_key)
 
 
+@lru_cache(maxsize=65536)
 def name_token(stem: str) -> str | None:
-    """The key token of a stem, or None when the key is too short to be telling."""
+    """The key token of a stem, or None when the key is too short to be telling. Memoised: a
+    question looks up the key of every token and of every expansion (transliteration is the
+    costliest step of reading a question)."""
     if re.search(r"[əıöüğşç]", stem):
         stem = strip_az_suffix(stem)[0]  # "trampın" is "tramp"
     key = re.sub(r"a$", "", name_key(stem))
@@ -107,28 +120,53 @@ def coverage(groups: list[list[str]], passage_tokens: set[str]) -> int:
     return sum(1 for g in groups if any(t in passage_tokens for t in g))
 
 
+#: bm25s's file names in a saved index directory
+_DATA, _INDICES, _INDPTR = "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy"
+_VOCAB, _PARAMS = "vocab.index.json", "params.index.json"
+_EXPANSION_MEMO = 50_000  # token expansions remembered per loaded index
+
+
 class LexicalIndex:
     """BM25 over passage texts; scores come back for every passage, in passage order."""
 
-    def __init__(self, retriever: bm25s.BM25, size: int) -> None:
+    def __init__(self, vocab: dict[str, int], data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
+                 size: int, *, retriever: bm25s.BM25 | None = None) -> None:
+        """``data``/``indices``/``indptr``: bm25s's CSC matrix of precomputed scores (column =
+        token id, row = document); ``retriever``: the bm25s object of a fresh build (to save)."""
+        self._ids = vocab
+        self._data, self._indices, self._indptr = data, indices, indptr
         self._retriever = retriever
-        self._vocab = set(retriever.vocab_dict) if retriever.vocab_dict else set()
+        self._vocab = set(vocab)
         self._sorted_vocab = sorted(self._vocab)
+        self._expanded: dict[str, list[str]] = {}
         self.size = size
 
     @classmethod
     def build(cls, texts: list[str]) -> LexicalIndex:
+        import bm25s
+
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         corpus = [tokenize(t) or ["∅"] for t in texts]
         retriever.index(corpus, show_progress=False)
-        return cls(retriever, len(texts))
+        scores = retriever.scores
+        return cls(dict(retriever.vocab_dict or {}), scores["data"], scores["indices"], scores["indptr"],
+                   len(texts), retriever=retriever)
 
     def save(self, directory: Path) -> None:
+        if self._retriever is None:
+            raise ValueError("only a freshly built index is saved (a loaded one is already on disk)")
         self._retriever.save(str(directory))
 
     @classmethod
     def load(cls, directory: Path, size: int) -> LexicalIndex:
-        return cls(bm25s.BM25.load(str(directory), mmap=False), size)
+        """Read what ``bm25s.BM25.save`` wrote, without bm25s. Only the methods bm25s scores
+        without a non-occurrence array are read (quotebot builds ``lucene``)."""
+        params = json.loads((directory / _PARAMS).read_text(encoding="utf-8"))
+        if params.get("method", "lucene") not in ("lucene", "robertson", "atire"):
+            raise ValueError(f"unsupported BM25 method {params.get('method')!r} in {directory}")
+        vocab = json.loads((directory / _VOCAB).read_text(encoding="utf-8"))
+        data = np.load(directory / _DATA).astype(params.get("dtype", "float32"), copy=False)
+        return cls(vocab, data, np.load(directory / _INDICES), np.load(directory / _INDPTR), size)
 
     def known(self, tokens: list[str]) -> list[str]:
         return [t for t in tokens if t in self._vocab]
@@ -136,7 +174,17 @@ class LexicalIndex:
     def expand(self, token: str) -> list[str]:
         """The token, the longest vocabulary stem that is a prefix of it ("новрузск" → "новруз")
         and the vocabulary stems it is a prefix of ("вашингтон" → "вашингтонск"), for stems of
-        five or more characters; at most ``MAX_EXPANSIONS``."""
+        five or more characters; at most ``MAX_EXPANSIONS``. Memoised per index (the vocabulary
+        never changes; a question expands each token two or three times)."""
+        found = self._expanded.get(token)
+        if found is None:
+            found = self._expand(token)
+            if len(self._expanded) >= _EXPANSION_MEMO:
+                self._expanded.clear()
+            self._expanded[token] = found
+        return list(found)
+
+    def _expand(self, token: str) -> list[str]:
         found = [token] if token in self._vocab else []
         key = name_token(token) if not token.startswith(KEY) else None
         if key and key in self._vocab:
@@ -171,7 +219,23 @@ class LexicalIndex:
         return [self.expand(t) for t in tokens]
 
     def scores(self, tokens: list[str]) -> np.ndarray:
-        tokens = self.known(tokens)
-        if not tokens or self.size == 0:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
+        """BM25 of every document for ``tokens`` (repeats count again), summed column by column
+        in the order bm25s sums them, so the floats are the same to the last bit."""
+        ids = [self._ids[t] for t in tokens if t in self._ids]
+        scores = np.zeros(self.size, dtype=np.float32)
+        if not ids or self.size == 0:
+            return scores
+        for tid in ids:
+            start, end = int(self._indptr[tid]), int(self._indptr[tid + 1])
+            np.add.at(scores, self._indices[start:end], self._data[start:end])
+        return scores
+
+    def doc_count(self, tokens: list[str]) -> int:
+        """How many documents contain any of ``tokens``: the documents whose BM25 for them is
+        positive, read off the matrix instead of scoring every document."""
+        cols = [self._ids[t] for t in tokens if t in self._ids]
+        if not cols or self.size == 0:
+            return 0
+        rows = [self._indices[self._indptr[c]:self._indptr[c + 1]][self._data[self._indptr[c]:self._indptr[c + 1]] > 0]
+                for c in cols]
+        return int(np.unique(np.concatenate(rows)).size)

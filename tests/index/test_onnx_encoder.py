@@ -202,3 +202,31 @@ def test_serving_path_never_imports_torch(built_data: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert '"answered": true' in proc.stdout
     assert "IMPORTED []" in proc.stdout
+
+
+def test_verified_files_are_not_hashed_again_until_they_change(small_cache: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A start checks the model by its stat once its checksum was verified (hashing 470 MB at
+    every start cost seconds); rewriting the file changes its ctime, so damage is still found."""
+    folder = default_onnx_folder(small_cache)
+    assert onx.verify_onnx_folder(folder, WEIGHTS_SHA256, "int8") is None
+    assert "model.int8.onnx" in json.loads((folder / onx.VERIFIED_FILE).read_text())
+    hashed: list[str] = []
+    real = onx.sha256_file
+    monkeypatch.setattr(onx, "sha256_file", lambda p: hashed.append(Path(p).name) or real(p))
+    assert onx.verify_onnx_folder(folder, WEIGHTS_SHA256, "int8") is None
+    assert hashed == []
+    flip_byte(folder / "model.int8.onnx", 5_000_000)
+    assert "checksum mismatch for model.int8.onnx" in (onx.verify_onnx_folder(folder, WEIGHTS_SHA256, "int8") or "")
+    assert hashed == ["model.int8.onnx"]
+
+
+def test_fp32_weights_are_external_data_listed_in_the_record(cache: Path) -> None:
+    """The fp32 graph keeps its weights in model.onnx.data (memory-mapped by onnxruntime); both
+    files are checksummed and both are in the encoder's checksum."""
+    folder = default_onnx_folder(cache)
+    record = onx.read_record(folder) or {}
+    assert onx.model_files("none", record) == ["model.onnx", "model.onnx.data"]
+    assert (folder / "model.onnx").stat().st_size < 10_000_000 < (folder / "model.onnx.data").stat().st_size
+    emb = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
+    assert emb.encoder["checksum"] == f"{record['files']['model.onnx']}:{record['files']['model.onnx.data']}"
