@@ -79,29 +79,42 @@ async def one_run(fake: FakeTelegram, settings: Settings, variant: int, size: in
     if not figures:
         raise RuntimeError(f"unexpected result: {report}")
     passages, embedded, reused, build = figures.groups()
-    return {"bytes": len(article), "published": published[0] - pressed, "answerable": answerable,
-            "reported": done.at - pressed, "embedded": int(embedded), "reused": int(reused),
-            "passages": int(passages), "build": float(build)}
+    return {
+        "bytes": len(article),
+        "published": published[0] - pressed,
+        "answerable": answerable,
+        "reported": done.at - pressed,
+        "embedded": int(embedded),
+        "reused": int(reused),
+        "passages": int(passages),
+        "build": float(build),
+    }
 
 
 async def bench(settings: Settings, runs: int, size: int, poll: float, state: Path) -> None:
     engine = Engine.open(settings)
     async with FakeTelegram() as fake:
-        config = bot_config(fake, state, polling_timeout=10, rate_burst=1000, rate_per_minute=60000,
-                            moderators=(MODERATOR,))
+        config = bot_config(
+            fake, state, polling_timeout=10, rate_burst=1000, rate_per_minute=60000, moderators=(MODERATOR,)
+        )
         results = []
         async with running(build_application(config, engine, settings), config):
             for variant in range(1, runs + 1):
                 r = await one_run(fake, settings, variant, size, poll)
                 results.append(r)
-                print(f"run {variant}: {r['bytes']} bytes, {r['embedded']} vectors embedded, {r['reused']} reused "
-                      f"(index {r['passages']} passages); build {r['build']:.1f} s; confirm → published "
-                      f"{r['published']:.2f} s, → first answer citing it {r['answerable']:.2f} s, "
-                      f"→ moderator told {r['reported']:.2f} s", flush=True)
+                print(
+                    f"run {variant}: {r['bytes']} bytes, {r['embedded']} vectors embedded, {r['reused']} reused "
+                    f"(index {r['passages']} passages); build {r['build']:.1f} s; confirm → published "
+                    f"{r['published']:.2f} s, → first answer citing it {r['answerable']:.2f} s, "
+                    f"→ moderator told {r['reported']:.2f} s",
+                    flush=True,
+                )
             errors = fake.errors
     answerable = [r["answerable"] for r in results]
-    print(f"Telegram errors: {len(errors)}; confirm → answerable: median {statistics.median(answerable):.2f} s, "
-          f"min {min(answerable):.2f} s, max {max(answerable):.2f} s")
+    print(
+        f"Telegram errors: {len(errors)}; confirm → answerable: median {statistics.median(answerable):.2f} s, "
+        f"min {min(answerable):.2f} s, max {max(answerable):.2f} s"
+    )
 
 
 def main() -> int:

@@ -73,8 +73,13 @@ def measure(engine, bm25, questions: list[str], rounds: int) -> dict:  # type: i
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="how many times each question set is asked")
-    parser.add_argument("--threads", type=int, nargs="*", default=None,
-                        help="torch thread counts to measure (default: the engine's own choice only)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        nargs="*",
+        default=None,
+        help="torch thread counts to measure (default: the engine's own choice only)",
+    )
     parser.add_argument("--data-dir", type=Path, default=None, help="an indexed data dir (default: a fresh seed copy)")
     args = parser.parse_args()
 
@@ -112,10 +117,14 @@ def main() -> int:
             runs[str(n)]["seconds"] = round(time.perf_counter() - t0, 1)
         torch.set_num_threads(default_threads)
         result = {
-            "questions": {name: len(qs) for name, qs in sets.items()}, "rounds": args.rounds,
-            "asks_per_mode": len(questions) * args.rounds, "default_threads": default_threads,
+            "questions": {name: len(qs) for name, qs in sets.items()},
+            "rounds": args.rounds,
+            "asks_per_mode": len(questions) * args.rounds,
+            "default_threads": default_threads,
             "load": {"loadavg_before": load_before, "cpu_busy_before": busy_before, "loadavg_after": loadavg()},
-            "passages": len(engine.loaded.passages), "quality": quality, "by_threads": runs,
+            "passages": len(engine.loaded.passages),
+            "quality": quality,
+            "by_threads": runs,
         }
     rows = []
     for n, r in runs.items():
@@ -124,8 +133,10 @@ def main() -> int:
             rows.append([n, k, m["p50"], m["p95"], m["p99"]])
     print(table(["torch threads", "what", "p50 ms", "p95 ms", "p99 ms"], rows))
     for n, r in runs.items():
-        print(f"threads {n}: hybrid/BM25 ratio p50 {r['ratio_p50']}×, p95 {r['ratio_p95']}×; "
-              f"hybrid minus encoder (p50) {r['non_encoder_p50']} ms")
+        print(
+            f"threads {n}: hybrid/BM25 ratio p50 {r['ratio_p50']}×, p95 {r['ratio_p95']}×; "
+            f"hybrid minus encoder (p50) {r['non_encoder_p50']} ms"
+        )
     print(f"quality: {quality}")
     print(f"load: {result['load']}")
     save_result("ask", result)

@@ -45,8 +45,9 @@ def env_for(data_dir: Path) -> dict[str, str]:
 def run(cmd: list[str], cwd: Path, env: dict[str, str], stdin: str = "") -> tuple[float, float, float]:
     """(wall s, CPU s of the process, peak RSS MB) of one process run to its end."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     assert proc.stdin is not None and proc.stderr is not None
     proc.stdin.write(stdin)
     proc.stdin.close()
@@ -70,18 +71,28 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="quotebot-bench-ba-") as tmp:
         data = {name: copy_seed(Path(tmp) / name) for name in checkouts}
         for name, repo in checkouts.items():
-            subprocess.run([py, "-m", "quotebot", "index", "build", "--quiet"], cwd=repo, env=env_for(data[name]),
-                           check=True, capture_output=True)
+            subprocess.run(
+                [py, "-m", "quotebot", "index", "build", "--quiet"],
+                cwd=repo,
+                env=env_for(data[name]),
+                check=True,
+                capture_output=True,
+            )
         questions = distinct_questions()
         cases = {
             "import index": lambda name: run([py, "-c", "import index"], checkouts[name], env_for(data[name])),
-            "quotebot ask": lambda name: run([py, "-m", "quotebot", "ask", QUESTION], checkouts[name],
-                                             env_for(data[name])),
-            "ask --jsonl, 1 question": lambda name: run([py, "-m", "quotebot", "ask", "--jsonl"], checkouts[name],
-                                                        env_for(data[name]), questions[0] + "\n"),
+            "quotebot ask": lambda name: run(
+                [py, "-m", "quotebot", "ask", QUESTION], checkouts[name], env_for(data[name])
+            ),
+            "ask --jsonl, 1 question": lambda name: run(
+                [py, "-m", "quotebot", "ask", "--jsonl"], checkouts[name], env_for(data[name]), questions[0] + "\n"
+            ),
             f"ask --jsonl, {len(questions)} questions": lambda name: run(
-                [py, "-m", "quotebot", "ask", "--jsonl"], checkouts[name], env_for(data[name]),
-                "".join(q + "\n" for q in questions)),
+                [py, "-m", "quotebot", "ask", "--jsonl"],
+                checkouts[name],
+                env_for(data[name]),
+                "".join(q + "\n" for q in questions),
+            ),
         }
         runs: dict[str, dict[str, list[tuple[float, float, float]]]] = {c: {n: [] for n in checkouts} for c in cases}
         for case, fn in cases.items():
@@ -91,30 +102,85 @@ def main() -> int:
             for _ in range(reps):
                 for name in checkouts:  # interleaved: both see the same load
                     runs[case][name].append(fn(name))
-            print(f"{case}: " + ", ".join(f"{n} {statistics.median(r[0] for r in runs[case][n]):.2f} s"
-                                          for n in checkouts), flush=True)
+            print(
+                f"{case}: "
+                + ", ".join(f"{n} {statistics.median(r[0] for r in runs[case][n]):.2f} s" for n in checkouts),
+                flush=True,
+            )
     result: dict[str, dict[str, dict[str, float]]] = {}
     for case, by_name in runs.items():
-        result[case] = {n: {"wall_s": round(statistics.median(r[0] for r in rs), 3),
-                            "cpu_s": round(statistics.median(r[1] for r in rs), 3),
-                            "peak_rss_mb": round(max(r[2] for r in rs))} for n, rs in by_name.items()}
+        result[case] = {
+            n: {
+                "wall_s": round(statistics.median(r[0] for r in rs), 3),
+                "cpu_s": round(statistics.median(r[1] for r in rs), 3),
+                "peak_rss_mb": round(max(r[2] for r in rs)),
+            }
+            for n, rs in by_name.items()
+        }
     batch = next(c for c in result if c.endswith("questions"))
-    per_q = {n: round((result[batch][n]["wall_s"] - result["ask --jsonl, 1 question"][n]["wall_s"])
-                      / (len(distinct_questions()) - 1) * 1000, 1) for n in checkouts}
-    per_q_cpu = {n: round((result[batch][n]["cpu_s"] - result["ask --jsonl, 1 question"][n]["cpu_s"])
-                          / (len(distinct_questions()) - 1) * 1000, 1) for n in checkouts}
-    rows = [[case, r["base"]["wall_s"], r["this"]["wall_s"], round(r["base"]["wall_s"] / r["this"]["wall_s"], 2),
-             r["base"]["cpu_s"], r["this"]["cpu_s"], r["base"]["peak_rss_mb"], r["this"]["peak_rss_mb"]]
-            for case, r in result.items()]
-    rows.append(["a question in a warm process (batch - one), ms", per_q["base"], per_q["this"],
-                 round(per_q["base"] / per_q["this"], 2), per_q_cpu["base"], per_q_cpu["this"], "", ""])
-    print(table(["", "base wall s", "this wall s", "base/this", "base CPU s", "this CPU s", "base peak MB",
-                 "this peak MB"], rows))
+    per_q = {
+        n: round(
+            (result[batch][n]["wall_s"] - result["ask --jsonl, 1 question"][n]["wall_s"])
+            / (len(distinct_questions()) - 1)
+            * 1000,
+            1,
+        )
+        for n in checkouts
+    }
+    per_q_cpu = {
+        n: round(
+            (result[batch][n]["cpu_s"] - result["ask --jsonl, 1 question"][n]["cpu_s"])
+            / (len(distinct_questions()) - 1)
+            * 1000,
+            1,
+        )
+        for n in checkouts
+    }
+    rows = [
+        [
+            case,
+            r["base"]["wall_s"],
+            r["this"]["wall_s"],
+            round(r["base"]["wall_s"] / r["this"]["wall_s"], 2),
+            r["base"]["cpu_s"],
+            r["this"]["cpu_s"],
+            r["base"]["peak_rss_mb"],
+            r["this"]["peak_rss_mb"],
+        ]
+        for case, r in result.items()
+    ]
+    rows.append(
+        [
+            "a question in a warm process (batch - one), ms",
+            per_q["base"],
+            per_q["this"],
+            round(per_q["base"] / per_q["this"], 2),
+            per_q_cpu["base"],
+            per_q_cpu["this"],
+            "",
+            "",
+        ]
+    )
+    print(
+        table(
+            ["", "base wall s", "this wall s", "base/this", "base CPU s", "this CPU s", "base peak MB", "this peak MB"],
+            rows,
+        )
+    )
     load = {"loadavg_before": load_before, "loadavg_after": loadavg()}
     print(f"load: {load}")
-    save_result("before_after", {"base": str(args.base), "repeat": args.repeat, "cases": result,
-                                 "per_question_ms": per_q, "per_question_cpu_ms": per_q_cpu,
-                                 "encoder": os.environ.get("QUOTEBOT_ENCODER") or "default", "load": load})
+    save_result(
+        "before_after",
+        {
+            "base": str(args.base),
+            "repeat": args.repeat,
+            "cases": result,
+            "per_question_ms": per_q,
+            "per_question_cpu_ms": per_q_cpu,
+            "encoder": os.environ.get("QUOTEBOT_ENCODER") or "default",
+            "load": load,
+        },
+    )
     return 0
 
 

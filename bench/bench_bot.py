@@ -60,8 +60,9 @@ class TimedFake(FakeTelegram):
         return result
 
 
-async def run_users(fake: TimedFake, questions: list[str], users: int, per_user: int,
-                    first_id: int) -> tuple[list[float], float]:
+async def run_users(
+    fake: TimedFake, questions: list[str], users: int, per_user: int, first_id: int
+) -> tuple[list[float], float]:
     """Closed loop: every user asks ``per_user`` questions, each after the previous answer."""
     latencies: list[float] = []
 
@@ -92,8 +93,14 @@ async def bench(settings: Any, args: argparse.Namespace, state: Path) -> dict[st
     questions = [q["question"].replace("\n", " ") for qs in question_sets().values() for q in qs]
     out: dict[str, Any] = {}
     async with TimedFake() as fake:
-        config = bot_config(fake, state, polling_timeout=10, rate_burst=100_000, rate_per_minute=1_000_000,
-                            flood_limits=args.flood_limits)
+        config = bot_config(
+            fake,
+            state,
+            polling_timeout=10,
+            rate_burst=100_000,
+            rate_per_minute=1_000_000,
+            flood_limits=args.flood_limits,
+        )
         async with running(build_application(config, engine), config):
             await run_users(fake, questions, 1, 5, 1)  # warm-up
             next_id = 1000
@@ -103,12 +110,20 @@ async def bench(settings: Any, args: argparse.Namespace, state: Path) -> dict[st
                 for _ in range(args.repeat):
                     lat, wall = await run_users(fake, questions, users, per_user, next_id)
                     next_id += users
-                    runs.append({**summary_ms(lat), "questions": len(lat), "wall_s": round(wall, 2),
-                                 "qps": round(len(lat) / wall, 1)})
+                    runs.append(
+                        {
+                            **summary_ms(lat),
+                            "questions": len(lat),
+                            "wall_s": round(wall, 2),
+                            "qps": round(len(lat) / wall, 1),
+                        }
+                    )
                 out[str(users)] = {
                     "runs": runs,
-                    "median": {k: round(statistics.median(r[k] for r in runs), 2)
-                               for k in ("p50", "p95", "p99", "mean", "max", "qps")},
+                    "median": {
+                        k: round(statistics.median(r[k] for r in runs), 2)
+                        for k in ("p50", "p95", "p99", "mean", "max", "qps")
+                    },
                     "questions_per_run": runs[0]["questions"],
                 }
                 print(f"{users} user(s): {out[str(users)]['median']}", flush=True)
@@ -126,8 +141,9 @@ def main() -> int:
     parser.add_argument("--flood-limits", action="store_true", help="throttle to Telegram's flood limits")
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: the engine's choice)")
-    parser.add_argument("--name", default=None, help="results name (default: bot, or bot_threads1 with one "
-                                                     "torch thread)")
+    parser.add_argument(
+        "--name", default=None, help="results name (default: bot, or bot_threads1 with one torch thread)"
+    )
     args = parser.parse_args()
     if not args.cache:
         import index.search.engine
@@ -139,13 +155,24 @@ def main() -> int:
         import torch
 
         result = asyncio.run(bench(settings, args, Path(tmp) / "state"))
-    rows = [[u, r["questions_per_run"], r["median"]["p50"], r["median"]["p95"], r["median"]["p99"],
-             r["median"]["qps"]] for u, r in result.items() if isinstance(r, dict)]
+    rows = [
+        [u, r["questions_per_run"], r["median"]["p50"], r["median"]["p95"], r["median"]["p99"], r["median"]["qps"]]
+        for u, r in result.items()
+        if isinstance(r, dict)
+    ]
     print(table(["users", "questions/run", "p50 ms", "p95 ms", "p99 ms", "questions/s"], rows))
     name = args.name or ("bot_threads1" if torch.get_num_threads() == 1 else "bot")
-    save_result(name, {"users": result, "repeat": args.repeat, "cache": args.cache,
-                        "flood_limits": args.flood_limits, "torch_threads": torch.get_num_threads(),
-                        "load": {"loadavg_before": load_before, "loadavg_after": loadavg()}})
+    save_result(
+        name,
+        {
+            "users": result,
+            "repeat": args.repeat,
+            "cache": args.cache,
+            "flood_limits": args.flood_limits,
+            "torch_threads": torch.get_num_threads(),
+            "load": {"loadavg_before": load_before, "loadavg_after": loadavg()},
+        },
+    )
     return 0
 
 

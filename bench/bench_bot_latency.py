@@ -90,8 +90,10 @@ async def bench(settings: Settings, n: int, pause: float, state: Path) -> None:
     ms = [x * 1000 for x in latencies]
     ems = [x * 1000 for x in engine_times]
     print(f"questions: {n}   Telegram errors: {len(errors)}")
-    print(f"reply latency (update queued → sendMessage received): p50 {percentile(ms, 0.5):.0f} ms, "
-          f"p95 {percentile(ms, 0.95):.0f} ms, mean {statistics.mean(ms):.0f} ms, max {max(ms):.0f} ms")
+    print(
+        f"reply latency (update queued → sendMessage received): p50 {percentile(ms, 0.5):.0f} ms, "
+        f"p95 {percentile(ms, 0.95):.0f} ms, mean {statistics.mean(ms):.0f} ms, max {max(ms):.0f} ms"
+    )
     print(f"engine.ask alone: p50 {percentile(ems, 0.5):.0f} ms, p95 {percentile(ems, 0.95):.0f} ms")
 
 

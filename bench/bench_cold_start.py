@@ -67,8 +67,15 @@ def distinct_questions(n: int = 380) -> list[str]:
 
 def time_jsonl(data_dir: Path, questions: list[str]) -> float:
     t0 = time.perf_counter()
-    proc = subprocess.run([*QUOTEBOT, "ask", "--jsonl"], input="".join(q + "\n" for q in questions),
-                          env=environment(data_dir), cwd=REPO, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [*QUOTEBOT, "ask", "--jsonl"],
+        input="".join(q + "\n" for q in questions),
+        env=environment(data_dir),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     wall = time.perf_counter() - t0
     if proc.returncode != 0 or len(proc.stdout.splitlines()) != len(questions):
         raise RuntimeError(f"quotebot ask --jsonl failed: {proc.stderr[-2000:]}")
@@ -77,8 +84,9 @@ def time_jsonl(data_dir: Path, questions: list[str]) -> float:
 
 def peak_rss_of(cmd: list[str], env: dict[str, str], stdin: str = "") -> float:
     """Peak RSS (MB) of a process run to its end."""
-    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+    )
     assert proc.stdin is not None
     proc.stdin.write(stdin)
     proc.stdin.close()
@@ -101,8 +109,7 @@ def time_process(cmd: list[str], env: dict[str, str]) -> float:
 def time_ask(data_dir: Path) -> float:
     env = environment(data_dir)
     t0 = time.perf_counter()
-    proc = subprocess.run([*QUOTEBOT, "ask", QUESTION], env=env, cwd=REPO, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run([*QUOTEBOT, "ask", QUESTION], env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
     wall = time.perf_counter() - t0
     if proc.returncode != 0 or EXPECT not in proc.stdout:
         raise RuntimeError(f"quotebot ask failed: {proc.stderr[-2000:]}")
@@ -112,8 +119,15 @@ def time_ask(data_dir: Path) -> float:
 def time_local_chat(data_dir: Path) -> float:
     env = environment(data_dir)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([*QUOTEBOT, "run"], env=env, cwd=REPO, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [*QUOTEBOT, "run"],
+        env=env,
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write(QUESTION + "\n")
     proc.stdin.flush()
@@ -134,15 +148,16 @@ async def time_telegram(data_dir: Path, state: Path) -> float:
     async with TimedFake() as fake:
         config = state / "bot.yaml"
         config.write_text(f"polling_timeout: 1\nstate_dir: {state}\n", encoding="utf-8")
-        env = environment(data_dir, TELEGRAM_BOT_TOKEN=fake.token, QUOTEBOT_TELEGRAM_API_URL=fake.root,
-                          QUOTEBOT_CONFIG=str(config))
+        env = environment(
+            data_dir, TELEGRAM_BOT_TOKEN=fake.token, QUOTEBOT_TELEGRAM_API_URL=fake.root, QUOTEBOT_CONFIG=str(config)
+        )
         user = fake.user(4242)
         fut = fake.expect(user["id"])
         fake.send_text(user, QUESTION)  # waiting for the bot's first getUpdates
         t0 = time.monotonic()
-        proc = await asyncio.create_subprocess_exec(*QUOTEBOT, "run", env=env, cwd=REPO,
-                                                    stdout=asyncio.subprocess.DEVNULL,
-                                                    stderr=asyncio.subprocess.PIPE)
+        proc = await asyncio.create_subprocess_exec(
+            *QUOTEBOT, "run", env=env, cwd=REPO, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+        )
         try:
             arrived = await asyncio.wait_for(fut, 120)
         finally:
@@ -160,14 +175,16 @@ def main() -> int:
     load_before = loadavg()
     with tempfile.TemporaryDirectory(prefix="quotebot-bench-cold-") as tmp:
         data = copy_seed(Path(tmp) / "data")
-        subprocess.run([*QUOTEBOT, "index", "build", "--quiet"], env=environment(data), cwd=REPO, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [*QUOTEBOT, "index", "build", "--quiet"], env=environment(data), cwd=REPO, check=True, capture_output=True
+        )
         state = Path(tmp) / "state"
         state.mkdir()
         cases = {
             "python -c pass": lambda: time_process([sys.executable, "-c", "pass"], environment(data)),
-            "import index, bot.app": lambda: time_process([sys.executable, "-c", "import index, bot.app"],
-                                                          environment(data)),
+            "import index, bot.app": lambda: time_process(
+                [sys.executable, "-c", "import index, bot.app"], environment(data)
+            ),
             "quotebot ask": lambda: time_ask(data),
             "quotebot run (local chat, piped stdin)": lambda: time_local_chat(data),
             "quotebot run (Telegram, fake Bot API)": lambda: asyncio.run(time_telegram(data, state)),
@@ -176,25 +193,51 @@ def main() -> int:
         for name, fn in cases.items():
             fn()  # discarded: page cache, .pyc files
             runs = [fn() for _ in range(args.repeat)]
-            results[name] = {"median_s": round(statistics.median(runs), 2), "min_s": round(min(runs), 2),
-                             "max_s": round(max(runs), 2), "runs": [round(r, 2) for r in runs]}
-            print(f"{name}: median {results[name]['median_s']} s (min {results[name]['min_s']}, "
-                  f"max {results[name]['max_s']})", flush=True)
+            results[name] = {
+                "median_s": round(statistics.median(runs), 2),
+                "min_s": round(min(runs), 2),
+                "max_s": round(max(runs), 2),
+                "runs": [round(r, 2) for r in runs],
+            }
+            print(
+                f"{name}: median {results[name]['median_s']} s (min {results[name]['min_s']}, "
+                f"max {results[name]['max_s']})",
+                flush=True,
+            )
         questions = distinct_questions()
         time_jsonl(data, questions[:1])  # discarded
         one = statistics.median(time_jsonl(data, questions[:1]) for _ in range(args.repeat))
         batch = statistics.median(time_jsonl(data, questions) for _ in range(max(1, args.repeat // 2)))
-        jsonl = {"questions": len(questions), "one_s": round(one, 2), "batch_s": round(batch, 2),
-                 "per_question_ms": round((batch - one) / (len(questions) - 1) * 1000, 1)}
+        jsonl = {
+            "questions": len(questions),
+            "one_s": round(one, 2),
+            "batch_s": round(batch, 2),
+            "per_question_ms": round((batch - one) / (len(questions) - 1) * 1000, 1),
+        }
         print(f"ask --jsonl: {jsonl}", flush=True)
-        rss = {"quotebot ask": peak_rss_of([*QUOTEBOT, "ask", QUESTION], environment(data)),
-               "quotebot run (local chat)": peak_rss_of([*QUOTEBOT, "run"], environment(data), QUESTION + "\n")}
+        rss = {
+            "quotebot ask": peak_rss_of([*QUOTEBOT, "ask", QUESTION], environment(data)),
+            "quotebot run (local chat)": peak_rss_of([*QUOTEBOT, "run"], environment(data), QUESTION + "\n"),
+        }
         print(f"peak RSS MB: {rss}", flush=True)
-    print(table(["process start → first answer", "median s", "min s", "max s"],
-                [[k, v["median_s"], v["min_s"], v["max_s"]] for k, v in results.items()]))
-    save_result("cold_start", {"repeat": args.repeat, "question": QUESTION, "cases": results, "jsonl": jsonl,
-                               "serving_rss_mb": rss, "encoder": os.environ.get("QUOTEBOT_ENCODER") or "default",
-                               "load": {"loadavg_before": load_before, "loadavg_after": loadavg()}})
+    print(
+        table(
+            ["process start → first answer", "median s", "min s", "max s"],
+            [[k, v["median_s"], v["min_s"], v["max_s"]] for k, v in results.items()],
+        )
+    )
+    save_result(
+        "cold_start",
+        {
+            "repeat": args.repeat,
+            "question": QUESTION,
+            "cases": results,
+            "jsonl": jsonl,
+            "serving_rss_mb": rss,
+            "encoder": os.environ.get("QUOTEBOT_ENCODER") or "default",
+            "load": {"loadavg_before": load_before, "loadavg_after": loadavg()},
+        },
+    )
     return 0
 
 

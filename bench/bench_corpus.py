@@ -99,9 +99,11 @@ class ModelParagraph:
     names: tuple[str, ...] = ()
 
 
-def paragraph_accuracy(annotations: Mapping[str, Sequence[Mapping[str, Any]]],
-                       model: Mapping[str, Mapping[int, ModelParagraph]],
-                       forms: Mapping[str, Sequence[str]]) -> dict[str, Tally]:
+def paragraph_accuracy(
+    annotations: Mapping[str, Sequence[Mapping[str, Any]]],
+    model: Mapping[str, Mapping[int, ModelParagraph]],
+    forms: Mapping[str, Sequence[str]],
+) -> dict[str, Tally]:
     """Per file and ``"overall"``: how many gold paragraphs the model dates, attributes and kinds right.
 
     A paragraph the model does not have (a different paragraph split) counts as wrong on every field.
@@ -116,11 +118,17 @@ def paragraph_accuracy(annotations: Mapping[str, Sequence[Mapping[str, Any]]],
             tally.n += 1
             checks = {
                 "date": got is not None and got.date == gold.get("date"),
-                "speaker": got is not None and (
-                    got.speaker is None if not gold.get("speaker") else
-                    any(speaker_ok(str(gold["speaker"]), name, forms) for name in (got.speaker, *got.names))),
-                "kind": got is not None and (got.kind == gold.get("kind") or
-                                             (gold.get("kind") == "title" and got.kind in ("commentary", "title"))),
+                "speaker": got is not None
+                and (
+                    got.speaker is None
+                    if not gold.get("speaker")
+                    else any(speaker_ok(str(gold["speaker"]), name, forms) for name in (got.speaker, *got.names))
+                ),
+                "kind": got is not None
+                and (
+                    got.kind == gold.get("kind")
+                    or (gold.get("kind") == "title" and got.kind in ("commentary", "title"))
+                ),
             }
             for key, ok in checks.items():
                 if ok:
@@ -171,17 +179,21 @@ def add_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, str], list[str]]
     notes: list[str] = []
     for entry in yaml.safe_load((corpus / "sources.yaml").read_text(encoding="utf-8")):
         path = corpus / entry["file"]
-        meta = {"title": entry.get("title"), "url": entry.get("url"),
-                "date": str(entry["published"]) if entry.get("published") else None,
-                "language": entry.get("language")}
+        meta = {
+            "title": entry.get("title"),
+            "url": entry.get("url"),
+            "date": str(entry["published"]) if entry.get("published") else None,
+            "language": entry.get("language"),
+        }
         try:
             preview = prepare_source(settings, path.read_bytes(), path.name, meta, added_by="bench")
         except SourceRejected as exc:
             if "language" not in str(exc):
                 raise
             notes.append(f"{entry['file']}: {exc}; added with the language guessed")
-            preview = prepare_source(settings, path.read_bytes(), path.name, {**meta, "language": None},
-                                     added_by="bench")
+            preview = prepare_source(
+                settings, path.read_bytes(), path.name, {**meta, "language": None}, added_by="bench"
+            )
         add_source(settings, preview, user="bench")
         ids[entry["file"]] = preview.source.id
     return ids, notes
@@ -190,14 +202,21 @@ def add_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, str], list[str]]
 # ----------------------------------------------------------------------------- scoring
 
 
-SUMMARY = re.compile(r"SUMMARY hit@3=(?P<hit3>[\d.]+) MRR=(?P<mrr>[\d.]+) date=(?P<date>\d+/\d+) "
-                     r"oos=(?P<oos>\d+/\d+) answered=(?P<answered>\d+/\d+)(?: speaker=(?P<speaker>\d+/\d+))?")
+SUMMARY = re.compile(
+    r"SUMMARY hit@3=(?P<hit3>[\d.]+) MRR=(?P<mrr>[\d.]+) date=(?P<date>\d+/\d+) "
+    r"oos=(?P<oos>\d+/\d+) answered=(?P<answered>\d+/\d+)(?: speaker=(?P<speaker>\d+/\d+))?"
+)
 
 
 def score(questions: Path, command: list[str]) -> tuple[dict[str, str], list[str]]:
     """Run the shared scorer; returns (SUMMARY fields, its figure lines)."""
-    proc = subprocess.run([sys.executable, str(SCORER), str(questions), "--", *command],
-                          capture_output=True, text=True, cwd=REPO, timeout=1200)
+    proc = subprocess.run(
+        [sys.executable, str(SCORER), str(questions), "--", *command],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=1200,
+    )
     lines = proc.stdout.splitlines()
     summary = next((m.groupdict() for ln in lines if (m := SUMMARY.search(ln))), None)
     if proc.returncode or summary is None:
@@ -209,23 +228,29 @@ def score(questions: Path, command: list[str]) -> tuple[dict[str, str], list[str
 def systems(data_dir: Path) -> dict[str, list[str]]:
     return {
         "quotebot": [sys.executable, "-m", "quotebot", "--data-dir", str(data_dir), "ask", "--jsonl"],
-        "dense peer": [sys.executable, "-m", "bench.peer_paragraphs", "--method", "dense", "--data-dir",
-                       str(data_dir)],
-        "BM25 peer": [sys.executable, "-m", "bench.peer_paragraphs", "--method", "bm25", "--data-dir",
-                      str(data_dir)],
+        "dense peer": [sys.executable, "-m", "bench.peer_paragraphs", "--method", "dense", "--data-dir", str(data_dir)],
+        "BM25 peer": [sys.executable, "-m", "bench.peer_paragraphs", "--method", "bm25", "--data-dir", str(data_dir)],
     }
 
 
 def table(rows: list[tuple[str, str, dict[str, str]]], accuracy: Tally) -> str:
-    head = ("| set | system | hit@3 | MRR | dates | speakers | oos declined | answered |\n"
-            "|---|---|---|---|---|---|---|---|")
-    lines = [head] + [f"| {name} | {system} | {s['hit3']} | {s['mrr']} | {s['date']} | {s['speaker']} | {s['oos']} "
-                      f"| {s['answered']} |" for name, system, s in rows]
+    head = (
+        "| set | system | hit@3 | MRR | dates | speakers | oos declined | answered |\n|---|---|---|---|---|---|---|---|"
+    )
+    lines = [head] + [
+        f"| {name} | {system} | {s['hit3']} | {s['mrr']} | {s['date']} | {s['speaker']} | {s['oos']} "
+        f"| {s['answered']} |"
+        for name, system, s in rows
+    ]
     n = accuracy.n
-    lines += ["", "| per paragraph (quotebot) | date | speaker | kind |", "|---|---|---|---|",
-              f"| {n} annotated paragraphs | {accuracy.share('date'):.3f} ({accuracy.right['date']}/{n}) "
-              f"| {accuracy.share('speaker'):.3f} ({accuracy.right['speaker']}/{n}) "
-              f"| {accuracy.share('kind'):.3f} ({accuracy.right['kind']}/{n}) |"]
+    lines += [
+        "",
+        "| per paragraph (quotebot) | date | speaker | kind |",
+        "|---|---|---|---|",
+        f"| {n} annotated paragraphs | {accuracy.share('date'):.3f} ({accuracy.right['date']}/{n}) "
+        f"| {accuracy.share('speaker'):.3f} ({accuracy.right['speaker']}/{n}) "
+        f"| {accuracy.share('kind'):.3f} ({accuracy.right['kind']}/{n}) |",
+    ]
     return "\n".join(lines)
 
 
@@ -240,8 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         data_dir = copy_seed(Path(tmp) / "data")
         ids, notes = add_corpus(data_dir, corpus)
-        print(f"# corpus model on {corpus.name}: {len(ids)} sources added beside the seed "
-              f"({time.perf_counter() - t0:.0f} s)")
+        print(
+            f"# corpus model on {corpus.name}: {len(ids)} sources added beside the seed "
+            f"({time.perf_counter() - t0:.0f} s)"
+        )
         for note in notes:
             print(f"note: {note}")
 
@@ -249,8 +276,10 @@ def main(argv: list[str] | None = None) -> int:
         tallies = paragraph_accuracy(annotations, model_paragraphs(data_dir, ids), speaker_forms(corpus))
         print("\n## 1. per-paragraph accuracy (date / speaker / kind)")
         for name, tally in tallies.items():
-            print(f"{name:36s} n={tally.n:3d}  date {tally.share('date'):.3f}  speaker {tally.share('speaker'):.3f}"
-                  f"  kind {tally.share('kind'):.3f}")
+            print(
+                f"{name:36s} n={tally.n:3d}  date {tally.share('date'):.3f}  speaker {tally.share('speaker'):.3f}"
+                f"  kind {tally.share('kind'):.3f}"
+            )
         if args.misses:
             print("\n".join(f"  {w}" for w in tallies["overall"].wrong))
 

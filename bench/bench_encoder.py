@@ -148,8 +148,11 @@ def passage_throughput(embedders: dict[str, Any], texts: list[str], runs: int) -
     ref = statistics.median(seconds[REFERENCE])
     for label, s in seconds.items():
         med = statistics.median(s)
-        out[label] = {"seconds": round(med, 2), "texts_per_s": round(len(texts) / med, 1),
-                      "speedup": round(ref / med, 2)}
+        out[label] = {
+            "seconds": round(med, 2),
+            "texts_per_s": round(len(texts) / med, 1),
+            "speedup": round(ref / med, 2),
+        }
     for emb in embedders.values():
         emb.backend.release(threads)
     return out
@@ -177,18 +180,26 @@ def cold_start(repeat: int) -> dict[str, Any]:
     for label, enc in ALL.items():
         rows = []
         for i in range(repeat + 1):
-            proc = subprocess.run([sys.executable, "-c", _CHILD, repr(time.time())], env=_env(QUOTEBOT_ENCODER=enc),
-                                  cwd=REPO, capture_output=True, text=True, timeout=600)
+            proc = subprocess.run(
+                [sys.executable, "-c", _CHILD, repr(time.time())],
+                env=_env(QUOTEBOT_ENCODER=enc),
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             if proc.returncode != 0:
                 raise RuntimeError(f"cold start of {enc} failed: {proc.stderr[-2000:]}")
             if i:  # the first run is discarded: page cache, .pyc files
                 loaded, first, hwm, rss, torch = proc.stdout.split()
                 rows.append((float(loaded), float(first), float(hwm), float(rss), torch == "True"))
-        out[label] = {"loaded_s": round(statistics.median(r[0] for r in rows), 2),
-                      "first_vector_s": round(statistics.median(r[1] for r in rows), 2),
-                      "peak_rss_mb": round(statistics.median(r[2] for r in rows)),
-                      "rss_mb": round(statistics.median(r[3] for r in rows)),
-                      "imports_torch": rows[0][4]}
+        out[label] = {
+            "loaded_s": round(statistics.median(r[0] for r in rows), 2),
+            "first_vector_s": round(statistics.median(r[1] for r in rows), 2),
+            "peak_rss_mb": round(statistics.median(r[2] for r in rows)),
+            "rss_mb": round(statistics.median(r[3] for r in rows)),
+            "imports_torch": rows[0][4],
+        }
         print(f"cold start {label}: {out[label]}", flush=True)
     return out
 
@@ -208,9 +219,13 @@ def parity(embedders: dict[str, Any]) -> dict[str, Any]:
             continue
         cq = (emb.encode_queries(questions) * rq).sum(1)
         cp = (emb.encode_passages(passages) * rp).sum(1)
-        out[label] = {"query_min": round(float(cq.min()), 5), "query_mean": round(float(cq.mean()), 5),
-                      "passage_min": round(float(cp.min()), 5), "passage_mean": round(float(cp.mean()), 5),
-                      "query_below_0.999": int(np.sum(cq < 0.999))}
+        out[label] = {
+            "query_min": round(float(cq.min()), 5),
+            "query_mean": round(float(cq.mean()), 5),
+            "passage_min": round(float(cp.min()), 5),
+            "passage_mean": round(float(cp.mean()), 5),
+            "query_below_0.999": int(np.sum(cq < 0.999)),
+        }
     return out
 
 
@@ -220,10 +235,15 @@ _SUMMARY = re.compile(r"SUMMARY hit@3=([\d.]+) MRR=([\d.]+) date=(\d+)/(\d+) oos
 
 
 def _score(questions: Path, data: Path, enc: str) -> dict[str, Any]:
-    cmd = [sys.executable, str(SCORE), str(questions), "--", str(REPO / ".venv" / "bin" / "quotebot"), "ask",
-           "--jsonl"]
-    proc = subprocess.run(cmd, env=_env(QUOTEBOT_DATA_DIR=str(data), QUOTEBOT_ENCODER=enc), cwd=REPO,
-                          capture_output=True, text=True, timeout=1800)
+    cmd = [sys.executable, str(SCORE), str(questions), "--", str(REPO / ".venv" / "bin" / "quotebot"), "ask", "--jsonl"]
+    proc = subprocess.run(
+        cmd,
+        env=_env(QUOTEBOT_DATA_DIR=str(data), QUOTEBOT_ENCODER=enc),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     return _parse(proc.stdout, proc.stderr)
 
 
@@ -257,8 +277,13 @@ def quality(tmp: Path, labels: list[str]) -> dict[str, Any]:
     for label in labels:
         enc = ALL[label]
         data = copy_seed(tmp / f"q-{enc}")
-        subprocess.run([str(REPO / ".venv" / "bin" / "quotebot"), "index", "build", "--quiet"], cwd=REPO, check=True,
-                       env=_env(QUOTEBOT_DATA_DIR=str(data), QUOTEBOT_ENCODER=enc), capture_output=True)
+        subprocess.run(
+            [str(REPO / ".venv" / "bin" / "quotebot"), "index", "build", "--quiet"],
+            cwd=REPO,
+            check=True,
+            env=_env(QUOTEBOT_DATA_DIR=str(data), QUOTEBOT_ENCODER=enc),
+            capture_output=True,
+        )
         res = {"shared": _score(SHARED_QUESTIONS, data, enc), "dev": _score(DEV_QUESTIONS, data, enc)}
         res.update(corpus_quality(tmp, enc))
         out[label] = res
@@ -270,8 +295,14 @@ def corpus_quality(tmp: Path, enc: str) -> dict[str, Any]:
     """``../shared/eval/corpus_score.sh``: the seed plus corpus_dev's articles, added one by one."""
     res: dict[str, Any] = {}
     if CORPUS_SCORE.is_file():
-        proc = subprocess.run(["bash", str(CORPUS_SCORE), str(corpus_dev_copy(tmp))], cwd=REPO,
-                              env=_env(QUOTEBOT_ENCODER=enc), capture_output=True, text=True, timeout=3600)
+        proc = subprocess.run(
+            ["bash", str(CORPUS_SCORE), str(corpus_dev_copy(tmp))],
+            cwd=REPO,
+            env=_env(QUOTEBOT_ENCODER=enc),
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
         try:
             res["corpus_dev"] = _parse(proc.stdout, proc.stderr)
         except RuntimeError:  # e.g. a source the project cannot add yet: recorded, not fatal
@@ -330,14 +361,27 @@ def main() -> int:
         result.update(previous)  # a partial run updates its parts of the last full result
     from index.embedding.model import ENCODERS as QUANTISATION
 
-    passages = next(label for label, enc in ENCODERS.items()
-                    if QUANTISATION[enc] == ("onnx", *(QUANTISATION[DEFAULT_ENCODER][2],) * 2))
-    result.update({"encoders": ENCODERS, "mixed": MIXED, "reference": REFERENCE, "default": default,
-                   "default_passages": passages,
-                   "load": {"loadavg_before": loadavg()}})
+    passages = next(
+        label
+        for label, enc in ENCODERS.items()
+        if QUANTISATION[enc] == ("onnx", *(QUANTISATION[DEFAULT_ENCODER][2],) * 2)
+    )
+    result.update(
+        {
+            "encoders": ENCODERS,
+            "mixed": MIXED,
+            "reference": REFERENCE,
+            "default": default,
+            "default_passages": passages,
+            "load": {"loadavg_before": loadavg()},
+        }
+    )
     embedders = load_all()
-    result["onnx_files"] = {label: {"mb": round(e.backend.model_path.stat().st_size / 1e6)}
-                            for label, e in embedders.items() if label != REFERENCE}
+    result["onnx_files"] = {
+        label: {"mb": round(e.backend.model_path.stat().st_size / 1e6)}
+        for label, e in embedders.items()
+        if label != REFERENCE
+    }
     with tempfile.TemporaryDirectory(prefix="quotebot-bench-enc-") as tmp_name:
         tmp = Path(tmp_name)
         if "speed" in args.only:

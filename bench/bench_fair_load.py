@@ -73,8 +73,14 @@ class Sampler:
             self._task.cancel()
 
 
-async def phase(fake: FakeTelegram, seconds: float, private_rate: float, group_rate: float,
-                user_base: int, args_timeout: float = 60.0) -> dict[str, Any]:
+async def phase(
+    fake: FakeTelegram,
+    seconds: float,
+    private_rate: float,
+    group_rate: float,
+    user_base: int,
+    args_timeout: float = 60.0,
+) -> dict[str, Any]:
     """Run one phase; the private users' latencies (ms), what the group got, peak memory."""
     latencies: list[float] = []
     waits: list[asyncio.Task[None]] = []
@@ -119,10 +125,15 @@ async def phase(fake: FakeTelegram, seconds: float, private_rate: float, group_r
     group_replies = fake.calls_of("sendMessage", since, chat_id=GROUP["id"])
     finite = [x for x in latencies if x != float("inf")] or [float("nan")]
     return {
-        "private_questions": len(latencies), "private_unanswered": len(latencies) - len(finite),
-        "p50_ms": round(percentile(finite, 0.5), 1), "p95_ms": round(percentile(finite, 0.95), 1),
-        "max_ms": round(max(finite), 1), "group_questions": group_sent, "group_messages_sent": len(group_replies),
-        "peak_rss_mb": round(sampler.peak_rss, 1), "peak_asyncio_tasks": sampler.peak_tasks,
+        "private_questions": len(latencies),
+        "private_unanswered": len(latencies) - len(finite),
+        "p50_ms": round(percentile(finite, 0.5), 1),
+        "p95_ms": round(percentile(finite, 0.95), 1),
+        "max_ms": round(max(finite), 1),
+        "group_questions": group_sent,
+        "group_messages_sent": len(group_replies),
+        "peak_rss_mb": round(sampler.peak_rss, 1),
+        "peak_asyncio_tasks": sampler.peak_tasks,
     }
 
 
@@ -154,11 +165,18 @@ async def bench(settings: Settings, args: argparse.Namespace, state: Path) -> di
                 await app.shutdown()
             except TimeoutError:
                 print("(stopped without draining the backlog)", file=sys.stderr)
-    return {"processor": "unfair (PTB concurrent_updates=16)" if args.unfair else "fair", "seconds": args.seconds,
-            "private_rate": args.private_rate, "group_rate": args.group_rate,
-            "rss_after_warmup_mb": round(rss_start, 1),
-            "idle": idle, "flood": flooded, "dropped": dropped, "telegram_errors": errors,
-            "p95_ratio": round(flooded["p95_ms"] / idle["p95_ms"], 2) if idle["p95_ms"] else None}
+    return {
+        "processor": "unfair (PTB concurrent_updates=16)" if args.unfair else "fair",
+        "seconds": args.seconds,
+        "private_rate": args.private_rate,
+        "group_rate": args.group_rate,
+        "rss_after_warmup_mb": round(rss_start, 1),
+        "idle": idle,
+        "flood": flooded,
+        "dropped": dropped,
+        "telegram_errors": errors,
+        "p95_ratio": round(flooded["p95_ms"] / idle["p95_ms"], 2) if idle["p95_ms"] else None,
+    }
 
 
 def main() -> int:

@@ -58,17 +58,30 @@ def bench_render(engine: Engine, renders: int) -> dict[str, object]:
     for _ in range(1000):
         cache.get_or_render("v", "ru", flt, events, gateway)
     cached_us = (time.perf_counter() - t0) / 1000 * 1e6
-    return {"events": len(events), "width": first.width, "height": first.height, "png_bytes": len(first.png),
-            "cold_ms": round(cold * 1000, 1),
-            "warm_ms": {lang: {"p50": round(statistics.median(v) * 1000, 1), "max": round(max(v) * 1000, 1)}
-                        for lang, v in warm.items()},
-            "cached_us": round(cached_us, 2)}
+    return {
+        "events": len(events),
+        "width": first.width,
+        "height": first.height,
+        "png_bytes": len(first.png),
+        "cold_ms": round(cold * 1000, 1),
+        "warm_ms": {
+            lang: {"p50": round(statistics.median(v) * 1000, 1), "max": round(max(v) * 1000, 1)}
+            for lang, v in warm.items()
+        },
+        "cached_us": round(cached_us, 2),
+    }
 
 
 async def bench_broadcast(engine: Engine, subscribers: int, flood_limits: bool, state: Path) -> dict[str, object]:
     async with FakeTelegram() as fake:
-        config = BotConfig(token=fake.token, api_url=fake.root, state_dir=state, feedback_path=state / "fb.jsonl",
-                           flood_limits=flood_limits, broadcast_rate=25.0 if flood_limits else 0.0)
+        config = BotConfig(
+            token=fake.token,
+            api_url=fake.root,
+            state_dir=state,
+            feedback_path=state / "fb.jsonl",
+            flood_limits=flood_limits,
+            broadcast_rate=25.0 if flood_limits else 0.0,
+        )
         app = build_application(config, engine)
         await app.initialize()
         try:
@@ -78,7 +91,7 @@ async def bench_broadcast(engine: Engine, subscribers: int, flood_limits: bool, 
             chats = [10_000 + i for i in range(subscribers)]
             for i, chat in enumerate(chats):
                 svc.readers.subscribe(chat, "", LANGS[i % len(LANGS)])
-            blocked = set(chats[:: 100])
+            blocked = set(chats[::100])
             fake.blocked.update(blocked)
             t0 = time.monotonic()
             [outcome] = await svc.broadcaster.check()
@@ -98,9 +111,16 @@ async def bench_broadcast(engine: Engine, subscribers: int, flood_limits: bool, 
             while stamps[j] < s - 1.0:
                 j += 1
             peak = max(peak, i - j + 1)
-        return {"subscribers": subscribers, "flood_limits": flood_limits, "sent": outcome.sent,
-                "blocked": outcome.blocked, "failed": outcome.failed, "seconds": round(seconds, 2),
-                "messages_per_s": round(outcome.sent / seconds, 1), "peak_per_1s": peak}
+        return {
+            "subscribers": subscribers,
+            "flood_limits": flood_limits,
+            "sent": outcome.sent,
+            "blocked": outcome.blocked,
+            "failed": outcome.failed,
+            "seconds": round(seconds, 2),
+            "messages_per_s": round(outcome.sent / seconds, 1),
+            "peak_per_1s": peak,
+        }
 
 
 def main() -> None:
@@ -114,17 +134,35 @@ def main() -> None:
         settings = prepare(args.data_dir, Path(tmp))
         engine = Engine.open(settings)
         render = bench_render(engine, args.renders)
-        broadcasts = [asyncio.run(bench_broadcast(engine, args.subscribers, flood, Path(tmp) / f"state-{flood}"))
-                      for flood in (True, False)]
-    print(f"\n/timeline picture ({render['width']}×{render['height']} px, {render['events']} events, "
-          f"{render['png_bytes']} bytes): first render {render['cold_ms']} ms, cached {render['cached_us']} µs")
+        broadcasts = [
+            asyncio.run(bench_broadcast(engine, args.subscribers, flood, Path(tmp) / f"state-{flood}"))
+            for flood in (True, False)
+        ]
+    print(
+        f"\n/timeline picture ({render['width']}×{render['height']} px, {render['events']} events, "
+        f"{render['png_bytes']} bytes): first render {render['cold_ms']} ms, cached {render['cached_us']} µs"
+    )
     warm = render["warm_ms"]
     assert isinstance(warm, dict)
     print(table(["language", "warm p50 ms", "max ms"], [[k, v["p50"], v["max"]] for k, v in warm.items()]))
     print()
-    print(table(["flood limits", "subscribers", "sent", "blocked (403)", "seconds", "messages/s", "peak in 1 s"],
-                [["on" if b["flood_limits"] else "off", b["subscribers"], b["sent"], b["blocked"], b["seconds"],
-                  b["messages_per_s"], b["peak_per_1s"]] for b in broadcasts]))
+    print(
+        table(
+            ["flood limits", "subscribers", "sent", "blocked (403)", "seconds", "messages/s", "peak in 1 s"],
+            [
+                [
+                    "on" if b["flood_limits"] else "off",
+                    b["subscribers"],
+                    b["sent"],
+                    b["blocked"],
+                    b["seconds"],
+                    b["messages_per_s"],
+                    b["peak_per_1s"],
+                ]
+                for b in broadcasts
+            ],
+        )
+    )
     path = save_result("reader", {"loadavg_before": load, "render": render, "broadcast": broadcasts}, render=False)
     print(f"\nsaved {path}")
 

@@ -103,12 +103,21 @@ def phase_seed(args: argparse.Namespace) -> dict:
                 diffs.append(float(np.max(np.abs(v32 @ qv - v16 @ qv))))
     sizes = {}
     for tag, vdir in (("float32", vdir32), ("float16", report16.path)):
-        sizes[tag] = {f: round((vdir / f).stat().st_size / 1e6, 3) for f in ("vectors.npy", "paragraph_vectors.npy",
-                                                                          "faiss.index")}
-    return {"passages": report.passages, "build_seconds": round(first, 1), "embedded": report.embedded,
-            "peak_rss_mb": peak, "rebuild_reusing_vectors_seconds": round(second, 1),
-            "quality_float32": q32, "quality_float16": q16,
-            "float16_max_abs_cosine_error": round(max(diffs), 5), "file_mb": sizes}
+        sizes[tag] = {
+            f: round((vdir / f).stat().st_size / 1e6, 3)
+            for f in ("vectors.npy", "paragraph_vectors.npy", "faiss.index")
+        }
+    return {
+        "passages": report.passages,
+        "build_seconds": round(first, 1),
+        "embedded": report.embedded,
+        "peak_rss_mb": peak,
+        "rebuild_reusing_vectors_seconds": round(second, 1),
+        "quality_float32": q32,
+        "quality_float16": q16,
+        "float16_max_abs_cosine_error": round(max(diffs), 5),
+        "file_mb": sizes,
+    }
 
 
 def phase_build(args: argparse.Namespace) -> dict:
@@ -137,30 +146,41 @@ def phase_build(args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
     texts = [p["text"] for p in read_jsonl(report.path / "passages.jsonl")]
     sources = {p.name[:-4]: p.read_text(encoding="utf-8") for p in (report.path / "texts").iterdir()}
-    paras = [sources[p["source_id"]][p["start"]:p["end"]] for p in read_jsonl(report.path / "paragraphs.jsonl")]
+    paras = [sources[p["source_id"]][p["start"] : p["end"]] for p in read_jsonl(report.path / "paragraphs.jsonl")]
     tokens = 0
     for chunk in range(0, len(texts) + len(paras), 5000):
-        part = (texts + paras)[chunk:chunk + 5000]
+        part = (texts + paras)[chunk : chunk + 5000]
         tokens += sum(embedder._token_lengths(part, "passage: "))
     count_seconds = time.perf_counter() - t0
     per_token = encoder.real_seconds / max(encoder.real_tokens, 1)
     non_embedding = build - encoder.real_seconds - encoder.compose_seconds
     return {
-        "generator": gen, "passages": report.passages, "paragraphs": len(paras), "dtype": dtype,
+        "generator": gen,
+        "passages": report.passages,
+        "paragraphs": len(paras),
+        "dtype": dtype,
         "faiss": json.loads((report.path / "manifest.json").read_text())["vectors"]["faiss"],
-        "build_seconds": round(build, 1), "model_load_seconds": round(load_seconds, 1),
+        "build_seconds": round(build, 1),
+        "model_load_seconds": round(load_seconds, 1),
         "synth_setup_seconds": round(encoder.setup_seconds, 1),
-        "sample": {"texts": encoder.real_texts, "tokens": encoder.real_tokens, "padded_tokens": encoder.padded_tokens,
-                   "seconds": round(encoder.real_seconds, 1),
-                   "tokens_per_s": round(encoder.real_tokens / max(encoder.real_seconds, 1e-9)),
-                   "texts_per_s": round(encoder.real_texts / max(encoder.real_seconds, 1e-9), 1)},
+        "sample": {
+            "texts": encoder.real_texts,
+            "tokens": encoder.real_tokens,
+            "padded_tokens": encoder.padded_tokens,
+            "seconds": round(encoder.real_seconds, 1),
+            "tokens_per_s": round(encoder.real_tokens / max(encoder.real_seconds, 1e-9)),
+            "texts_per_s": round(encoder.real_texts / max(encoder.real_seconds, 1e-9), 1),
+        },
         "compose_seconds": round(encoder.compose_seconds, 1),
         "build_without_embedding_seconds": round(non_embedding, 1),
-        "all_tokens": tokens, "token_count_seconds": round(count_seconds, 1),
+        "all_tokens": tokens,
+        "token_count_seconds": round(count_seconds, 1),
         "extrapolated_embedding_seconds": round(tokens * per_token),
         "extrapolated_real_build_seconds": round(non_embedding + tokens * per_token),
-        "fidelity": encoder.fidelity(), "noise": args.noise,
-        "rss_after_model_mb": rss_model, "peak_rss_mb": peak,
+        "fidelity": encoder.fidelity(),
+        "noise": args.noise,
+        "rss_after_model_mb": rss_model,
+        "peak_rss_mb": peak,
         "index_mb": round(sum(f.stat().st_size for f in report.path.rglob("*") if f.is_file()) / 1e6, 1),
     }
 
@@ -239,8 +259,9 @@ def phase_serve(args: argparse.Namespace) -> dict:
             for k, v in times.items():
                 rounds[k].append(summary_ms(v))
                 pooled[k] += v
-        by_threads[str(n_threads)] = {k: {"median_of_rounds": median_of(v), "pooled": summary_ms(pooled[k])}
-                                      for k, v in rounds.items()}
+        by_threads[str(n_threads)] = {
+            k: {"median_of_rounds": median_of(v), "pooled": summary_ms(pooled[k])} for k, v in rounds.items()
+        }
     torch.set_num_threads(default_threads)
     # which questions are slowest without the encoder, and how many candidates they score
     from index.search.query import clean, parse
@@ -251,8 +272,7 @@ def phase_serve(args: argparse.Namespace) -> dict:
         bm25.ask(q)
         b = time.perf_counter() - w
         intent = parse(clean(q, 1000), engine.loaded.speakers)
-        n = len(engine.loaded.rows_in_range(intent.date_range.start, intent.date_range.end)) \
-            if intent.date_range else 0
+        n = len(engine.loaded.rows_in_range(intent.date_range.start, intent.date_range.end)) if intent.date_range else 0
         slow.append((b, name, q, n))
     slow.sort(reverse=True)
     candidates = {q: n for _, _, q, n in slow[:8]}
@@ -262,15 +282,23 @@ def phase_serve(args: argparse.Namespace) -> dict:
             for k, v in _stage_times(engine, q).items():
                 stages.setdefault(k, []).append(v)
     return {
-        "passages": len(engine.loaded.passages), "faiss": type(engine.loaded.vectors.index).__name__,
-        "torch_threads": torch.get_num_threads(), "open_seconds": round(open_seconds, 1),
-        "rss_after_open_mb": rss_open, "rss_mb": rss_mb(), "peak_rss_mb": peak_rss_mb(),
-        "questions": {k: len(v) for k, v in sets.items()}, "rounds": args.rounds,
-        "latency": by_threads[str(default_threads)], "latency_by_torch_threads": by_threads,
+        "passages": len(engine.loaded.passages),
+        "faiss": type(engine.loaded.vectors.index).__name__,
+        "torch_threads": torch.get_num_threads(),
+        "open_seconds": round(open_seconds, 1),
+        "rss_after_open_mb": rss_open,
+        "rss_mb": rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
+        "questions": {k: len(v) for k, v in sets.items()},
+        "rounds": args.rounds,
+        "latency": by_threads[str(default_threads)],
+        "latency_by_torch_threads": by_threads,
         "by_set": {k: summary_ms(v) for k, v in by_set.items()},
         "stages_ms": {k: summary_ms(v) for k, v in stages.items()},
-        "slowest_bm25_only": [{"set": s, "question": q, "ms": round(b * 1000, 1), "date_filter_rows": candidates[q]}
-                              for b, s, q, _ in slow[:8]],
+        "slowest_bm25_only": [
+            {"set": s, "question": q, "ms": round(b * 1000, 1), "date_filter_rows": candidates[q]}
+            for b, s, q, _ in slow[:8]
+        ],
         "quality": {name: hit_at_3(engine, qs) for name, qs in question_sets().items()},
     }
 
@@ -289,7 +317,7 @@ def _query_vectors(embedder, n_extra: int):  # type: ignore[no-untyped-def]
     for _ in range(n_extra):
         words = rng.choice(sents).split()
         start = rng.randrange(max(1, len(words) - 6))
-        qs.append(" ".join(words[start:start + rng.randint(3, 8)]))
+        qs.append(" ".join(words[start : start + rng.randint(3, 8)]))
     return np.asarray(embedder.encode_queries(qs), dtype=np.float32)
 
 
@@ -320,7 +348,7 @@ def phase_faiss(args: argparse.Namespace) -> dict:
         for _ in range(n):
             for i in range(len(xq)):
                 w = time.perf_counter()
-                index.search.engine(xq[i:i + 1], 64)
+                index.search.engine(xq[i : i + 1], 64)
                 times.append(time.perf_counter() - w)
         return summary_ms(times)
 
@@ -334,11 +362,22 @@ def phase_faiss(args: argparse.Namespace) -> dict:
 
     def record(name: str, index, build_s: float, **params) -> None:  # type: ignore[no-untyped-def]
         r10, r64 = recall(index)
-        rows.append({"index": name, **params, "build_s": round(build_s, 1),
-                     "mb": round(len(faiss.serialize_index(index)) / 1e6, 1),
-                     "recall@10": r10, "recall@64": r64, "latency_ms": lat(index, 2)})
-        print(f"  {name} {params} build {build_s:.1f}s recall@10 {r10} recall@64 {r64} "
-              f"p50 {rows[-1]['latency_ms']['p50']} ms p99 {rows[-1]['latency_ms']['p99']} ms", flush=True)
+        rows.append(
+            {
+                "index": name,
+                **params,
+                "build_s": round(build_s, 1),
+                "mb": round(len(faiss.serialize_index(index)) / 1e6, 1),
+                "recall@10": r10,
+                "recall@64": r64,
+                "latency_ms": lat(index, 2),
+            }
+        )
+        print(
+            f"  {name} {params} build {build_s:.1f}s recall@10 {r10} recall@64 {r64} "
+            f"p50 {rows[-1]['latency_ms']['p50']} ms p99 {rows[-1]['latency_ms']['p99']} ms",
+            flush=True,
+        )
 
     faiss_threads = faiss.omp_get_max_threads()
     record("Flat (exact)", exact, 0.0)
@@ -369,8 +408,13 @@ def phase_faiss(args: argparse.Namespace) -> dict:
 
     VectorIndex(built, xb)  # applies the configured efSearch
     record(f"engine's {type(built).__name__}", built, 0.0)
-    return {"passages": len(xb), "queries": len(xq), "faiss_threads": faiss_threads, "rows": rows,
-            "faiss_version": faiss.__version__}
+    return {
+        "passages": len(xb),
+        "queries": len(xq),
+        "faiss_threads": faiss_threads,
+        "rows": rows,
+        "faiss_version": faiss.__version__,
+    }
 
 
 # ----------------------------------------------------------------------------- parent
@@ -378,20 +422,39 @@ def phase_faiss(args: argparse.Namespace) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("phase", nargs="?", default="all",
-                        choices=["all", "_seed", "_build", "_serve", "_faiss"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "phase",
+        nargs="?",
+        default="all",
+        choices=["all", "_seed", "_build", "_serve", "_faiss"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--only", nargs="*", choices=["seed", "build", "serve", "faiss"], default=None)
     parser.add_argument("--passages", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2000, help="passages embedded by the real model")
     parser.add_argument("--noise", type=float, default=0.25, help="noise norm of composed vectors")
-    parser.add_argument("--dtype", default=None, choices=["float32", "float16"],
-                        help="vector storage of the synthetic build (default: the engine's)")
+    parser.add_argument(
+        "--dtype",
+        default=None,
+        choices=["float32", "float16"],
+        help="vector storage of the synthetic build (default: the engine's)",
+    )
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--serve-threads", type=int, nargs="*", default=[1],
-                        help="torch thread counts to time serving at, besides the engine's default")
+    parser.add_argument(
+        "--serve-threads",
+        type=int,
+        nargs="*",
+        default=[1],
+        help="torch thread counts to time serving at, besides the engine's default",
+    )
     parser.add_argument("--queries", type=int, default=400, help="extra query vectors for the recall test")
-    parser.add_argument("--hnsw", type=lambda s: tuple(int(x) for x in s.split(",")), nargs="*",
-                        default=[(16, 80), (32, 80), (32, 200)], help="M,efConstruction pairs")
+    parser.add_argument(
+        "--hnsw",
+        type=lambda s: tuple(int(x) for x in s.split(",")),
+        nargs="*",
+        default=[(16, 80), (32, 80), (32, 200)],
+        help="M,efConstruction pairs",
+    )
     parser.add_argument("--ivf", type=int, nargs="*", default=[1024], help="IVF nlist values")
     parser.add_argument("--keep", type=Path, default=None, help="work directory to keep (and reuse)")
     parser.add_argument("--work", type=Path, default=None, help=argparse.SUPPRESS)
@@ -412,13 +475,27 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="quotebot-bench-scale-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        common = ["--work", str(work), "--passages", str(args.passages), "--sample", str(args.sample),
-                  "--noise", str(args.noise), *(["--dtype", args.dtype] if args.dtype else []),
-                  "--rounds", str(args.rounds),
-                  "--queries", str(args.queries),
-                  "--serve-threads", *[str(n) for n in args.serve_threads],
-                  "--hnsw", *[f"{m},{e}" for m, e in args.hnsw],
-                  "--ivf", *[str(n) for n in args.ivf]]
+        common = [
+            "--work",
+            str(work),
+            "--passages",
+            str(args.passages),
+            "--sample",
+            str(args.sample),
+            "--noise",
+            str(args.noise),
+            *(["--dtype", args.dtype] if args.dtype else []),
+            "--rounds",
+            str(args.rounds),
+            "--queries",
+            str(args.queries),
+            "--serve-threads",
+            *[str(n) for n in args.serve_threads],
+            "--hnsw",
+            *[f"{m},{e}" for m, e in args.hnsw],
+            "--ivf",
+            *[str(n) for n in args.ivf],
+        ]
         phases: dict[str, dict] = {}
         for phase in ("seed", "build", "serve", "faiss"):
             if phase not in only:
@@ -433,13 +510,32 @@ def main() -> int:
         env = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "QUOTEBOT_MODEL") if k in os.environ}
     merged = {**previous, **phases}
     if "faiss" in phases:
-        print(table(["index", "params", "recall@10", "recall@64", "p50 ms", "p99 ms", "MB", "build s"],
-                    [[r["index"], ", ".join(f"{k}={v}" for k, v in r.items() if k in ("M", "efConstruction",
-                                                                                    "efSearch", "nlist", "nprobe")),
-                      r["recall@10"], r["recall@64"], r["latency_ms"]["p50"], r["latency_ms"]["p99"], r["mb"],
-                      r["build_s"]] for r in phases["faiss"]["rows"]]))
-    save_result("scale", {"passages_target": args.passages, "sample": args.sample, "noise": args.noise,
-                          "env": env, "phases": merged})
+        print(
+            table(
+                ["index", "params", "recall@10", "recall@64", "p50 ms", "p99 ms", "MB", "build s"],
+                [
+                    [
+                        r["index"],
+                        ", ".join(
+                            f"{k}={v}"
+                            for k, v in r.items()
+                            if k in ("M", "efConstruction", "efSearch", "nlist", "nprobe")
+                        ),
+                        r["recall@10"],
+                        r["recall@64"],
+                        r["latency_ms"]["p50"],
+                        r["latency_ms"]["p99"],
+                        r["mb"],
+                        r["build_s"],
+                    ]
+                    for r in phases["faiss"]["rows"]
+                ],
+            )
+        )
+    save_result(
+        "scale",
+        {"passages_target": args.passages, "sample": args.sample, "noise": args.noise, "env": env, "phases": merged},
+    )
     return 0
 
 

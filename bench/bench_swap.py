@@ -72,8 +72,12 @@ def main() -> int:
             time.sleep(0.01)
 
     def ask() -> None:
-        questions = ["Когда Алиев позвонил Трампу?", "Что Трамп написал 5 августа 2025 года?",
-                     "What did Trump say in May 2025?", "Заявления 22 июля"]
+        questions = [
+            "Когда Алиев позвонил Трампу?",
+            "Что Трамп написал 5 августа 2025 года?",
+            "What did Trump say in May 2025?",
+            "Заявления 22 июля",
+        ]
         i = 0
         while not stop.is_set():
             t = time.perf_counter()
@@ -93,10 +97,15 @@ def main() -> int:
         t.join()
     gc.collect()
     result = {
-        "passages": len(engine.loaded.passages), "swapped": swapped and engine.version == new,
-        "open_seconds": round(open_s, 1), "swap_seconds": round(swap_s, 1),
-        "rss_before_mb": before, "rss_peak_during_swap_mb": peak[0], "vm_hwm_mb": status_mb("VmHWM"),
-        "rss_after_mb": status_mb("VmRSS"), "questions_during_swap": len(latencies),
+        "passages": len(engine.loaded.passages),
+        "swapped": swapped and engine.version == new,
+        "open_seconds": round(open_s, 1),
+        "swap_seconds": round(swap_s, 1),
+        "rss_before_mb": before,
+        "rss_peak_during_swap_mb": peak[0],
+        "vm_hwm_mb": status_mb("VmHWM"),
+        "rss_after_mb": status_mb("VmRSS"),
+        "questions_during_swap": len(latencies),
         "max_question_seconds_during_swap": round(max(latencies, default=0.0), 2),
     }
     print(json.dumps(result, indent=1))

@@ -38,13 +38,17 @@ def main() -> int:
             print(f"  dense {d:.3f} known {s:.2f} answered={ok!s:5} {q}")
     ins = sorted(d for _, d, _ in rows["in"])
     outs = sorted(d for _, d, _ in rows["out"])
-    print(f"in: min {ins[0]:.3f} p10 {np.percentile(ins, 10):.3f}; "
-          f"out: max {outs[-1]:.3f} p90 {np.percentile(outs, 90):.3f}")
+    print(
+        f"in: min {ins[0]:.3f} p10 {np.percentile(ins, 10):.3f}; "
+        f"out: max {outs[-1]:.3f} p90 {np.percentile(outs, 90):.3f}"
+    )
     t = engine.tuning
     tp = sum(engine.ask(q).answered for q, _, _ in rows["in"])
     tn = sum(not engine.ask(q).answered for q, _, _ in rows["out"])
-    print(f"floor {t.min_dense}, off-topic margin {t.offtopic_margin}: "
-          f"in answered {tp}/{len(ins)}, out declined {tn}/{len(outs)}")
+    print(
+        f"floor {t.min_dense}, off-topic margin {t.offtopic_margin}: "
+        f"in answered {tp}/{len(ins)}, out declined {tn}/{len(outs)}"
+    )
     return 0
 
 

@@ -47,9 +47,14 @@ def percentile(values: Iterable[float], q: float) -> float:
 
 def summary_ms(seconds: list[float]) -> dict[str, float]:
     ms = [s * 1000 for s in seconds]
-    return {"n": len(ms), "p50": round(percentile(ms, 0.5), 2), "p95": round(percentile(ms, 0.95), 2),
-            "p99": round(percentile(ms, 0.99), 2), "mean": round(statistics.mean(ms), 2) if ms else 0.0,
-            "max": round(max(ms), 2) if ms else 0.0}
+    return {
+        "n": len(ms),
+        "p50": round(percentile(ms, 0.5), 2),
+        "p95": round(percentile(ms, 0.95), 2),
+        "p99": round(percentile(ms, 0.99), 2),
+        "mean": round(statistics.mean(ms), 2) if ms else 0.0,
+        "max": round(max(ms), 2) if ms else 0.0,
+    }
 
 
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -115,6 +120,7 @@ def loadavg() -> float:
 
 def cpu_busy_share(seconds: float = 1.0) -> float:
     """Share of the machine's CPU time that was busy over ``seconds`` (all processes)."""
+
     def snap() -> tuple[int, int]:
         parts = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
         idle = parts[3] + parts[4]
@@ -139,8 +145,12 @@ def cpu_model() -> str:
 def machine() -> dict[str, Any]:
     import numpy
 
-    info: dict[str, Any] = {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),
-                            "numpy": numpy.__version__}
+    info: dict[str, Any] = {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+    }
     try:
         mem = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
         info["memory_gb"] = round(int(mem) / 1024 / 1024, 1)
@@ -197,8 +207,12 @@ def hit_at_3(engine: Any, questions: list[dict[str, Any]]) -> dict[str, float]:
         rank = next((i + 1 for i, h in enumerate(hits) if any(nd in _norm(h.text) for nd in needles)), None)
         h3 += bool(rank and rank <= 3)
         rr += 1 / rank if rank else 0.0
-    return {"n": n, "hit@3": round(h3 / max(n, 1), 3), "mrr@5": round(rr / max(n, 1), 3),
-            "oos_declined": f"{oos_ok}/{oos}"}
+    return {
+        "n": n,
+        "hit@3": round(h3 / max(n, 1), 3),
+        "mrr@5": round(rr / max(n, 1), 3),
+        "oos_declined": f"{oos_ok}/{oos}",
+    }
 
 
 def save_result(name: str, data: dict[str, Any], *, render: bool = True) -> Path:

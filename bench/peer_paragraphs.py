@@ -80,11 +80,21 @@ def main(argv: list[str] | None = None) -> int:
     rank = (dense_ranker if args.method == "dense" else bm25_ranker)(texts, args.data_dir)
     for line in sys.stdin:
         question = line.rstrip("\n")
-        results = [{"text": texts[i], "date": None, "speaker": None, "source": rows[i][0],
-                    "location": f"paragraph {rows[i][1]}", "score": round(score, 4)}
-                   for i, score in (rank(question) if question.strip() else [])]
-        print(json.dumps({"query": question, "answered": bool(results), "results": results}, ensure_ascii=False),
-              flush=True)
+        results = [
+            {
+                "text": texts[i],
+                "date": None,
+                "speaker": None,
+                "source": rows[i][0],
+                "location": f"paragraph {rows[i][1]}",
+                "score": round(score, 4),
+            }
+            for i, score in (rank(question) if question.strip() else [])
+        ]
+        print(
+            json.dumps({"query": question, "answered": bool(results), "results": results}, ensure_ascii=False),
+            flush=True,
+        )
     return 0
 
 

@@ -68,32 +68,55 @@ def _ms(x: float | None) -> str:
     return "–" if x is None else (f"{x:.1f}" if x < 100 else f"{x:.0f}")
 
 
-def latency_rows(by_threads: dict[str, Any], kinds: tuple[tuple[str, str], ...],
-                 stats: tuple[str, ...]) -> list[list[Any]]:
+def latency_rows(
+    by_threads: dict[str, Any], kinds: tuple[tuple[str, str], ...], stats: tuple[str, ...]
+) -> list[list[Any]]:
     """A row per thread count and kind of timing (``(key, label)``) measured: the median over rounds
     of each of ``stats``, in ms."""
-    return [[n, label, *(_ms(d[key]["median_of_rounds"][k]) for k in stats)]
-            for n, d in by_threads.items() for key, label in kinds if key in d]
+    return [
+        [n, label, *(_ms(d[key]["median_of_rounds"][k]) for k in stats)]
+        for n, d in by_threads.items()
+        for key, label in kinds
+        if key in d
+    ]
 
 
 def section_ask(r: dict[str, Any]) -> list[str]:
-    out = ["## `ask` latency on the seed (in process)", "",
-           f"{sum(r['questions'].values())} questions (shared {r['questions'].get('shared', 0)}, dev "
-           f"{r['questions'].get('dev', 0)}) × {r['rounds']} rounds, each round's p50/p95/p99, then the median over "
-           f"rounds. *New question*: the engine's cache of question vectors emptied before the ask; *repeat*: the "
-           f"same question again (cache hit). Index of {r['passages']} passages.", ""]
-    rows = latency_rows(r["by_threads"], (("hybrid", "hybrid ask, new question"),
-                                          ("hybrid_repeat", "hybrid ask, repeat"), ("encode", "query encoding alone"),
-                                          ("bm25", "BM25-only ask (baseline)"),
-                                          ("hybrid_cpu", "hybrid ask, process CPU time")), ("p50", "p95", "p99"))
+    out = [
+        "## `ask` latency on the seed (in process)",
+        "",
+        f"{sum(r['questions'].values())} questions (shared {r['questions'].get('shared', 0)}, dev "
+        f"{r['questions'].get('dev', 0)}) × {r['rounds']} rounds, each round's p50/p95/p99, then the median over "
+        f"rounds. *New question*: the engine's cache of question vectors emptied before the ask; *repeat*: the "
+        f"same question again (cache hit). Index of {r['passages']} passages.",
+        "",
+    ]
+    rows = latency_rows(
+        r["by_threads"],
+        (
+            ("hybrid", "hybrid ask, new question"),
+            ("hybrid_repeat", "hybrid ask, repeat"),
+            ("encode", "query encoding alone"),
+            ("bm25", "BM25-only ask (baseline)"),
+            ("hybrid_cpu", "hybrid ask, process CPU time"),
+        ),
+        ("p50", "p95", "p99"),
+    )
     out += [table(["torch threads", "what", "p50 ms", "p95 ms", "p99 ms"], rows), ""]
     for n, d in r["by_threads"].items():
-        out.append(f"* {n} torch thread(s): hybrid / BM25-only = **{d['ratio_p50']}×** at p50, {d['ratio_p95']}× "
-                   f"at p95; the hybrid ask minus the query encoding: {_ms(d['non_encoder_p50'])} ms at p50.")
+        out.append(
+            f"* {n} torch thread(s): hybrid / BM25-only = **{d['ratio_p50']}×** at p50, {d['ratio_p95']}× "
+            f"at p95; the hybrid ask minus the query encoding: {_ms(d['non_encoder_p50'])} ms at p50."
+        )
     q = r.get("quality", {})
     if q:
-        out.append("* Quality of the two modes on the same run (hit@3): " + "; ".join(
-            f"{name} hybrid {v['hybrid']['hit@3']}, BM25-only {v['bm25']['hit@3']}" for name, v in q.items()) + ".")
+        out.append(
+            "* Quality of the two modes on the same run (hit@3): "
+            + "; ".join(
+                f"{name} hybrid {v['hybrid']['hit@3']}, BM25-only {v['bm25']['hit@3']}" for name, v in q.items()
+            )
+            + "."
+        )
     return out
 
 
@@ -101,29 +124,50 @@ def section_bot(r: dict[str, Any]) -> list[str]:
     title = "## End-to-end reply time through the fake Bot API server"
     if r.get("torch_threads") == 1:
         title += " (one torch thread)"
-    out = [title, "",
-           "Update queued on the fake server → the bot's first `sendMessage` to that chat arrives; the real "
-           "`Application` long-polls `quotebot/testing/fake_telegram.py` in the same process. Closed loop: each user "
-           "asks, waits for the answer, asks again. Every question is new to the engine (question-vector cache "
-           f"{'on' if r.get('cache') else 'off'}); flood limits {'on' if r.get('flood_limits') else 'off'}; "
-           f"torch threads {r.get('torch_threads')}. Medians over {r['repeat']} runs.", ""]
-    rows = [[u, d["questions_per_run"], _ms(d["median"]["p50"]), _ms(d["median"]["p95"]), _ms(d["median"]["p99"]),
-             d["median"]["qps"]] for u, d in r["users"].items() if isinstance(d, dict)]
+    out = [
+        title,
+        "",
+        "Update queued on the fake server → the bot's first `sendMessage` to that chat arrives; the real "
+        "`Application` long-polls `quotebot/testing/fake_telegram.py` in the same process. Closed loop: each user "
+        "asks, waits for the answer, asks again. Every question is new to the engine (question-vector cache "
+        f"{'on' if r.get('cache') else 'off'}); flood limits {'on' if r.get('flood_limits') else 'off'}; "
+        f"torch threads {r.get('torch_threads')}. Medians over {r['repeat']} runs.",
+        "",
+    ]
+    rows = [
+        [
+            u,
+            d["questions_per_run"],
+            _ms(d["median"]["p50"]),
+            _ms(d["median"]["p95"]),
+            _ms(d["median"]["p99"]),
+            d["median"]["qps"],
+        ]
+        for u, d in r["users"].items()
+        if isinstance(d, dict)
+    ]
     out += [table(["concurrent users", "questions per run", "p50 ms", "p95 ms", "p99 ms", "questions/s"], rows), ""]
     out.append(f"Telegram errors (requests the fake refused): {r['users'].get('telegram_errors', 0)}.")
     return out
 
 
 def section_cold(r: dict[str, Any]) -> list[str]:
-    out = ["## Cold start: process start → first answer", "",
-           f"Seed corpus with a published index; median of {r['repeat']} runs after one discarded run (model file "
-           "in the page cache).", ""]
+    out = [
+        "## Cold start: process start → first answer",
+        "",
+        f"Seed corpus with a published index; median of {r['repeat']} runs after one discarded run (model file "
+        "in the page cache).",
+        "",
+    ]
     rows = [[k, v["median_s"], v["min_s"], v["max_s"]] for k, v in r["cases"].items()]
     out += [table(["", "median s", "min s", "max s"], rows)]
     jl = r.get("jsonl")
     if jl:
-        out += ["", f"`quotebot ask --jsonl`: {jl['questions']} distinct questions in {jl['batch_s']} s, one question "
-                f"in {jl['one_s']} s: **{jl['per_question_ms']} ms** per question once started."]
+        out += [
+            "",
+            f"`quotebot ask --jsonl`: {jl['questions']} distinct questions in {jl['batch_s']} s, one question "
+            f"in {jl['one_s']} s: **{jl['per_question_ms']} ms** per question once started.",
+        ]
     if r.get("serving_rss_mb"):
         out += ["", "Peak RSS: " + ", ".join(f"{k} {v} MB" for k, v in r["serving_rss_mb"].items()) + "."]
     if r.get("encoder"):
@@ -136,14 +180,28 @@ def section_build(ph: dict[str, Any]) -> list[str]:
     rows = []
     if "seed" in ph:
         s = ph["seed"]
-        rows.append(["seed (real model)", s["passages"], f"{s['build_seconds']} s", "–", f"{s['peak_rss_mb']:.0f}",
-                     "all passages and paragraphs embedded"])
+        rows.append(
+            [
+                "seed (real model)",
+                s["passages"],
+                f"{s['build_seconds']} s",
+                "–",
+                f"{s['peak_rss_mb']:.0f}",
+                "all passages and paragraphs embedded",
+            ]
+        )
     if "build" in ph:
         b = ph["build"]
-        rows.append([f"synthetic ({b['dtype']}, {b['faiss']})", b["passages"],
-                     f"{b['build_seconds']} s measured", f"{b['extrapolated_real_build_seconds'] / 60:.0f} min",
-                     f"{b['peak_rss_mb']:.0f}",
-                     f"{b['sample']['texts']} passages embedded for real, the rest composed"])
+        rows.append(
+            [
+                f"synthetic ({b['dtype']}, {b['faiss']})",
+                b["passages"],
+                f"{b['build_seconds']} s measured",
+                f"{b['extrapolated_real_build_seconds'] / 60:.0f} min",
+                f"{b['peak_rss_mb']:.0f}",
+                f"{b['sample']['texts']} passages embedded for real, the rest composed",
+            ]
+        )
     out += [table(["corpus", "passages", "build", "real build (extrapolated)", "peak RSS MiB", "note"], rows), ""]
     if "build" in ph:
         b = ph["build"]
@@ -166,58 +224,109 @@ def section_build(ph: dict[str, Any]) -> list[str]:
             f"and paragraphs, the FAISS index, the files: {b['build_without_embedding_seconds']} s. A real build "
             f"would add {b['extrapolated_embedding_seconds'] / 60:.0f} min of embedding (all tokens × the sample's "
             f"seconds per token): ~{b['extrapolated_real_build_seconds'] / 60:.0f} min in all.",
-            f"* The version directory: {b['index_mb']} MB.", ""]
+            f"* The version directory: {b['index_mb']} MB.",
+            "",
+        ]
     if "seed" in ph:
         s = ph["seed"]
         q32, q16 = s["quality_float32"], s["quality_float16"]
         sizes = s["file_mb"]
-        out += ["### float32 or float16 vectors", "",
-                table(["stored as", "hit@3 shared", "hit@3 dev", "vectors.npy MB", "paragraph_vectors.npy MB"],
-                      [[k, q[("shared")]["hit@3"] if "shared" in q else "–", q["dev"]["hit@3"],
-                        sizes[k]["vectors.npy"], sizes[k]["paragraph_vectors.npy"]]
-                       for k, q in (("float32", q32), ("float16", q16))]), "",
-                f"Largest difference of any question's cosine to any passage between the two: "
-                f"{s['float16_max_abs_cosine_error']} (the ranking works with score gaps of ~0.005 and more). "
-                "The FAISS index itself keeps float32.", ""]
+        out += [
+            "### float32 or float16 vectors",
+            "",
+            table(
+                ["stored as", "hit@3 shared", "hit@3 dev", "vectors.npy MB", "paragraph_vectors.npy MB"],
+                [
+                    [
+                        k,
+                        q[("shared")]["hit@3"] if "shared" in q else "–",
+                        q["dev"]["hit@3"],
+                        sizes[k]["vectors.npy"],
+                        sizes[k]["paragraph_vectors.npy"],
+                    ]
+                    for k, q in (("float32", q32), ("float16", q16))
+                ],
+            ),
+            "",
+            f"Largest difference of any question's cosine to any passage between the two: "
+            f"{s['float16_max_abs_cosine_error']} (the ranking works with score gaps of ~0.005 and more). "
+            "The FAISS index itself keeps float32.",
+            "",
+        ]
     return out
 
 
 def section_serve(s: dict[str, Any]) -> list[str]:
-    out = [f"## Queries at {s['passages']} passages", "",
-           f"The synthetic index opened by a fresh process with the real model ({s['faiss']}); the shared and dev "
-           f"questions plus {s['questions'].get('scale', 0)} questions whose date or speaker filters select large "
-           f"parts of the synthetic corpus; {s['rounds']} rounds, every question new to the engine.", ""]
-    rows = latency_rows(s["latency_by_torch_threads"], (("hybrid", "hybrid ask"),
-                                                         ("hybrid_without_encoder", "hybrid ask minus query encoding"),
-                                                         ("bm25", "BM25-only ask")), ("p50", "p95", "p99", "max"))
-    out += [table(["torch threads", "what", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows), "",
-            "Stages whose cost depends on the corpus size, timed alone (all questions, all rounds):", "",
-            table(["stage", "p50 ms", "p95 ms", "p99 ms"],
-                  [[k, _ms(v["p50"]), _ms(v["p95"]), _ms(v["p99"])] for k, v in s["stages_ms"].items()]), "",
-            "Slowest questions without the encoder (BM25-only ask) and how many passages their date filter "
-            "selects:", "",
-            table(["question", "ms", "passages in the date filter"],
-                  [[x["question"], x["ms"], x["date_filter_rows"]] for x in s["slowest_bm25_only"][:5]]), "",
-            f"Memory of the serving process: {s['rss_after_open_mb']:.0f} MiB RSS after `Engine.open` "
-            f"({s['open_seconds']} s), {s['rss_mb']:.0f} MiB after the questions, peak {s['peak_rss_mb']:.0f} MiB.",
-            "", "hit@3 on this index (not a quality measure: the synthetic passages repeat the seed's sentences, "
-            "so they compete with the real ones): " + "; ".join(f"{k} {v['hit@3']}" for k, v in s["quality"].items())
-            + ".", ""]
+    out = [
+        f"## Queries at {s['passages']} passages",
+        "",
+        f"The synthetic index opened by a fresh process with the real model ({s['faiss']}); the shared and dev "
+        f"questions plus {s['questions'].get('scale', 0)} questions whose date or speaker filters select large "
+        f"parts of the synthetic corpus; {s['rounds']} rounds, every question new to the engine.",
+        "",
+    ]
+    rows = latency_rows(
+        s["latency_by_torch_threads"],
+        (
+            ("hybrid", "hybrid ask"),
+            ("hybrid_without_encoder", "hybrid ask minus query encoding"),
+            ("bm25", "BM25-only ask"),
+        ),
+        ("p50", "p95", "p99", "max"),
+    )
+    out += [
+        table(["torch threads", "what", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows),
+        "",
+        "Stages whose cost depends on the corpus size, timed alone (all questions, all rounds):",
+        "",
+        table(
+            ["stage", "p50 ms", "p95 ms", "p99 ms"],
+            [[k, _ms(v["p50"]), _ms(v["p95"]), _ms(v["p99"])] for k, v in s["stages_ms"].items()],
+        ),
+        "",
+        "Slowest questions without the encoder (BM25-only ask) and how many passages their date filter selects:",
+        "",
+        table(
+            ["question", "ms", "passages in the date filter"],
+            [[x["question"], x["ms"], x["date_filter_rows"]] for x in s["slowest_bm25_only"][:5]],
+        ),
+        "",
+        f"Memory of the serving process: {s['rss_after_open_mb']:.0f} MiB RSS after `Engine.open` "
+        f"({s['open_seconds']} s), {s['rss_mb']:.0f} MiB after the questions, peak {s['peak_rss_mb']:.0f} MiB.",
+        "",
+        "hit@3 on this index (not a quality measure: the synthetic passages repeat the seed's sentences, "
+        "so they compete with the real ones): " + "; ".join(f"{k} {v['hit@3']}" for k, v in s["quality"].items()) + ".",
+        "",
+    ]
     return out
 
 
 def section_faiss(f: dict[str, Any]) -> list[str]:
-    out = [f"## FAISS index type at {f['passages']} passages", "",
-           f"Recall against exact search (`IndexFlatIP`) with {f['queries']} real e5 query vectors (the question "
-           "sets plus questions cut from seed sentences); the engine asks FAISS for its top 64 dense candidates, "
-           f"so recall@64 matters as much as recall@10. Single-query latency, FAISS threads {f['faiss_threads']}.",
-           ""]
+    out = [
+        f"## FAISS index type at {f['passages']} passages",
+        "",
+        f"Recall against exact search (`IndexFlatIP`) with {f['queries']} real e5 query vectors (the question "
+        "sets plus questions cut from seed sentences); the engine asks FAISS for its top 64 dense candidates, "
+        f"so recall@64 matters as much as recall@10. Single-query latency, FAISS threads {f['faiss_threads']}.",
+        "",
+    ]
     rows = []
     for x in f["rows"]:
-        params = ", ".join(f"{k}={v}" for k, v in x.items() if k in ("M", "efConstruction", "efSearch", "nlist",
-                                                                      "nprobe"))
-        rows.append([x["index"], params, x["recall@10"], x["recall@64"], _ms(x["latency_ms"]["p50"]),
-                     _ms(x["latency_ms"]["p99"]), x["mb"], x["build_s"]])
+        params = ", ".join(
+            f"{k}={v}" for k, v in x.items() if k in ("M", "efConstruction", "efSearch", "nlist", "nprobe")
+        )
+        rows.append(
+            [
+                x["index"],
+                params,
+                x["recall@10"],
+                x["recall@64"],
+                _ms(x["latency_ms"]["p50"]),
+                _ms(x["latency_ms"]["p99"]),
+                x["mb"],
+                x["build_s"],
+            ]
+        )
     out += [table(["index", "parameters", "recall@10", "recall@64", "p50 ms", "p99 ms", "MB", "build s"], rows)]
     return out
 
@@ -234,33 +343,76 @@ def encoder_tables(r: dict[str, Any]) -> list[str]:
             for label in labels:
                 v = by[label]
                 rows.append([n, label, _ms(v["p50"]), _ms(v["p95"]), _ms(v["p99"]), f"{v['speedup_p50']}×"])
-        out += [f"Query encoding, one question per call ({sum(1 for _ in r['query_latency_ms'])} thread counts; "
-                f"each question by every encoder back to back):", "",
-                table(["threads", "encoder", "p50 ms", "p95 ms", "p99 ms", f"{ref} / it (p50)"], rows), ""]
+        out += [
+            f"Query encoding, one question per call ({sum(1 for _ in r['query_latency_ms'])} thread counts; "
+            f"each question by every encoder back to back):",
+            "",
+            table(["threads", "encoder", "p50 ms", "p95 ms", "p99 ms", f"{ref} / it (p50)"], rows),
+            "",
+        ]
     if "throughput" in r:
         t = r["throughput"]
-        out += [f"Passage encoding, {t['texts']} synthetic passages in the build's batches, {t['threads']} threads, "
-                f"median of {t['runs']} interleaved runs:", "",
-                table(["encoder", "seconds", "passages/s", f"speed-up over {ref}"],
-                      [[label, t[label]["seconds"], t[label]["texts_per_s"], f"{t[label]['speedup']}×"]
-                       for label in labels]), ""]
+        out += [
+            f"Passage encoding, {t['texts']} synthetic passages in the build's batches, {t['threads']} threads, "
+            f"median of {t['runs']} interleaved runs:",
+            "",
+            table(
+                ["encoder", "seconds", "passages/s", f"speed-up over {ref}"],
+                [[label, t[label]["seconds"], t[label]["texts_per_s"], f"{t[label]['speedup']}×"] for label in labels],
+            ),
+            "",
+        ]
     if "cold_start" in r:
         c = r["cold_start"]
-        out += ["A new process loads the encoder and encodes one question (median of the runs; the first "
-                "discarded):", "",
-                table(["encoder", "loaded s", "first vector s", "peak RSS MB", "RSS after MB", "imports torch"],
-                      [[label, c[label]["loaded_s"], c[label]["first_vector_s"], c[label]["peak_rss_mb"],
-                        c[label]["rss_mb"], "yes" if c[label]["imports_torch"] else "no"]
-                       for label in every if label in c]), ""]
+        out += [
+            "A new process loads the encoder and encodes one question (median of the runs; the first discarded):",
+            "",
+            table(
+                ["encoder", "loaded s", "first vector s", "peak RSS MB", "RSS after MB", "imports torch"],
+                [
+                    [
+                        label,
+                        c[label]["loaded_s"],
+                        c[label]["first_vector_s"],
+                        c[label]["peak_rss_mb"],
+                        c[label]["rss_mb"],
+                        "yes" if c[label]["imports_torch"] else "no",
+                    ]
+                    for label in every
+                    if label in c
+                ],
+            ),
+            "",
+        ]
     if "parity" in r:
         pa = r["parity"]
-        out += [f"Cosine to the {ref} vector of the same text ({pa['questions']} questions, {pa['passages']} "
-                "passages):", "",
-                table(["encoder", "questions min", "questions mean", "passages min", "passages mean",
-                       "questions below 0.999"],
-                      [[label, pa[label]["query_min"], pa[label]["query_mean"], pa[label]["passage_min"],
-                        pa[label]["passage_mean"], pa[label]["query_below_0.999"]]
-                       for label in labels if label in pa]), ""]
+        out += [
+            f"Cosine to the {ref} vector of the same text ({pa['questions']} questions, {pa['passages']} passages):",
+            "",
+            table(
+                [
+                    "encoder",
+                    "questions min",
+                    "questions mean",
+                    "passages min",
+                    "passages mean",
+                    "questions below 0.999",
+                ],
+                [
+                    [
+                        label,
+                        pa[label]["query_min"],
+                        pa[label]["query_mean"],
+                        pa[label]["passage_min"],
+                        pa[label]["passage_mean"],
+                        pa[label]["query_below_0.999"],
+                    ]
+                    for label in labels
+                    if label in pa
+                ],
+            ),
+            "",
+        ]
     if "quality" in r:
         q = r["quality"]
         rows = []
@@ -275,17 +427,32 @@ def encoder_tables(r: dict[str, Any]) -> list[str]:
             if q[label].get("corpus_dev_error"):
                 errors.add(q[label]["corpus_dev_error"])
             rows.append(row)
-        out += ["Retrieval through `quotebot ask --jsonl` scored by `../shared/eval/score.py` (hit@3 / MRR / dates "
-                "right on hits / out-of-scope declined), each encoder on an index it built:", "",
-                table(["encoder", "shared questions", "bench/dev_questions.yaml", "corpus_dev (seed + 6 articles)"],
-                      rows), ""]
+        out += [
+            "Retrieval through `quotebot ask --jsonl` scored by `../shared/eval/score.py` (hit@3 / MRR / dates "
+            "right on hits / out-of-scope declined), each encoder on an index it built:",
+            "",
+            table(["encoder", "shared questions", "bench/dev_questions.yaml", "corpus_dev (seed + 6 articles)"], rows),
+            "",
+        ]
         out += [f"corpus_dev could not be scored: `{e}`" for e in sorted(errors)] + ([""] if errors else [])
     if "quality_mixed" in r:
         m = r["quality_mixed"]
-        out += ["In process, one index of ONNX fp32 passages (hit@3 / MRR@5):", "",
-                table(["questions encoded by", "shared", "dev"],
-                      [[k, f"{v['shared']['hit@3']} / {v['shared']['mrr@5']}" if "shared" in v else "–",
-                        f"{v['dev']['hit@3']} / {v['dev']['mrr@5']}"] for k, v in m.items()]), ""]
+        out += [
+            "In process, one index of ONNX fp32 passages (hit@3 / MRR@5):",
+            "",
+            table(
+                ["questions encoded by", "shared", "dev"],
+                [
+                    [
+                        k,
+                        f"{v['shared']['hit@3']} / {v['shared']['mrr@5']}" if "shared" in v else "–",
+                        f"{v['dev']['hit@3']} / {v['dev']['mrr@5']}",
+                    ]
+                    for k, v in m.items()
+                ],
+            ),
+            "",
+        ]
     return out
 
 
@@ -293,44 +460,104 @@ def section_encoder(r: dict[str, Any]) -> list[str]:
     if "encoders" not in r:  # a result of the former benchmark
         return []
     files = "; ".join(f"{k}: {v['mb']} MB" for k, v in r.get("onnx_files", {}).items())
-    return ["## Encoders side by side: torch, ONNX fp32, ONNX int8", "",
-            "The same multilingual-e5-small weights through sentence-transformers + torch (the reference), and "
-            f"through onnxruntime + `tokenizers` (ONNX files {files}). Serving and index builds use "
-            "`QUOTEBOT_ENCODER` (default `onnx`).", "", *encoder_tables(r)]
+    return [
+        "## Encoders side by side: torch, ONNX fp32, ONNX int8",
+        "",
+        "The same multilingual-e5-small weights through sentence-transformers + torch (the reference), and "
+        f"through onnxruntime + `tokenizers` (ONNX files {files}). Serving and index builds use "
+        "`QUOTEBOT_ENCODER` (default `onnx`).",
+        "",
+        *encoder_tables(r),
+    ]
 
 
 def section_reader(r: dict[str, Any]) -> list[str]:
     """/timeline picture render time and the new-source broadcast to N subscribers (bench_reader.py)."""
     render = r["render"]
     rows = [[lang, v["p50"], v["max"]] for lang, v in render["warm_ms"].items()]
-    out = ["## Reader features: /timeline picture and subscriber digests", "",
-           f"The seed's picture ({render['width']}×{render['height']} px, {render['events']} events, "
-           f"{render['png_bytes']} bytes, matplotlib Agg): warm render per language below; the first render of a "
-           f"process took {render['cold_ms']} ms (matplotlib import and font cache), a cached picture "
-           f"{render['cached_us']} µs. Target ≤ 1 s.", "",
-           table(["language", "warm p50 ms", "max ms"], rows), "",
-           "A new-source digest to every subscriber through the fake Bot API server (same process), with the "
-           "production limits (PTB's AIORateLimiter plus the broadcast's own spacing at 25/s) and with neither:", "",
-           table(["limits", "subscribers", "sent", "blocked (403)", "seconds", "messages/s", "busiest 1 s"],
-                 [["on" if b["flood_limits"] else "off", b["subscribers"], b["sent"], b["blocked"], b["seconds"],
-                   b["messages_per_s"], b["peak_per_1s"]] for b in r["broadcast"]])]
+    out = [
+        "## Reader features: /timeline picture and subscriber digests",
+        "",
+        f"The seed's picture ({render['width']}×{render['height']} px, {render['events']} events, "
+        f"{render['png_bytes']} bytes, matplotlib Agg): warm render per language below; the first render of a "
+        f"process took {render['cold_ms']} ms (matplotlib import and font cache), a cached picture "
+        f"{render['cached_us']} µs. Target ≤ 1 s.",
+        "",
+        table(["language", "warm p50 ms", "max ms"], rows),
+        "",
+        "A new-source digest to every subscriber through the fake Bot API server (same process), with the "
+        "production limits (PTB's AIORateLimiter plus the broadcast's own spacing at 25/s) and with neither:",
+        "",
+        table(
+            ["limits", "subscribers", "sent", "blocked (403)", "seconds", "messages/s", "busiest 1 s"],
+            [
+                [
+                    "on" if b["flood_limits"] else "off",
+                    b["subscribers"],
+                    b["sent"],
+                    b["blocked"],
+                    b["seconds"],
+                    b["messages_per_s"],
+                    b["peak_per_1s"],
+                ]
+                for b in r["broadcast"]
+            ],
+        ),
+    ]
     return out
 
 
 def section_before_after(r: dict[str, Any]) -> list[str]:
-    rows = [[case, v["base"]["wall_s"], v["this"]["wall_s"], f"{v['base']['wall_s'] / v['this']['wall_s']:.2f}×",
-             v["base"]["cpu_s"], v["this"]["cpu_s"], v["base"]["peak_rss_mb"], v["this"]["peak_rss_mb"]]
-            for case, v in r["cases"].items()]
+    rows = [
+        [
+            case,
+            v["base"]["wall_s"],
+            v["this"]["wall_s"],
+            f"{v['base']['wall_s'] / v['this']['wall_s']:.2f}×",
+            v["base"]["cpu_s"],
+            v["this"]["cpu_s"],
+            v["base"]["peak_rss_mb"],
+            v["this"]["peak_rss_mb"],
+        ]
+        for case, v in r["cases"].items()
+    ]
     pq, pc = r["per_question_ms"], r["per_question_cpu_ms"]
-    rows.append(["a question in a warm process (batch − one), ms", pq["base"], pq["this"],
-                 f"{pq['base'] / pq['this']:.2f}×", pc["base"], pc["this"], "", ""])
-    return ["## Before / after this session's start-up and serving changes (interleaved runs)", "",
-            f"Base checkout `{r['base']}` against this one, each process of the one run right after the same "
-            f"process of the other, so both see the same load; medians of {r['repeat']} runs (wall and CPU "
-            "time), peak RSS the largest of them.", "",
-            table(["", "base wall s", "this wall s", "base / this", "base CPU s", "this CPU s", "base peak MB",
-                   "this peak MB"], rows), "",
-            _src(r) + f" Load average after: {(r.get('load') or {}).get('loadavg_after')}.", ""]
+    rows.append(
+        [
+            "a question in a warm process (batch − one), ms",
+            pq["base"],
+            pq["this"],
+            f"{pq['base'] / pq['this']:.2f}×",
+            pc["base"],
+            pc["this"],
+            "",
+            "",
+        ]
+    )
+    return [
+        "## Before / after this session's start-up and serving changes (interleaved runs)",
+        "",
+        f"Base checkout `{r['base']}` against this one, each process of the one run right after the same "
+        f"process of the other, so both see the same load; medians of {r['repeat']} runs (wall and CPU "
+        "time), peak RSS the largest of them.",
+        "",
+        table(
+            [
+                "",
+                "base wall s",
+                "this wall s",
+                "base / this",
+                "base CPU s",
+                "this CPU s",
+                "base peak MB",
+                "this peak MB",
+            ],
+            rows,
+        ),
+        "",
+        _src(r) + f" Load average after: {(r.get('load') or {}).get('loadavg_after')}.",
+        "",
+    ]
 
 
 def _rss(mib: float) -> str:
@@ -359,97 +586,162 @@ def targets() -> list[str]:
         d = ask["by_threads"].get(str(ask["default_threads"])) or next(iter(ask["by_threads"].values()))
         v = d["hybrid"]["median_of_rounds"]["p50"]
         best = min(x["hybrid"]["median_of_rounds"]["p50"] for x in ask["by_threads"].values())
-        rows.append([f"`ask` p50 on the seed ≤ {TARGET_ASK_P50_MS:.0f} ms",
-                     f"{v:.1f} ms (new question; best thread count {best:.1f} ms; "
-                     f"repeat {d['hybrid_repeat']['median_of_rounds']['p50']:.1f} ms)",
-                     verdict(v <= TARGET_ASK_P50_MS, f"by {v - TARGET_ASK_P50_MS:.1f} ms")])
+        rows.append(
+            [
+                f"`ask` p50 on the seed ≤ {TARGET_ASK_P50_MS:.0f} ms",
+                f"{v:.1f} ms (new question; best thread count {best:.1f} ms; "
+                f"repeat {d['hybrid_repeat']['median_of_rounds']['p50']:.1f} ms)",
+                verdict(v <= TARGET_ASK_P50_MS, f"by {v - TARGET_ASK_P50_MS:.1f} ms"),
+            ]
+        )
     if scale and "serve" in scale["phases"]:
         s = scale["phases"]["serve"]
         by = s["latency_by_torch_threads"]
         p99 = {n: d["hybrid"]["median_of_rounds"]["p99"] for n, d in by.items()}
         best_n = min(p99, key=lambda n: p99[n])
-        rows.append([f"{s['passages']} passages: query p99 ≤ 50 ms",
-                     ", ".join(f"{_ms(v)} ms at {n} thread(s)" for n, v in p99.items()),
-                     verdict(p99[best_n] <= TARGET_100K_P99_MS, f"by {p99[best_n] - TARGET_100K_P99_MS:.0f} ms "
-                                                                f"(best case)")])
-        rows.append([f"{s['passages']} passages: peak RSS ≤ 1.5 GB (serving)", _rss(s["peak_rss_mb"]),
-                     _rss_verdict(s["peak_rss_mb"])])
+        rows.append(
+            [
+                f"{s['passages']} passages: query p99 ≤ 50 ms",
+                ", ".join(f"{_ms(v)} ms at {n} thread(s)" for n, v in p99.items()),
+                verdict(p99[best_n] <= TARGET_100K_P99_MS, f"by {p99[best_n] - TARGET_100K_P99_MS:.0f} ms (best case)"),
+            ]
+        )
+        rows.append(
+            [
+                f"{s['passages']} passages: peak RSS ≤ 1.5 GB (serving)",
+                _rss(s["peak_rss_mb"]),
+                _rss_verdict(s["peak_rss_mb"]),
+            ]
+        )
     if scale and "build" in scale["phases"]:
         b = scale["phases"]["build"]
-        rows.append([f"{b['passages']} passages: peak RSS of the build", _rss(b["peak_rss_mb"]),
-                     _rss_verdict(b["peak_rss_mb"])])
+        rows.append(
+            [f"{b['passages']} passages: peak RSS of the build", _rss(b["peak_rss_mb"]), _rss_verdict(b["peak_rss_mb"])]
+        )
     if scale and "faiss" in scale["phases"]:
         engine_row = next((x for x in scale["phases"]["faiss"]["rows"] if x["index"].startswith("engine")), None)
         if engine_row:
-            rows.append([f"recall@10 ≥ 0.95 of the engine's index at {scale['phases']['faiss']['passages']}",
-                         f"{engine_row['recall@10']} ({engine_row['index'].removeprefix('engine' + chr(39) + 's ')}"
-                         f", recall@64 {engine_row['recall@64']})",
-                         verdict(engine_row["recall@10"] >= TARGET_RECALL,
-                                 f"by {TARGET_RECALL - engine_row['recall@10']:.3f}")])
+            rows.append(
+                [
+                    f"recall@10 ≥ 0.95 of the engine's index at {scale['phases']['faiss']['passages']}",
+                    f"{engine_row['recall@10']} ({engine_row['index'].removeprefix('engine' + chr(39) + 's ')}"
+                    f", recall@64 {engine_row['recall@64']})",
+                    verdict(
+                        engine_row["recall@10"] >= TARGET_RECALL, f"by {TARGET_RECALL - engine_row['recall@10']:.3f}"
+                    ),
+                ]
+            )
     if enc and "encoders" in enc:
         default = enc.get("default", "ONNX fp32")
         ref = enc.get("reference", "torch fp32")
         passages = enc.get("default_passages", default)  # the encoder the default builds indexes with
         if "throughput" in enc and passages in enc["throughput"]:
             x = enc["throughput"][passages]["speedup"]
-            rows.append([f"index build throughput ≥ {TARGET_BUILD_SPEEDUP}× today's (passage encoding, {passages} "
-                         f"vs {ref})", f"{x}× ({enc['throughput'][passages]['texts_per_s']} vs "
-                         f"{enc['throughput'][ref]['texts_per_s']} passages/s)",
-                         verdict(x >= TARGET_BUILD_SPEEDUP, f"({x}× < {TARGET_BUILD_SPEEDUP}×)")])
+            rows.append(
+                [
+                    f"index build throughput ≥ {TARGET_BUILD_SPEEDUP}× today's (passage encoding, {passages} vs {ref})",
+                    f"{x}× ({enc['throughput'][passages]['texts_per_s']} vs "
+                    f"{enc['throughput'][ref]['texts_per_s']} passages/s)",
+                    verdict(x >= TARGET_BUILD_SPEEDUP, f"({x}× < {TARGET_BUILD_SPEEDUP}×)"),
+                ]
+            )
         if "quality" in enc and default in enc["quality"]:
             q = enc["quality"]
-            deltas = {k: q[ref][k]["hit@3"] - v["hit@3"] for k, v in q[default].items()
-                      if isinstance(v, dict) and isinstance(q[ref].get(k), dict)}
+            deltas = {
+                k: q[ref][k]["hit@3"] - v["hit@3"]
+                for k, v in q[default].items()
+                if isinstance(v, dict) and isinstance(q[ref].get(k), dict)
+            }
             worst = max(deltas.values())
-            rows.append([f"no quality loss beyond {TARGET_HIT3_DELTA} hit@3 on any set ({default} vs {ref})",
-                         ", ".join(f"{k} {q[default][k]['hit@3']:.3f} vs {q[ref][k]['hit@3']:.3f}" for k in deltas),
-                         verdict(worst <= TARGET_HIT3_DELTA + 1e-9, f"by {worst - TARGET_HIT3_DELTA:.3f}")])
+            rows.append(
+                [
+                    f"no quality loss beyond {TARGET_HIT3_DELTA} hit@3 on any set ({default} vs {ref})",
+                    ", ".join(f"{k} {q[default][k]['hit@3']:.3f} vs {q[ref][k]['hit@3']:.3f}" for k in deltas),
+                    verdict(worst <= TARGET_HIT3_DELTA + 1e-9, f"by {worst - TARGET_HIT3_DELTA:.3f}"),
+                ]
+            )
     if cold:
         for name, v in cold["cases"].items():
             limit = TARGET_COLD_ASK_S if name == "quotebot ask" else TARGET_COLD_RUN_S
             if name == "quotebot ask" or name.startswith("quotebot run"):
                 what = "cold start" if name == "quotebot ask" else "first answer"
-                rows.append([f"{name}: {what} ≤ {limit} s", f"{v['median_s']} s",
-                             verdict(v["median_s"] <= limit, f"by {v['median_s'] - limit:.2f} s")])
+                rows.append(
+                    [
+                        f"{name}: {what} ≤ {limit} s",
+                        f"{v['median_s']} s",
+                        verdict(v["median_s"] <= limit, f"by {v['median_s'] - limit:.2f} s"),
+                    ]
+                )
         jl = cold.get("jsonl")
         if jl:
-            rows.append([f"`quotebot ask --jsonl`, {jl['questions']} distinct questions: ≤ {TARGET_JSONL_MS:.0f} ms "
-                         "per question (batch minus one question)", f"{jl['per_question_ms']} ms",
-                         verdict(jl["per_question_ms"] <= TARGET_JSONL_MS,
-                                 f"by {jl['per_question_ms'] - TARGET_JSONL_MS:.1f} ms")])
+            rows.append(
+                [
+                    f"`quotebot ask --jsonl`, {jl['questions']} distinct questions: ≤ {TARGET_JSONL_MS:.0f} ms "
+                    "per question (batch minus one question)",
+                    f"{jl['per_question_ms']} ms",
+                    verdict(
+                        jl["per_question_ms"] <= TARGET_JSONL_MS, f"by {jl['per_question_ms'] - TARGET_JSONL_MS:.1f} ms"
+                    ),
+                ]
+            )
         rss = cold.get("serving_rss_mb")
         if rss:
             worst = max(rss.values())
-            rows.append([f"serving RSS at the seed ≤ {TARGET_SEED_RSS_MB} MB (peak)",
-                         ", ".join(f"{k} {v} MB" for k, v in rss.items()),
-                         verdict(worst <= TARGET_SEED_RSS_MB, f"by {worst - TARGET_SEED_RSS_MB} MB")])
+            rows.append(
+                [
+                    f"serving RSS at the seed ≤ {TARGET_SEED_RSS_MB} MB (peak)",
+                    ", ".join(f"{k} {v} MB" for k, v in rss.items()),
+                    verdict(worst <= TARGET_SEED_RSS_MB, f"by {worst - TARGET_SEED_RSS_MB} MB"),
+                ]
+            )
     if not rows:
         return []
-    return ["## Targets", "", table(["target", "measured", "verdict"], rows), "",
-            "Why each miss happens and what would fix it: see *Analysis* below.", ""]
+    return [
+        "## Targets",
+        "",
+        table(["target", "measured", "verdict"], rows),
+        "",
+        "Why each miss happens and what would fix it: see *Analysis* below.",
+        "",
+    ]
 
 
 def write_report() -> Path:
-    parts = ["# Performance", "",
-             "<!-- Generated by bench/report.py from bench/results/*.json; analysis from bench/notes.md. "
-             "Do not edit by hand: re-run a benchmark or `.venv/bin/python -m bench.report`. -->", ""]
-    any_result = next((load_result(n) for n in ("ask", "bot", "cold_start", "scale", "encoder") if load_result(n)),
-                      None)
+    parts = [
+        "# Performance",
+        "",
+        "<!-- Generated by bench/report.py from bench/results/*.json; analysis from bench/notes.md. "
+        "Do not edit by hand: re-run a benchmark or `.venv/bin/python -m bench.report`. -->",
+        "",
+    ]
+    any_result = next(
+        (load_result(n) for n in ("ask", "bot", "cold_start", "scale", "encoder") if load_result(n)), None
+    )
     if any_result:
         m = any_result["machine"]
-        parts += [f"Machine: {m.get('cpu')}, {m.get('cores')} cores, {m.get('memory_gb')} GB; Python "
-                  f"{m.get('python')}, numpy {m.get('numpy')}, torch {m.get('torch', '?')}, faiss "
-                  f"{m.get('faiss', '?')}. A shared machine: other processes (colleagues' test runs) loaded the "
-                  "CPU during most runs, so every figure is a median over repetitions, comes with the load "
-                  "average, and latencies are compared against a BM25-only run in the same process where that "
-                  "makes sense.", "",
-                  "Run everything with `make bench` (`.venv/bin/python -m bench.run_all`, ~40 min; the 100k part "
-                  "~15–25 min of it) or one script at a time (each says its own duration).", ""]
+        parts += [
+            f"Machine: {m.get('cpu')}, {m.get('cores')} cores, {m.get('memory_gb')} GB; Python "
+            f"{m.get('python')}, numpy {m.get('numpy')}, torch {m.get('torch', '?')}, faiss "
+            f"{m.get('faiss', '?')}. A shared machine: other processes (colleagues' test runs) loaded the "
+            "CPU during most runs, so every figure is a median over repetitions, comes with the load "
+            "average, and latencies are compared against a BM25-only run in the same process where that "
+            "makes sense.",
+            "",
+            "Run everything with `make bench` (`.venv/bin/python -m bench.run_all`, ~40 min; the 100k part "
+            "~15–25 min of it) or one script at a time (each says its own duration).",
+            "",
+        ]
     parts += targets()
-    for name, render in (("ask", one(section_ask)), ("bot", one(section_bot)), ("bot_threads1", one(section_bot)),
-                         ("cold_start", one(section_cold)), ("scale", scale_sections),
-                         ("encoder", one(section_encoder)), ("reader", one(section_reader)),
-                         ("before_after", one(section_before_after))):
+    for name, render in (
+        ("ask", one(section_ask)),
+        ("bot", one(section_bot)),
+        ("bot_threads1", one(section_bot)),
+        ("cold_start", one(section_cold)),
+        ("scale", scale_sections),
+        ("encoder", one(section_encoder)),
+        ("reader", one(section_reader)),
+        ("before_after", one(section_before_after)),
+    ):
         r = load_result(name)
         if r:
             parts += render(r)

@@ -37,8 +37,12 @@ def command_line() -> str:
 def write_result(name: str, data: dict[str, Any]) -> Path:
     """Write ``bench/results/<name>.json``: ``data`` with the benchmark's name, its command and the time."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    record = {"benchmark": name, "command": command_line(),
-              "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), **data}
+    record = {
+        "benchmark": name,
+        "command": command_line(),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **data,
+    }
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path

@@ -29,13 +29,39 @@ from pathlib import Path
 
 from bench.results import REPO
 
-MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
-          "ноября", "декабря"]
-SPEAKERS = [("Ильхам Алиев", "Алиев"), ("Дональд Трамп", "Трамп"), ("Джо Байден", "Байден"),
-            ("Президент Азербайджана", "Глава государства"), ("Президент США", "Американский президент")]
+MONTHS = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+SPEAKERS = [
+    ("Ильхам Алиев", "Алиев"),
+    ("Дональд Трамп", "Трамп"),
+    ("Джо Байден", "Байден"),
+    ("Президент Азербайджана", "Глава государства"),
+    ("Президент США", "Американский президент"),
+]
 VERBS = ["заявил", "отметил", "подчеркнул", "написал", "сказал", "сообщил", "добавил"]
-OCCASIONS = ["в письме", "в ходе телефонного разговора", "в интервью телеканалу", "на форуме",
-             "в социальной сети", "на встрече", "в поздравительном послании", "на саммите", ""]
+OCCASIONS = [
+    "в письме",
+    "в ходе телефонного разговора",
+    "в интервью телеканалу",
+    "на форуме",
+    "в социальной сети",
+    "на встрече",
+    "в поздравительном послании",
+    "на саммите",
+    "",
+]
 QUOTE_MARKS = re.compile(r"[«»“”„\"]")
 DAY_MONTH = re.compile(r"\b\d{1,2}\s+(?:" + "|".join(MONTHS) + r")\b", re.IGNORECASE)
 FIRST = date(2023, 1, 1)
@@ -99,8 +125,9 @@ class Writer:
         return "\n\n".join(out) + "\n"
 
 
-def write_corpus(target: Path, passages: int, *, seed: int = 7, paragraphs_per_article: int = 100,
-                 log: bool = True) -> dict[str, float]:
+def write_corpus(
+    target: Path, passages: int, *, seed: int = 7, paragraphs_per_article: int = 100, log: bool = True
+) -> dict[str, float]:
     """Write the corpus into ``target`` (a new data dir); returns what was written."""
     from index.corpus.passages import build_passages
     from index.corpus.sources import Source, load_speakers
@@ -116,7 +143,8 @@ def write_corpus(target: Path, passages: int, *, seed: int = 7, paragraphs_per_a
     sample = [writer.article(paragraphs_per_article) for _ in range(20)]
     per_article = sum(
         len(build_passages(Source(SourceInfo(id=f"s{i}", title="s", language="ru", file="x"), text), speakers)[0])
-        for i, text in enumerate(sample)) / len(sample)
+        for i, text in enumerate(sample)
+    ) / len(sample)
     count = max(1, math.ceil(passages * 1.02 / per_article))  # the first articles run ~1.5 % long
     lines = ["# synthetic corpus (bench/synth_corpus.py): shuffled seed sentences under dated headers", "sources:"]
     chars = 0
@@ -125,15 +153,28 @@ def write_corpus(target: Path, passages: int, *, seed: int = 7, paragraphs_per_a
         sid = f"synth-{i:05d}"
         (target / "sources" / f"{sid}.txt").write_text(text, encoding="utf-8")
         chars += len(text)
-        lines += [f'  - id: "{sid}"', f'    title: "Синтетическая статья {i}"', "    language: ru",
-                  f"    file: sources/{sid}.txt", "    added_by: bench"]
+        lines += [
+            f'  - id: "{sid}"',
+            f'    title: "Синтетическая статья {i}"',
+            "    language: ru",
+            f"    file: sources/{sid}.txt",
+            "    added_by: bench",
+        ]
     (target / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    info = {"articles": count, "seed_sentences": len(sentences), "passages_per_article": round(per_article, 1),
-            "expected_passages": round(count * per_article), "chars": chars,
-            "seconds": round(time.perf_counter() - t0, 1)}
+    info = {
+        "articles": count,
+        "seed_sentences": len(sentences),
+        "passages_per_article": round(per_article, 1),
+        "expected_passages": round(count * per_article),
+        "chars": chars,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
     if log:
-        print(f"wrote {count} articles ({chars / 1e6:.1f} M characters, ~{info['expected_passages']} passages "
-              f"from {len(sentences)} seed sentences) to {target} in {info['seconds']}s", flush=True)
+        print(
+            f"wrote {count} articles ({chars / 1e6:.1f} M characters, ~{info['expected_passages']} passages "
+            f"from {len(sentences)} seed sentences) to {target} in {info['seconds']}s",
+            flush=True,
+        )
     return info
 
 
@@ -168,8 +209,15 @@ class SynthEncoder:
     Same name and fingerprint as the wrapped model, so the real model answers queries against
     the index. ``fidelity`` compares real and composed vectors on the sample."""
 
-    def __init__(self, embedder, sentences: list[str], *, real: int = 2000, noise: float = 0.15,  # type: ignore[no-untyped-def]
-                 seed: int = 7) -> None:
+    def __init__(
+        self,
+        embedder,
+        sentences: list[str],
+        *,
+        real: int = 2000,
+        noise: float = 0.15,  # type: ignore[no-untyped-def]
+        seed: int = 7,
+    ) -> None:
         import numpy as np
 
         self.embedder = embedder
@@ -233,8 +281,9 @@ class SynthEncoder:
             sample = list(texts[:n_real])
             lengths = self.embedder._token_lengths(sample, "passage: ")
             self.real_tokens += sum(lengths)
-            self.padded_tokens += sum(len(b) * max(lengths[i] for i in b)
-                                      for b in length_batches(lengths, batch_size, MAX_BATCH_TOKENS))
+            self.padded_tokens += sum(
+                len(b) * max(lengths[i] for i in b) for b in length_batches(lengths, batch_size, MAX_BATCH_TOKENS)
+            )
             t0 = time.perf_counter()
             vecs = self.embedder.encode_passages(sample, batch_size=batch_size, progress=progress)
             self.real_seconds += time.perf_counter() - t0
@@ -259,9 +308,12 @@ class SynthEncoder:
         rr = real[:k] @ real[:k].T
         cc = comp[:k] @ comp[:k].T
         off = ~np.eye(k, dtype=bool)
-        return {"n": len(real), "cos_real_vs_composed_mean": round(float(cos.mean()), 3),
-                "cos_real_vs_composed_p05": round(float(np.percentile(cos, 5)), 3),
-                "pairwise_cos_real_mean": round(float(rr[off].mean()), 3),
-                "pairwise_cos_composed_mean": round(float(cc[off].mean()), 3),
-                "pairwise_cos_real_p99": round(float(np.percentile(rr[off], 99)), 3),
-                "pairwise_cos_composed_p99": round(float(np.percentile(cc[off], 99)), 3)}
+        return {
+            "n": len(real),
+            "cos_real_vs_composed_mean": round(float(cos.mean()), 3),
+            "cos_real_vs_composed_p05": round(float(np.percentile(cos, 5)), 3),
+            "pairwise_cos_real_mean": round(float(rr[off].mean()), 3),
+            "pairwise_cos_composed_mean": round(float(cc[off].mean()), 3),
+            "pairwise_cos_real_p99": round(float(np.percentile(rr[off], 99)), 3),
+            "pairwise_cos_composed_p99": round(float(np.percentile(cc[off], 99)), 3),
+        }

@@ -55,11 +55,13 @@ async def set_commands(app: Application) -> None:  # type: ignore[type-arg]
             log.warning("setMyCommands(%s) failed: %s", code or "default", type(exc).__name__)
         for user_id in moderators:  # a private chat's id is the user's id
             try:
-                await app.bot.set_my_commands(moderator_menu(lang), scope=BotCommandScopeChat(user_id),
-                                              language_code=code)
+                await app.bot.set_my_commands(
+                    moderator_menu(lang), scope=BotCommandScopeChat(user_id), language_code=code
+                )
             except TelegramError as exc:  # e.g. the moderator has not started the bot yet
-                log.warning("setMyCommands(moderator %s, %s) failed: %s", user_id, code or "default",
-                            type(exc).__name__)
+                log.warning(
+                    "setMyCommands(moderator %s, %s) failed: %s", user_id, code or "default", type(exc).__name__
+                )
 
 
 async def start_background(app: Application) -> None:  # type: ignore[type-arg]
@@ -92,8 +94,9 @@ async def close_stores(app: Application) -> None:  # type: ignore[type-arg]
         services.readers.close()
 
 
-def build_application(config: BotConfig, engine: EngineLike,
-                      settings: Settings | None = None) -> Application[Any, QuotebotContext, Any, Any, Any, Any]:
+def build_application(
+    config: BotConfig, engine: EngineLike, settings: Settings | None = None
+) -> Application[Any, QuotebotContext, Any, Any, Any, Any]:
     """The bot for ``config`` answering from ``engine``; nothing is sent until it is started.
 
     Moderators change the corpus of ``settings`` (by default the engine's own); without
@@ -109,9 +112,13 @@ def build_application(config: BotConfig, engine: EngineLike,
         .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(ResilientLimiter(flood_limits=config.flood_limits))
-        .concurrent_updates(FairUpdateProcessor(CONCURRENT_UPDATES, chat_backlog=config.chat_backlog,
-                                                max_age=config.max_update_age))
-        .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(5)
+        .concurrent_updates(
+            FairUpdateProcessor(CONCURRENT_UPDATES, chat_backlog=config.chat_backlog, max_age=config.max_update_age)
+        )
+        .connect_timeout(10)
+        .read_timeout(15)
+        .write_timeout(15)
+        .pool_timeout(5)
         .get_updates_read_timeout(config.polling_timeout + 10)
         .post_init(on_start)
         .post_stop(stop_background)
@@ -122,8 +129,11 @@ def build_application(config: BotConfig, engine: EngineLike,
     settings = settings or getattr(engine, "settings", None)
     if isinstance(settings, Settings) and settings.state_dir is None:
         settings = settings.replace(state_dir=config.state_dir)  # the audit log beside views and votes
-    moderation = Moderation(settings, gateway, PendingStore(config.pending_dir), config.moderators) \
-        if isinstance(settings, Settings) else None
+    moderation = (
+        Moderation(settings, gateway, PendingStore(config.pending_dir), config.moderators)
+        if isinstance(settings, Settings)
+        else None
+    )
     readers = open_readers(config.readers_path)
     broadcaster = None
     if readers is not None:
@@ -148,8 +158,14 @@ def webhook_options(config: BotConfig) -> dict[str, Any]:
     ``listen:port`` at the secret path (the reverse proxy forwards ``public_url/<path secret>``
     to it) and registers the public URL with Telegram together with a header secret token."""
     hook = config.webhook
-    return {"listen": hook.listen, "port": hook.port, "url_path": hook.path_secret, "webhook_url": hook.url,
-            "secret_token": hook.header_token, "allowed_updates": ALLOWED_UPDATES}
+    return {
+        "listen": hook.listen,
+        "port": hook.port,
+        "url_path": hook.path_secret,
+        "webhook_url": hook.url,
+        "secret_token": hook.header_token,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
 
 
 def polling_options(config: BotConfig) -> dict[str, Any]:
@@ -181,8 +197,14 @@ def open_engine(settings: Settings, err: TextIO) -> Engine:
     return build_first(settings, progress=True, notice=err)
 
 
-def run_from_cli(settings: Settings, config_path: str | None, *, stdin: TextIO | None = None,
-                 stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def run_from_cli(
+    settings: Settings,
+    config_path: str | None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
     """``quotebot run``: load the config, make sure the index exists, then serve Telegram (or,
     without a token, a local chat in the terminal). Returns the process exit code."""
     err = stderr or sys.stderr
@@ -220,8 +242,11 @@ def _serve(config: BotConfig, engine: Engine, settings: Settings, err: TextIO) -
     _recover(settings)
     try:
         app = build_application(config, engine, settings)
-        where = config.webhook.url.replace(config.webhook.path_secret, "<path secret>") \
-            if config.mode == "webhook" else "long polling"
+        where = (
+            config.webhook.url.replace(config.webhook.path_secret, "<path secret>")
+            if config.mode == "webhook"
+            else "long polling"
+        )
         log.info("starting the bot (%s) against %s", where, config.api_url)
         run_application(app, config)
     except InvalidToken:
@@ -234,5 +259,3 @@ def _serve(config: BotConfig, engine: Engine, settings: Settings, err: TextIO) -
         print(f"quotebot run: Telegram error: {redact.redact(str(exc))}", file=err)
         return 1
     return 0
-
-

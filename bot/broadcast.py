@@ -61,9 +61,17 @@ class Outcome:
 
 
 class Broadcaster:
-    def __init__(self, bot: Bot, engine: EngineGateway, readers: ReaderState, *, poll: float = 2.0,
-                 workers: int = 16, per_chat_interval: float = PER_CHAT_INTERVAL,
-                 rate: float = BROADCAST_RATE) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        engine: EngineGateway,
+        readers: ReaderState,
+        *,
+        poll: float = 2.0,
+        workers: int = 16,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
+        rate: float = BROADCAST_RATE,
+    ) -> None:
         self.bot = bot
         self.engine = engine
         self.readers = readers
@@ -193,7 +201,6 @@ class Broadcaster:
         await asyncio.to_thread(self.readers.mark, publish.id, chat_id, status)
         return status
 
-
     async def _pace(self) -> None:
         """Evenly spaced sends at ``rate``. PTB's limiter (a leaky bucket of 30/s) lets a burst of 30
         through at once and then 30/s, i.e. up to ~60 in one second; spacing the broadcast keeps
@@ -236,7 +243,7 @@ class DigestMaker:
 
     def _events(self, events: list[Event], lang: str) -> list[str]:
         blocks = []
-        for ev in sorted(events, key=lambda e: e.date, reverse=True)[:QUOTES_PER_TOPIC]:
+        for ev in sorted(events, key=lambda e: e.date or "", reverse=True)[:QUOTES_PER_TOPIC]:
             speaker = self.engine.speaker_name(ev.speaker, lang) if ev.speaker else ""
             head = headline(ev.date, speaker, ev.occasion, "event", lang, self.engine)
             cite = citation(self.source.title, self.source.url, ev.paragraphs, lang)

@@ -34,8 +34,12 @@ A = TypeVar("A", bound=cd.Action)
 class QuotebotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """PTB's context plus the bot's services and the reader's language."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int | None = None,
-                 user_id: int | None = None) -> None:
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self.user: User | None = None
         self.button: cd.Action | None = None  # set by ButtonHandler
@@ -87,8 +91,9 @@ class ButtonHandler(CallbackQueryHandler[QuotebotContext, None]):
 
     __slots__ = ("kind",)
 
-    def __init__(self, kind: type[cd.Action],
-                 callback: Callable[[Update, QuotebotContext], Coroutine[Any, Any, None]]) -> None:
+    def __init__(
+        self, kind: type[cd.Action], callback: Callable[[Update, QuotebotContext], Coroutine[Any, Any, None]]
+    ) -> None:
         super().__init__(callback)
         self.kind = kind
 
@@ -98,11 +103,16 @@ class ButtonHandler(CallbackQueryHandler[QuotebotContext, None]):
         action = cd.decode(update.callback_query.data)
         return action if isinstance(action, self.kind) else None
 
-    def collect_additional_context(self, context: QuotebotContext, update: Update,
-                                   application: Application[Any, QuotebotContext, Any, Any, Any, Any],
-                                   check_result: object) -> None:
+    def collect_additional_context(
+        self,
+        context: QuotebotContext,
+        update: Update,
+        application: Application[Any, QuotebotContext, Any, Any, Any, Any],
+        check_result: object,
+    ) -> None:
         context.button = check_result if isinstance(check_result, self.kind) else None
 
 
-CONTEXT_TYPES: ContextTypes[QuotebotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any]] = \
-    ContextTypes(context=QuotebotContext)
+CONTEXT_TYPES: ContextTypes[QuotebotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any]] = ContextTypes(
+    context=QuotebotContext
+)

@@ -39,8 +39,9 @@ class Target:
 async def typing(bot: Bot, target: Target) -> AsyncIterator[None]:
     """Show "typing…" while the body runs; the action is sent concurrently with the search and
     awaited (briefly) before the reply, so it never arrives after the answer."""
-    task = asyncio.create_task(bot.send_chat_action(target.chat_id, ChatAction.TYPING,
-                                                    message_thread_id=target.thread_id))
+    task = asyncio.create_task(
+        bot.send_chat_action(target.chat_id, ChatAction.TYPING, message_thread_id=target.thread_id)
+    )
     try:
         yield
     finally:
@@ -55,12 +56,19 @@ async def send_screen(bot: Bot, target: Target, screen: Screen) -> list[Message]
     sent: list[Message] = []
     last = len(screen.chunks) - 1
     for i, chunk in enumerate(screen.chunks):
-        reply = ReplyParameters(target.reply_to, allow_sending_without_reply=True) \
-            if target.reply_to and i == 0 else None
-        sent.append(await bot.send_message(
-            target.chat_id, chunk, parse_mode=ParseMode.HTML, message_thread_id=target.thread_id,
-            reply_markup=screen.keyboard if i == last else None, reply_parameters=reply,
-        ))
+        reply = (
+            ReplyParameters(target.reply_to, allow_sending_without_reply=True) if target.reply_to and i == 0 else None
+        )
+        sent.append(
+            await bot.send_message(
+                target.chat_id,
+                chunk,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=target.thread_id,
+                reply_markup=screen.keyboard if i == last else None,
+                reply_parameters=reply,
+            )
+        )
     return sent
 
 

@@ -107,8 +107,14 @@ class _Chat:
 
 
 class FairUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, slots: int = SLOTS, chat_backlog: int = CHAT_BACKLOG, max_age: float = MAX_AGE,
-                 max_pending: int = MAX_PENDING, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        slots: int = SLOTS,
+        chat_backlog: int = CHAT_BACKLOG,
+        max_age: float = MAX_AGE,
+        max_pending: int = MAX_PENDING,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         if slots < 1 or chat_backlog < 0 or max_pending < 1 or max_age < 0:
             raise ValueError("slots and max_pending must be >= 1, chat_backlog and max_age >= 0")
         super().__init__(UNBOUNDED)
@@ -129,8 +135,9 @@ class FairUpdateProcessor(BaseUpdateProcessor):
     async def shutdown(self) -> None:
         pass
 
-    def _drop(self, update: object, coroutine: Awaitable[Any], key: ChatKey, chat: _Chat, reason: str,
-              detail: str) -> None:
+    def _drop(
+        self, update: object, coroutine: Awaitable[Any], key: ChatKey, chat: _Chat, reason: str, detail: str
+    ) -> None:
         close = getattr(coroutine, "close", None)
         if close is not None:
             close()  # never awaited: no "coroutine was never awaited" warning
@@ -175,8 +182,14 @@ class FairUpdateProcessor(BaseUpdateProcessor):
                     sent = sent_at(update)
                     age = self.clock() - (sent if sent is not None else arrived)
                     if self.max_age and age > self.max_age:
-                        self._drop(update, coroutine, key, chat, "stale",
-                                   f"{age:.0f} s old, over max_update_age {self.max_age:g} s")
+                        self._drop(
+                            update,
+                            coroutine,
+                            key,
+                            chat,
+                            "stale",
+                            f"{age:.0f} s old, over max_update_age {self.max_age:g} s",
+                        )
                         return
                     token = _current.set(slot)
                     try:

@@ -38,8 +38,13 @@ def vote_record(vote: Vote, now: datetime | None = None) -> dict[str, Any]:
         "offset": v.offset,
         "lang": v.lang,
         "shown": [
-            {"passage_ids": list(h.passage_ids), "source_id": h.source_id, "paragraphs": list(h.paragraphs),
-             "date": h.date, "speaker": h.speaker}
+            {
+                "passage_ids": list(h.passage_ids),
+                "source_id": h.source_id,
+                "paragraphs": list(h.paragraphs),
+                "date": h.date,
+                "speaker": h.speaker,
+            }
             for h in v.hits
         ],
         "user_id": vote.user_id,

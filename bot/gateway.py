@@ -93,8 +93,9 @@ class EngineGateway:
                 return self.engine.ask(question, top_k=top_k, offset=offset)
             return self.engine.ask(question, top_k=top_k, offset=offset, source_ids=source_ids)  # type: ignore[call-arg]
 
-    async def ask(self, question: str, offset: int = 0, top_k: int = 3,
-                  source_ids: tuple[str, ...] | None = None) -> Answer:
+    async def ask(
+        self, question: str, offset: int = 0, top_k: int = 3, source_ids: tuple[str, ...] | None = None
+    ) -> Answer:
         """Search the served version; ``source_ids`` restricts the search to those sources' passages."""
         return await asyncio.to_thread(self._ask, question, offset, top_k, source_ids)
 

@@ -29,8 +29,9 @@ def deep_link(username: str, key: str) -> str:
     return f"https://t.me/{username}?start={key}"
 
 
-def answer_keyboard(key: str, offset: int, shown: int, total: int, top_k: int, lang: str,
-                    share: str | None = None) -> InlineKeyboardMarkup:
+def answer_keyboard(
+    key: str, offset: int, shown: int, total: int, top_k: int, lang: str, share: str | None = None
+) -> InlineKeyboardMarkup:
     """📖 per result (full paragraph), ◀/▶ paging through the same question, 👍/👎, ↗ share."""
     rows = [[_button(t(lang, "btn_full", n=offset + i + 1), Full(key, i)) for i in range(shown)]]
     nav = []

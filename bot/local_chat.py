@@ -104,8 +104,9 @@ class LocalChat:
         number = int(arg) if arg.strip().isdigit() else view.offset + 1
         index = number - 1 - view.offset
         if not 0 <= index < len(view.hits):
-            self.show(text_screen(self.lang, "local_no_result", first=view.offset + 1,
-                                  last=view.offset + len(view.hits)))
+            self.show(
+                text_screen(self.lang, "local_no_result", first=view.offset + 1, last=view.offset + len(view.hits))
+            )
             return
         screen = await paragraph_screen(self.engine, view, last.key, index, self.lang)
         self.show(screen or text_screen(self.lang, "paragraph_missing"))

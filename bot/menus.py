@@ -7,8 +7,7 @@ from telegram import BotCommand
 from .strings import t
 
 COMMANDS = ("start", "help", "timeline", "sources", "subscribe", "subscriptions", "unsubscribe", "lang", "about")
-MODERATOR_COMMANDS = ("add", "done", "cancel", "sources", "remove", "fix", "reindex", "status", "rollback",
-                      "feedback")
+MODERATOR_COMMANDS = ("add", "done", "cancel", "sources", "remove", "fix", "reindex", "status", "rollback", "feedback")
 
 
 def public_menu(lang: str) -> list[BotCommand]:

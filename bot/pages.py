@@ -39,8 +39,11 @@ class _StoreHealth:
         with self._lock:
             first, self._failing = not self._failing, True
         if first:
-            log.warning("cannot store button views (%s: %s); answers go without buttons until it works again",
-                        type(exc).__name__, exc)
+            log.warning(
+                "cannot store button views (%s: %s); answers go without buttons until it works again",
+                type(exc).__name__,
+                exc,
+            )
 
     def ok(self) -> None:
         with self._lock:
@@ -79,8 +82,9 @@ class Screen:
         return self.answer is not None and self.answer.answered and bool(self.answer.hits)
 
 
-async def question_screen(engine: EngineGateway, views: Views, question: str, offset: int, lang: str,
-                          top_k: int) -> Screen:
+async def question_screen(
+    engine: EngineGateway, views: Views, question: str, offset: int, lang: str, top_k: int
+) -> Screen:
     """The answer to ``question`` from ``offset``; the view is stored so its buttons survive restarts."""
     answer = await engine.ask(question, offset=offset, top_k=top_k)
     if not answer.answered or not answer.hits:

@@ -51,8 +51,7 @@ class UserRateLimiter:
         return Decision(False, notify)
 
     def _forget_full(self, now: float) -> None:
-        full = [uid for uid, b in self._buckets.items()
-                if b.tokens + (now - b.stamp) * self.rate >= self.burst]
+        full = [uid for uid, b in self._buckets.items() if b.tokens + (now - b.stamp) * self.rate >= self.burst]
         for uid in full:
             del self._buckets[uid]
         if len(self._buckets) >= MAX_TRACKED:  # still full of active users: drop the oldest

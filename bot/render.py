@@ -75,16 +75,16 @@ def _quote(number: int | None, head: str, text: str) -> str:
     return f"<blockquote><b>{esc(prefix + head)}</b>\n{esc(text)}</blockquote>"
 
 
-def _pieces(number: int | None, head: str, text: str, cite: str, lang: str, limit: int,
-            reserve: int = 0) -> list[str]:
+def _pieces(number: int | None, head: str, text: str, cite: str, lang: str, limit: int, reserve: int = 0) -> list[str]:
     cont_head = f"{head} ({t(lang, 'continued')})"
     overhead = max(visible_len(_quote(number, cont_head, "")), visible_len(_quote(number, head, "")))
     room = max(1, limit - overhead - visible_len(cite) - 2 - reserve)
     return split_text(text, room)
 
 
-def quote_blocks(number: int | None, head: str, text: str, cite: str, lang: str,
-                 limit: int = MESSAGE_LIMIT) -> list[str]:
+def quote_blocks(
+    number: int | None, head: str, text: str, cite: str, lang: str, limit: int = MESSAGE_LIMIT
+) -> list[str]:
     """One quote as HTML blocks: header + exact text in a blockquote, citation below.
 
     A text too long for one message is split at sentence boundaries into several blockquotes
@@ -143,8 +143,9 @@ def render_unanswered(answer: Answer, lang: str) -> str:
     return esc(t(lang, reason)) if reason != "not_covered" else t(lang, "not_covered")
 
 
-def render_paragraphs(ref: HitRef, texts: Sequence[str], lang: str, names: Names,
-                      limit: int = MESSAGE_LIMIT) -> list[str]:
+def render_paragraphs(
+    ref: HitRef, texts: Sequence[str], lang: str, names: Names, limit: int = MESSAGE_LIMIT
+) -> list[str]:
     """The full paragraph(s) a hit comes from, with the hit's header and citation."""
     speaker = names.speaker_name(ref.speaker, lang) if ref.speaker else ""
     head = f"{t(lang, 'paragraph_title')} · " + headline(ref.date, speaker, ref.occasion, ref.kind, lang, names)
@@ -172,8 +173,9 @@ def render_timeline(events: Sequence[Event], lang: str, names: Names, limit: int
     return pack(blocks, limit, sep="\n")
 
 
-def render_sources(sources: Sequence[SourceInfo], status: dict[str, object], lang: str,
-                   limit: int = MESSAGE_LIMIT) -> list[str]:
+def render_sources(
+    sources: Sequence[SourceInfo], status: dict[str, object], lang: str, limit: int = MESSAGE_LIMIT
+) -> list[str]:
     """What the corpus contains: one entry per source, then the index version."""
     total = sum(s.passages for s in sources)
     blocks = [t(lang, "sources_header", sources=len(sources), passages=status.get("passages", total))]
@@ -181,8 +183,9 @@ def render_sources(sources: Sequence[SourceInfo], status: dict[str, object], lan
         name = short_title(s.title)
         title = f'<a href="{esc_attr(s.url)}">{esc(name)}</a>' if s.url else esc(name)
         language = table(lang).language_names.get(s.language, s.language)
-        entry = "• " + t(lang, "source_line", title=title, language=esc(language), paragraphs=s.paragraphs,
-                         passages=s.passages)
+        entry = "• " + t(
+            lang, "source_line", title=title, language=esc(language), paragraphs=s.paragraphs, passages=s.passages
+        )
         if s.published:
             entry += f"; {esc(t(lang, 'source_published', date=date_in_words(s.published, lang)))}"
         blocks.append(entry)

@@ -34,4 +34,3 @@ class Services:
     readers: ReaderState | None = None  # /lang choices, subscriptions, broadcast progress
     pictures: PictureCache = field(default_factory=PictureCache)  # /timeline pictures per index version
     broadcaster: Broadcaster | None = None  # new-source digests for subscribers
-

@@ -35,12 +35,33 @@ from .fairness import leave_slot
 
 log = logging.getLogger(__name__)
 
-UNTHROTTLED = frozenset({"sendChatAction", "answerCallbackQuery", "answerInlineQuery", "getMe",
-                         "setMyCommands", "deleteWebhook", "setWebhook", "getFile"})
+UNTHROTTLED = frozenset(
+    {
+        "sendChatAction",
+        "answerCallbackQuery",
+        "answerInlineQuery",
+        "getMe",
+        "setMyCommands",
+        "deleteWebhook",
+        "setWebhook",
+        "getFile",
+    }
+)
 NOT_RETRIED = frozenset({"sendChatAction"})  # cosmetic: never delay an answer for it
-REPEATABLE = frozenset({"answerCallbackQuery", "answerInlineQuery", "editMessageText",
-                        "editMessageReplyMarkup", "getMe", "setMyCommands", "deleteWebhook", "setWebhook",
-                        "getFile", "getWebhookInfo"})
+REPEATABLE = frozenset(
+    {
+        "answerCallbackQuery",
+        "answerInlineQuery",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "getMe",
+        "setMyCommands",
+        "deleteWebhook",
+        "setWebhook",
+        "getFile",
+        "getWebhookInfo",
+    }
+)
 
 Json = bool | dict[str, Any] | list[dict[str, Any]]
 MAX_PAUSED_CHATS = 1024
@@ -58,8 +79,14 @@ def group_of(data: dict[str, Any]) -> int | str | None:
 
 
 class ResilientLimiter(BaseRateLimiter[int]):
-    def __init__(self, flood_limits: bool = True, max_retries: int = 3, max_wait: float = 60.0,
-                 network_retries: int = 2, backoff: float = 0.5) -> None:
+    def __init__(
+        self,
+        flood_limits: bool = True,
+        max_retries: int = 3,
+        max_wait: float = 60.0,
+        network_retries: int = 2,
+        backoff: float = 0.5,
+    ) -> None:
         self._flood = AIORateLimiter(max_retries=0) if flood_limits else None
         self.max_retries = max_retries
         self.max_wait = max_wait
@@ -76,8 +103,14 @@ class ResilientLimiter(BaseRateLimiter[int]):
         if self._flood:
             await self._flood.shutdown()
 
-    async def _send(self, callback: Callable[..., Coroutine[Any, Any, Json]], args: Any, kwargs: dict[str, Any],
-                    endpoint: str, data: dict[str, Any]) -> Json:
+    async def _send(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Json]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+    ) -> Json:
         group = group_of(data)
         resume = max(self._resume_at, self._chat_resume_at.get(group, 0.0) if group is not None else 0.0)
         delay = resume - time.monotonic()

@@ -60,11 +60,10 @@ class TimelineFilter:
 
     @property
     def key(self) -> str:
-        return "|".join((",".join(self.years), ",".join(self.speakers), ",".join(self.occasions),
-                         ",".join(self.words)))
+        return "|".join((",".join(self.years), ",".join(self.speakers), ",".join(self.occasions), ",".join(self.words)))
 
     def matches(self, event: Event) -> bool:
-        if self.years and event.date[:4] not in self.years:
+        if self.years and (event.date or "")[:4] not in self.years:
             return False
         if self.speakers and event.speaker not in self.speakers:
             return False
@@ -118,8 +117,9 @@ def parse_filter(text: str, events: Sequence[Event], names: Names) -> TimelineFi
             occasions.append(occasion_words[token])
         else:
             words.append(token)
-    return TimelineFilter(text, tuple(sorted(set(years))), tuple(sorted(set(speakers))),
-                          tuple(sorted(set(occasions))), tuple(words))
+    return TimelineFilter(
+        text, tuple(sorted(set(years))), tuple(sorted(set(speakers))), tuple(sorted(set(occasions))), tuple(words)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +172,11 @@ def render_png(events: Sequence[Event], lang: str, names: Names, subtitle: str =
     def _x(day: date) -> float:
         return float(date2num(day))  # type: ignore[no-untyped-call]  # matplotlib's date2num has no hints
 
-    events = sorted(events, key=lambda e: (e.date, e.source_id, e.index))
-    days = [date.fromisoformat(e.date[:10]) if len(e.date) >= 10 else date.fromisoformat(e.date[:7] + "-01")
-            for e in events]
+    events = sorted((e for e in events if e.date), key=lambda e: (e.date or "", e.source_id, e.index))
+    days = [
+        date.fromisoformat(d[:10]) if len(d) >= 10 else date.fromisoformat(d[:7] + "-01")
+        for d in (e.date or "" for e in events)
+    ]
     counts: dict[str | None, int] = {}
     for ev in events:
         counts[ev.speaker] = counts.get(ev.speaker, 0) + 1
@@ -201,15 +203,26 @@ def render_png(events: Sequence[Event], lang: str, names: Names, subtitle: str =
             points.setdefault(ev.occasion, []).append((x, y + dy))
             if ev.occasion not in seen:
                 seen.append(ev.occasion)
-            level = next((lv for lv in LABEL_LEVELS if all(abs(p - x) > LABEL_DAYS for p in placed.get((y, lv), []))),
-                         LABEL_LEVELS[0])
+            level = next(
+                (lv for lv in LABEL_LEVELS if all(abs(p - x) > LABEL_DAYS for p in placed.get((y, lv), []))),
+                LABEL_LEVELS[0],
+            )
             placed.setdefault((y, level), []).append(x)
-            ax.text(x, y + level, f"{day.day}.{day.month:02d}", fontsize=FONT_PT - 1, ha="center", va="center",
-                    zorder=4)
+            ax.text(
+                x, y + level, f"{day.day}.{day.month:02d}", fontsize=FONT_PT - 1, ha="center", va="center", zorder=4
+            )
         for occasion, xy in points.items():
             marker, colour = STYLE.get(occasion, FALLBACK_STYLE)
-            ax.scatter([p[0] for p in xy], [p[1] for p in xy], marker=marker, s=260, color=colour,
-                       edgecolors="white", linewidths=1.2, zorder=3)
+            ax.scatter(
+                [p[0] for p in xy],
+                [p[1] for p in xy],
+                marker=marker,
+                s=260,
+                color=colour,
+                edgecolors="white",
+                linewidths=1.2,
+                zorder=3,
+            )
         lo, hi = days[0] - timedelta(days=20), days[-1] + timedelta(days=20)
         ax.set_xlim(_x(lo), _x(hi))
         ticks = [d for d in _month_ticks(lo, hi) if lo <= d <= hi] or [days[0]]
@@ -225,13 +238,31 @@ def render_png(events: Sequence[Event], lang: str, names: Names, subtitle: str =
         fig.suptitle(title, fontsize=FONT_PT + 7, fontweight="bold", x=0.01, ha="left")
         if subtitle:
             ax.set_title(subtitle, fontsize=FONT_PT, loc="left", color="#444444")
-        handles = [Line2D([], [], linestyle="", marker=STYLE.get(o, FALLBACK_STYLE)[0], markersize=14,
-                          color=STYLE.get(o, FALLBACK_STYLE)[1], label=names.occasion_name(o, lang)) for o in seen]
-        fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=FONT_PT,
-                   title=t(lang, "timeline_occasion"), title_fontsize=FONT_PT, frameon=False)
+        handles = [
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker=STYLE.get(o, FALLBACK_STYLE)[0],
+                markersize=14,
+                color=STYLE.get(o, FALLBACK_STYLE)[1],
+                label=names.occasion_name(o, lang),
+            )
+            for o in seen
+        ]
+        fig.legend(
+            handles=handles,
+            loc="lower center",
+            ncol=min(len(handles), 4),
+            fontsize=FONT_PT,
+            title=t(lang, "timeline_occasion"),
+            title_fontsize=FONT_PT,
+            frameon=False,
+        )
         legend_rows = -(-len(handles) // 4)
-        fig.subplots_adjust(left=0.14, right=0.96, top=1 - 0.8 / height_in,
-                            bottom=(1.2 + 0.45 * legend_rows) / height_in)
+        fig.subplots_adjust(
+            left=0.14, right=0.96, top=1 - 0.8 / height_in, bottom=(1.2 + 0.45 * legend_rows) / height_in
+        )
         buf = io.BytesIO()
         # fast zlib level: the picture is flat colours, so the file stays small (~70 kB) anyway
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 2})
@@ -249,8 +280,9 @@ class PictureCache:
         self._lock = threading.Lock()
         self.renders = 0  # how many pictures were drawn (the rest came from the cache)
 
-    def get_or_render(self, version: str, lang: str, flt: TimelineFilter, events: Sequence[Event],
-                      names: Names) -> Picture:
+    def get_or_render(
+        self, version: str, lang: str, flt: TimelineFilter, events: Sequence[Event], names: Names
+    ) -> Picture:
         key = (version, lang, flt.key)
         with self._lock:
             hit = self._items.get(key)
@@ -266,8 +298,9 @@ class PictureCache:
         return picture
 
 
-async def timeline_picture(engine: EngineGateway, cache: PictureCache, lang: str,
-                           text: str) -> tuple[Picture | None, list[Event], TimelineFilter]:
+async def timeline_picture(
+    engine: EngineGateway, cache: PictureCache, lang: str, text: str
+) -> tuple[Picture | None, list[Event], TimelineFilter]:
     """The picture for ``/timeline text`` (``None`` when no event matches) and the matching events."""
     events = await engine.timeline()
     flt = parse_filter(text, events, engine)

@@ -25,8 +25,17 @@ class HitRef:
 
     @classmethod
     def of(cls, hit: Hit) -> HitRef:
-        return cls(hit.passage_ids, hit.source_id, hit.paragraphs, hit.source_title, hit.source_url,
-                   hit.date, hit.speaker, hit.occasion, hit.kind)
+        return cls(
+            hit.passage_ids,
+            hit.source_id,
+            hit.paragraphs,
+            hit.source_title,
+            hit.source_url,
+            hit.date,
+            hit.speaker,
+            hit.occasion,
+            hit.kind,
+        )
 
 
 class Names(Protocol):

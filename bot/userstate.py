@@ -76,9 +76,11 @@ class ReaderState:
 
     def set_language(self, user_id: int, lang: str) -> None:
         with self._lock:
-            self._db.execute("INSERT INTO languages (user_id, lang, updated) VALUES (?, ?, ?) "
-                             "ON CONFLICT(user_id) DO UPDATE SET lang = excluded.lang, updated = excluded.updated",
-                             (user_id, lang, time.time()))
+            self._db.execute(
+                "INSERT INTO languages (user_id, lang, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT(user_id) DO UPDATE SET lang = excluded.lang, updated = excluded.updated",
+                (user_id, lang, time.time()),
+            )
             self._db.execute("UPDATE subscriptions SET lang = ? WHERE chat_id = ?", (lang, user_id))
 
     # -- subscriptions --------------------------------------------------------------------
@@ -86,8 +88,10 @@ class ReaderState:
     def subscribe(self, chat_id: int, topic: str, lang: str) -> bool:
         """``False`` when the chat already follows ``topic``."""
         with self._lock:
-            cur = self._db.execute("INSERT OR IGNORE INTO subscriptions (chat_id, topic, lang, created) "
-                                   "VALUES (?, ?, ?, ?)", (chat_id, topic, lang, time.time()))
+            cur = self._db.execute(
+                "INSERT OR IGNORE INTO subscriptions (chat_id, topic, lang, created) VALUES (?, ?, ?, ?)",
+                (chat_id, topic, lang, time.time()),
+            )
             return cur.rowcount == 1
 
     def unsubscribe(self, chat_id: int, topic: str | None = None) -> int:
@@ -104,8 +108,9 @@ class ReaderState:
             if chat_id is None:
                 rows = self._db.execute("SELECT chat_id, topic, lang FROM subscriptions ORDER BY chat_id, created")
             else:
-                rows = self._db.execute("SELECT chat_id, topic, lang FROM subscriptions WHERE chat_id = ? "
-                                        "ORDER BY created", (chat_id,))
+                rows = self._db.execute(
+                    "SELECT chat_id, topic, lang FROM subscriptions WHERE chat_id = ? ORDER BY created", (chat_id,)
+                )
             return [Subscription(int(c), str(tp), str(lg)) for c, tp, lg in rows.fetchall()]
 
     # -- broadcasts -----------------------------------------------------------------------
@@ -121,11 +126,14 @@ class ReaderState:
                 baseline = self._db.execute("SELECT COUNT(*) FROM known_sources").fetchone()[0] == 0
                 known = {r[0] for r in self._db.execute("SELECT source_id FROM known_sources")}
                 new = [s for s in dict.fromkeys(source_ids) if s not in known]
-                self._db.executemany("INSERT INTO known_sources (source_id, seen) VALUES (?, ?)",
-                                     [(s, now) for s in new])
+                self._db.executemany(
+                    "INSERT INTO known_sources (source_id, seen) VALUES (?, ?)", [(s, now) for s in new]
+                )
                 if not baseline:
-                    self._db.executemany("INSERT INTO publishes (source_id, version, created) VALUES (?, ?, ?)",
-                                         [(s, version, now) for s in new])
+                    self._db.executemany(
+                        "INSERT INTO publishes (source_id, version, created) VALUES (?, ?, ?)",
+                        [(s, version, now) for s in new],
+                    )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -151,15 +159,20 @@ class ReaderState:
         """Take the delivery of ``publish_id`` to ``chat_id`` (state ``sending``); ``False`` if it was
         already taken — by this process before a restart, or by another replica sharing the file."""
         with self._lock:
-            cur = self._db.execute("INSERT OR IGNORE INTO deliveries (publish_id, chat_id, status, at) "
-                                   "VALUES (?, ?, ?, ?)", (publish_id, chat_id, SENDING, time.time()))
+            cur = self._db.execute(
+                "INSERT OR IGNORE INTO deliveries (publish_id, chat_id, status, at) VALUES (?, ?, ?, ?)",
+                (publish_id, chat_id, SENDING, time.time()),
+            )
             return cur.rowcount == 1
 
     def mark(self, publish_id: int, chat_id: int, status: str) -> None:
         with self._lock:
-            self._db.execute("INSERT INTO deliveries (publish_id, chat_id, status, at) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT(publish_id, chat_id) DO UPDATE SET status = excluded.status, "
-                             "at = excluded.at", (publish_id, chat_id, status, time.time()))
+            self._db.execute(
+                "INSERT INTO deliveries (publish_id, chat_id, status, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(publish_id, chat_id) DO UPDATE SET status = excluded.status, "
+                "at = excluded.at",
+                (publish_id, chat_id, status, time.time()),
+            )
 
     def deliveries(self, publish_id: int) -> dict[int, str]:
         with self._lock:

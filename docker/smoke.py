@@ -52,8 +52,9 @@ async def docker(*args: str, check: bool = True, timeout: float = 120) -> str:
 
 async def logs(name: str, tail: str = "all") -> str:
     """The container's output, stdout and stderr together (the entrypoint and the bot log to stderr)."""
-    proc = await asyncio.to_thread(subprocess.run, [DOCKER, "logs", "--tail", tail, name], capture_output=True,
-                                   text=True, timeout=60)
+    proc = await asyncio.to_thread(
+        subprocess.run, [DOCKER, "logs", "--tail", tail, name], capture_output=True, text=True, timeout=60
+    )
     return proc.stdout + proc.stderr
 
 
@@ -69,8 +70,10 @@ async def wait_polling(fake: FakeTelegram, name: str, timeout: float, since: int
         if fake.calls_of("deleteWebhook", since):
             return
         if await state(name, ".State.Running") != "true":
-            raise SmokeError(f"the container exited ({await state(name, '.State.ExitCode')}) before polling:\n"
-                             + await logs(name, "40"))
+            raise SmokeError(
+                f"the container exited ({await state(name, '.State.ExitCode')}) before polling:\n"
+                + await logs(name, "40")
+            )
         await asyncio.sleep(0.5)
     raise SmokeError(f"the bot did not start polling within {timeout:.0f}s:\n" + await logs(name, "40"))
 
@@ -88,9 +91,23 @@ async def wait_healthy(name: str, timeout: float) -> float:
 
 
 async def start(image: str, name: str, volume: str, fake: FakeTelegram) -> None:
-    await docker("run", "-d", "--name", name, "--network", "host", "-v", f"{volume}:/data",
-           "--health-interval", "2s",
-           "-e", f"TELEGRAM_BOT_TOKEN={fake.token}", "-e", f"QUOTEBOT_TELEGRAM_API_URL={fake.root}", image)
+    await docker(
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--network",
+        "host",
+        "-v",
+        f"{volume}:/data",
+        "--health-interval",
+        "2s",
+        "-e",
+        f"TELEGRAM_BOT_TOKEN={fake.token}",
+        "-e",
+        f"QUOTEBOT_TELEGRAM_API_URL={fake.root}",
+        image,
+    )
 
 
 async def ask(fake: FakeTelegram, user_id: int, timeout: float) -> tuple[str, float]:

@@ -41,8 +41,21 @@ if TYPE_CHECKING:
 #: public name -> the submodule that defines it
 _WHERE = {
     **dict.fromkeys(("BuildReport", "build_index"), ".build"),
-    **dict.fromkeys(("Preview", "add_source", "audit", "list_sources", "parse_metadata", "prepare_source",
-                     "rebuild", "recover_data", "remove_source", "rollback"), ".changes"),
+    **dict.fromkeys(
+        (
+            "Preview",
+            "add_source",
+            "audit",
+            "list_sources",
+            "parse_metadata",
+            "prepare_source",
+            "rebuild",
+            "recover_data",
+            "remove_source",
+            "rollback",
+        ),
+        ".changes",
+    ),
     **dict.fromkeys(("DEFAULT_MODEL", "Settings"), ".config"),
     **dict.fromkeys(("CorrectionError", "ParagraphView", "paragraph_views"), ".corpus.corrections"),
     "LANGUAGES": ".corpus.sources",

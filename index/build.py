@@ -39,8 +39,18 @@ from .types import Passage
 if TYPE_CHECKING:
     from .search.engine import Engine
 
-__all__ = ["VECTOR_DTYPE", "BuildReport", "Encoder", "build_index", "build_locked", "ensure_index",
-           "finish_publish", "open_engine", "recover", "text_hash"]
+__all__ = [
+    "VECTOR_DTYPE",
+    "BuildReport",
+    "Encoder",
+    "build_index",
+    "build_locked",
+    "ensure_index",
+    "finish_publish",
+    "open_engine",
+    "recover",
+    "text_hash",
+]
 
 #: How vectors.npy and paragraph_vectors.npy are stored. float16 by measurement
 #: (bench/bench_scale.py, docs/performance.md): hit@3 identical to float32 on the shared and dev
@@ -90,8 +100,11 @@ def text_hash(text: str) -> str:
 
 
 def _encoder_record(encoder: Encoder) -> dict[str, str]:
-    return getattr(encoder, "encoder", None) or {"format": "torch", "quantisation": "none",
-                                                  "checksum": encoder.fingerprint}
+    return getattr(encoder, "encoder", None) or {
+        "format": "torch",
+        "quantisation": "none",
+        "checksum": encoder.fingerprint,
+    }
 
 
 def _previous_vectors(store: IndexStore, fingerprint: str, record: dict[str, str]) -> dict[str, np.ndarray]:
@@ -111,8 +124,9 @@ def _previous_vectors(store: IndexStore, fingerprint: str, record: dict[str, str
         return {}
 
 
-def _embed(encoder: Encoder, texts: list[str], hashes: list[str], previous: dict[str, np.ndarray],
-           progress: bool) -> tuple[np.ndarray, int]:
+def _embed(
+    encoder: Encoder, texts: list[str], hashes: list[str], previous: dict[str, np.ndarray], progress: bool
+) -> tuple[np.ndarray, int]:
     """Vectors for ``texts``, reusing ``previous`` by text hash; returns (vectors, how many encoded)."""
     vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     missing = []
@@ -135,8 +149,14 @@ def build_index(
 ) -> BuildReport:
     """Build and publish a new index version of the corpus registered in ``settings.data_dir``."""
     with writing(settings) as store:
-        return build_locked(settings, store, load_sources(settings.data_dir), progress=progress, encoder=encoder,
-                            vector_dtype=vector_dtype)
+        return build_locked(
+            settings,
+            store,
+            load_sources(settings.data_dir),
+            progress=progress,
+            encoder=encoder,
+            vector_dtype=vector_dtype,
+        )
 
 
 def open_engine(settings: Settings, *, progress: bool = False, notice: TextIO | None = None) -> Engine:
@@ -148,8 +168,11 @@ def open_engine(settings: Settings, *, progress: bool = False, notice: TextIO | 
         return Engine.open(settings)
     except IndexMissingError:
         if notice is not None:
-            print(f"No index in {settings.index_dir} yet: building it once (`quotebot index build`)…",
-                  file=notice, flush=True)
+            print(
+                f"No index in {settings.index_dir} yet: building it once (`quotebot index build`)…",
+                file=notice,
+                flush=True,
+            )
         ensure_index(settings, progress=progress)
         return Engine.open(settings)
 
@@ -199,32 +222,59 @@ def build_locked(
         src_paras = correct_paragraphs(src_paras, source.corrections, speakers)
         passages += src_passages
         events += [asdict(e) for e in src_events]
-        paragraphs += [{"source_id": source.id, "number": p.number, "start": p.start, "end": p.end,
-                        "text_hash": text_hash(_contextual(p)), "context": p.context, "date": p.date,
-                        "speaker": p.speaker, "role": p.role,
-                        "occasion": p.occasion, "event": p.event}
-                       for p in src_paras]
+        paragraphs += [
+            {
+                "source_id": source.id,
+                "number": p.number,
+                "start": p.start,
+                "end": p.end,
+                "text_hash": text_hash(_contextual(p)),
+                "context": p.context,
+                "date": p.date,
+                "speaker": p.speaker,
+                "role": p.role,
+                "occasion": p.occasion,
+                "event": p.event,
+            }
+            for p in src_paras
+        ]
         infos.append({**asdict(source.info), "passages": len(src_passages), "paragraphs": len(src_paras)})
 
     hashes = [text_hash(p.text) for p in passages]
     previous = _previous_vectors(store, encoder.fingerprint, _encoder_record(encoder))
     vectors, embedded = _embed(encoder, [p.text for p in passages], hashes, previous, progress)
-    para_texts = [_contextual_text(p["context"], sources_by_id[p["source_id"]][p["start"]:p["end"]])
-                  for p in paragraphs]
-    para_vectors, para_embedded = _embed(encoder, para_texts, [p["text_hash"] for p in paragraphs], previous,
-                                         progress)
+    para_texts = [
+        _contextual_text(p["context"], sources_by_id[p["source_id"]][p["start"] : p["end"]]) for p in paragraphs
+    ]
+    para_vectors, para_embedded = _embed(encoder, para_texts, [p["text_hash"] for p in paragraphs], previous, progress)
 
     version = new_version_id()
     staging = store.staging_dir(version)
     try:
-        registry_text, manifest = _write_version(settings, store, staging, version, sources, passages, hashes,
-                                                 paragraphs, events, infos, vectors, para_vectors, para_texts,
-                                                 encoder, vector_dtype, embedded + para_embedded)
+        registry_text, manifest = _write_version(
+            settings,
+            store,
+            staging,
+            version,
+            sources,
+            passages,
+            hashes,
+            paragraphs,
+            events,
+            infos,
+            vectors,
+            para_vectors,
+            para_texts,
+            encoder,
+            vector_dtype,
+            embedded + para_embedded,
+        )
         result = f"ok: {audit_note}; version {version}" if audit_note else f"ok: version {version}"
         record = None if audit is None else audit_entry(*audit, result, version)
         if registry_changed or record is not None:
-            store.set_pending({"version": version, "registry": registry_text if registry_changed else None,
-                               "audit": record})
+            store.set_pending(
+                {"version": version, "registry": registry_text if registry_changed else None, "audit": record}
+            )
         store.publish(staging, version)
     except Exception:
         if store.current() != version:  # not published: leave nothing behind
@@ -233,15 +283,36 @@ def build_locked(
         log.warning("version %s is published, but a step after its switch failed", version, exc_info=True)
     # CURRENT is switched: the change is published, whatever fails from here on
     warnings = finish_publish(settings, store, registry_text if registry_changed else None, record)
-    return BuildReport(version, len(passages), len(sources), manifest["embedded"], manifest["reused"],
-                       time.perf_counter() - t0, store.version_dir(version), tuple(warnings))
+    return BuildReport(
+        version,
+        len(passages),
+        len(sources),
+        manifest["embedded"],
+        manifest["reused"],
+        time.perf_counter() - t0,
+        store.version_dir(version),
+        tuple(warnings),
+    )
 
 
-def _write_version(settings: Settings, store: IndexStore, staging: Path, version: str, sources: list[Source],
-                   passages: list[Passage], hashes: list[str], paragraphs: list[dict[str, Any]],
-                   events: list[dict[str, Any]], infos: list[dict[str, Any]], vectors: np.ndarray,
-                   para_vectors: np.ndarray, para_texts: list[str], encoder: Encoder, vector_dtype: str,
-                   embedded: int) -> tuple[str, dict[str, Any]]:
+def _write_version(
+    settings: Settings,
+    store: IndexStore,
+    staging: Path,
+    version: str,
+    sources: list[Source],
+    passages: list[Passage],
+    hashes: list[str],
+    paragraphs: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    infos: list[dict[str, Any]],
+    vectors: np.ndarray,
+    para_vectors: np.ndarray,
+    para_texts: list[str],
+    encoder: Encoder,
+    vector_dtype: str,
+    embedded: int,
+) -> tuple[str, dict[str, Any]]:
     """Write ``version`` into ``staging`` (:meth:`IndexVersion.write`); returns the registry text
     and the manifest."""
     registry_text = registry_yaml(list(sources))
@@ -249,27 +320,37 @@ def _write_version(settings: Settings, store: IndexStore, staging: Path, version
     offtopic = load_offtopic()
     content = VersionContent(
         passages=[{**p.to_dict(), "text_hash": h} for p, h in zip(passages, hashes, strict=True)],
-        paragraphs=paragraphs, events=events, texts={source.id: source.text for source in sources},
-        registry=registry_text, speakers=speakers, vectors=VectorIndex.build(vectors),
-        paragraph_vectors=para_vectors, offtopic_vectors=encoder.encode_queries(offtopic),
-        lexical=LexicalIndex.build([p.text for p in passages]), paragraph_lexical=LexicalIndex.build(para_texts),
+        paragraphs=paragraphs,
+        events=events,
+        texts={source.id: source.text for source in sources},
+        registry=registry_text,
+        speakers=speakers,
+        vectors=VectorIndex.build(vectors),
+        paragraph_vectors=para_vectors,
+        offtopic_vectors=encoder.encode_queries(offtopic),
+        lexical=LexicalIndex.build([p.text for p in passages]),
+        paragraph_lexical=LexicalIndex.build(para_texts),
         vector_dtype=vector_dtype,
     )
     corpus_hash = sha256_bytes(json.dumps(sorted((i["id"], i["sha256"]) for i in infos)).encode() + speakers)
-    written = IndexVersion.write(staging, content, {
-        "version": version,
-        "parent": store.current(),
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "model": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": encoder.dim},
-        "encoder": _encoder_record(encoder),
-        "corpus_hash": corpus_hash,
-        "offtopic_hash": offtopic_hash(offtopic),
-        "passage_count": len(passages),
-        "paragraph_count": len(paragraphs),
-        "sources": infos,
-        "embedded": embedded,
-        "reused": len(passages) + len(paragraphs) - embedded,
-    })
+    written = IndexVersion.write(
+        staging,
+        content,
+        {
+            "version": version,
+            "parent": store.current(),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "model": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": encoder.dim},
+            "encoder": _encoder_record(encoder),
+            "corpus_hash": corpus_hash,
+            "offtopic_hash": offtopic_hash(offtopic),
+            "passage_count": len(passages),
+            "paragraph_count": len(paragraphs),
+            "sources": infos,
+            "embedded": embedded,
+            "reused": len(passages) + len(paragraphs) - embedded,
+        },
+    )
     return registry_text, written.manifest
 
 

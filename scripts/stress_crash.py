@@ -174,8 +174,13 @@ def run_op(op: str, data: Path, encoder: Any) -> None:
 
 def cli_ask(data: Path) -> str | None:
     """Why a real ``quotebot ask --json`` failed, or None."""
-    proc = subprocess.run([sys.executable, "-m", "quotebot", "--data-dir", str(data), "ask", "--json", QUESTION],
-                          capture_output=True, text=True, cwd=REPO, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "quotebot", "--data-dir", str(data), "ask", "--json", QUESTION],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+    )
     try:
         answer = json.loads(proc.stdout)
     except ValueError:
@@ -194,8 +199,13 @@ def main() -> int:
     parser.add_argument("--cli-every", type=int, default=20, help="a real `quotebot ask` process every N kills")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--work", type=Path, default=None, help="work directory (default: a temporary one)")
-    parser.add_argument("--from", dest="source", type=Path, default=None,
-                        help="a data directory with a built seed index to copy (default: build one)")
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        default=None,
+        help="a data directory with a built seed index to copy (default: build one)",
+    )
     parser.add_argument("_role", nargs="?", help=argparse.SUPPRESS)
     parser.add_argument("_arg", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -300,11 +310,24 @@ def main() -> int:
             helper.wait()
         (work / "pressure.bin").unlink(missing_ok=True)
     failures = totals.get("failures", 0) + cli_failures
-    print(json.dumps({"kills": kills, "completed_writes": completed, "kills_by_op": ops,
-                      "reads": totals.get("bot_reads", 0) + totals.get("fresh_reads", 0) + cli_reads,
-                      "bot_reads": totals.get("bot_reads", 0), "fresh_reads": totals.get("fresh_reads", 0),
-                      "cli_reads": cli_reads, "reloads": totals.get("reloads", 0), "failed_reads": failures,
-                      "seconds": round(time.monotonic() - t0), "pressure": not args.no_pressure}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "kills": kills,
+                "completed_writes": completed,
+                "kills_by_op": ops,
+                "reads": totals.get("bot_reads", 0) + totals.get("fresh_reads", 0) + cli_reads,
+                "bot_reads": totals.get("bot_reads", 0),
+                "fresh_reads": totals.get("fresh_reads", 0),
+                "cli_reads": cli_reads,
+                "reloads": totals.get("reloads", 0),
+                "failed_reads": failures,
+                "seconds": round(time.monotonic() - t0),
+                "pressure": not args.no_pressure,
+            },
+            ensure_ascii=False,
+        )
+    )
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if failures else 0

@@ -13,9 +13,11 @@ from index.types import SourceInfo
 
 from .conftest import copy_corpus
 
-TEXT = ("# Встреча в Баку\n\n"
-        "10 апреля 2025 года Ильхам Алиев сказал: «Мы открыты к диалогу со всеми партнёрами региона».\n\n"
-        "Автор считает, что это важный сигнал для соседей.\n")
+TEXT = (
+    "# Встреча в Баку\n\n"
+    "10 апреля 2025 года Ильхам Алиев сказал: «Мы открыты к диалогу со всеми партнёрами региона».\n\n"
+    "Автор считает, что это важный сигнал для соседей.\n"
+)
 GOLD = [
     {"paragraph": 1, "date": None, "speaker": None, "kind": "title"},
     {"paragraph": 2, "date": "2025-04-10", "speaker": "Ilham Aliyev", "kind": "quote"},
@@ -28,8 +30,9 @@ def corpus_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "a.md").write_text(TEXT, encoding="utf-8")
-    (folder / "sources.yaml").write_text(yaml.safe_dump([{"file": "a.md", "title": "A", "language": "ru",
-                                                          "published": "2025-04-11"}]), encoding="utf-8")
+    (folder / "sources.yaml").write_text(
+        yaml.safe_dump([{"file": "a.md", "title": "A", "language": "ru", "published": "2025-04-11"}]), encoding="utf-8"
+    )
     (folder / "annotations.yaml").write_text(yaml.safe_dump({"a.md": GOLD}, allow_unicode=True), encoding="utf-8")
     (folder / "speakers.yaml").write_text("Ilham Aliyev: [Ильхам Алиев, Алиев]\n", encoding="utf-8")
     return folder

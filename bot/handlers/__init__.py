@@ -38,9 +38,15 @@ PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 NEW = filters.UpdateType.MESSAGE
 PUBLIC_COMMANDS = {
-    "start": commands.start, "help": commands.help_command, "timeline": commands.timeline,
-    "sources": commands.sources, "about": commands.about, "lang": reader.lang_command,
-    "subscribe": reader.subscribe, "subscriptions": reader.subscriptions, "unsubscribe": reader.unsubscribe,
+    "start": commands.start,
+    "help": commands.help_command,
+    "timeline": commands.timeline,
+    "sources": commands.sources,
+    "about": commands.about,
+    "lang": reader.lang_command,
+    "subscribe": reader.subscribe,
+    "subscriptions": reader.subscriptions,
+    "unsubscribe": reader.unsubscribe,
 }
 
 
@@ -59,8 +65,9 @@ def register(app: Application[Any, QuotebotContext, Any, Any, Any, Any]) -> None
         app.add_handler(CommandHandler(name, callback, filters=NEW))
     app.add_handler(MessageHandler(NEW & filters.COMMAND & (PRIVATE | COMMAND_FOR_BOT), fallbacks.unknown_command))
     app.add_handler(MessageHandler(NEW & filters.TEXT & ~filters.COMMAND & PRIVATE, questions.answer_question))
-    app.add_handler(MessageHandler(NEW & filters.TEXT & ~filters.COMMAND & GROUPS & ADDRESSED_TO_BOT,
-                                   questions.answer_question))
+    app.add_handler(
+        MessageHandler(NEW & filters.TEXT & ~filters.COMMAND & GROUPS & ADDRESSED_TO_BOT, questions.answer_question)
+    )
 
     app.add_handler(ButtonHandler(cd.Page, callbacks.page))
     app.add_handler(ButtonHandler(cd.Full, callbacks.full_paragraph))

@@ -79,14 +79,22 @@ async def _vote(query: CallbackQuery, view: View, context: QuotebotContext, acti
 
 async def page(update: Update, context: QuotebotContext) -> None:
     action = context.action(cd.Page)
-    await _on_view(update, context, action.key,
-                   lambda query, view: _page(query, view, context, action.offset, t(view.lang, "no_more")))
+    await _on_view(
+        update,
+        context,
+        action.key,
+        lambda query, view: _page(query, view, context, action.offset, t(view.lang, "no_more")),
+    )
 
 
 async def back(update: Update, context: QuotebotContext) -> None:
     """Back from a paragraph to the page it was opened from."""
-    await _on_view(update, context, context.action(cd.Back).key,
-                   lambda query, view: _page(query, view, context, view.offset, t(context.lang, "expired")))
+    await _on_view(
+        update,
+        context,
+        context.action(cd.Back).key,
+        lambda query, view: _page(query, view, context, view.offset, t(context.lang, "expired")),
+    )
 
 
 async def full_paragraph(update: Update, context: QuotebotContext) -> None:

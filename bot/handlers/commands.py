@@ -67,9 +67,15 @@ async def timeline(update: Update, context: QuotebotContext) -> None:
     if flt.text:
         caption += " " + esc(t(lang, "timeline_filter", value=flt.text))
     reply = ReplyParameters(target.reply_to, allow_sending_without_reply=True) if target.reply_to else None
-    await message.get_bot().send_photo(target.chat_id, picture.png, caption=caption, parse_mode=ParseMode.HTML,
-                                       filename="timeline.png", message_thread_id=target.thread_id,
-                                       reply_parameters=reply)
+    await message.get_bot().send_photo(
+        target.chat_id,
+        picture.png,
+        caption=caption,
+        parse_mode=ParseMode.HTML,
+        filename="timeline.png",
+        message_thread_id=target.thread_id,
+        reply_parameters=reply,
+    )
     listing = Target(target.chat_id, target.thread_id)
     await send_screen(message.get_bot(), listing, Screen(render_timeline(events, lang, svc.engine)))
 

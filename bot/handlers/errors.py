@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 def _describe(update: object) -> str:
     if not isinstance(update, Update):
         return repr(type(update).__name__)
-    kind = next((k for k in ("message", "edited_message", "callback_query", "inline_query") if getattr(update, k)),
-                "other")
+    kind = next(
+        (k for k in ("message", "edited_message", "callback_query", "inline_query") if getattr(update, k)), "other"
+    )
     chat = update.effective_chat.id if update.effective_chat else None
     return f"update {update.update_id} ({kind}, chat {chat})"
 

@@ -35,12 +35,14 @@ async def inline_query(update: Update, context: QuotebotContext) -> None:
         view = View(query=question, offset=i, lang=lang, hits=(HitRef.of(hit),))
         key = await store_view(svc.views, view)  # None: not stored, the result goes without vote buttons
         article = render_inline_article(hit, lang, svc.engine)
-        results.append(InlineQueryResultArticle(
-            id=key or view.key,
-            title=article.title,
-            description=article.description,
-            input_message_content=InputTextMessageContent(article.html, parse_mode=ParseMode.HTML),
-            reply_markup=shared_keyboard(key, lang, context.bot.username) if key else None,
-        ))
+        results.append(
+            InlineQueryResultArticle(
+                id=key or view.key,
+                title=article.title,
+                description=article.description,
+                input_message_content=InputTextMessageContent(article.html, parse_mode=ParseMode.HTML),
+                reply_markup=shared_keyboard(key, lang, context.bot.username) if key else None,
+            )
+        )
     # personal: the labels (dates in words) follow each user's language
     await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)

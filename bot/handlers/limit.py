@@ -34,8 +34,11 @@ def answered(commands: Iterable[str]) -> filters.BaseFilter:
     groups a question addressed to the bot or one of ``commands`` (bare or ``@ThisBot``)."""
     bare = filters.Regex(re.compile(rf"^/(?:{'|'.join(map(re.escape, commands))})(?:\s|$)", re.IGNORECASE))
     private = filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
-    group = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS & (
-        (filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT) | (filters.COMMAND & (COMMAND_FOR_BOT | bare)))
+    group = (
+        filters.UpdateType.MESSAGE
+        & filters.ChatType.GROUPS
+        & ((filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT) | (filters.COMMAND & (COMMAND_FOR_BOT | bare)))
+    )
     return private | group
 
 

@@ -57,9 +57,17 @@ async def _report(working: Message | None, query: CallbackQuery, html: str, keyb
 async def _add(mod: Moderation, pending: Pending, lang: str) -> str:
     preview, report = await mod.add(pending)
     info = preview.source.info
-    return t(lang, "added", title=esc(short_title(info.title)), id=esc(info.id), version=report.version,
-              passages=report.passages, embedded=report.embedded, reused=report.reused,
-              seconds=f"{report.seconds:.1f}")
+    return t(
+        lang,
+        "added",
+        title=esc(short_title(info.title)),
+        id=esc(info.id),
+        version=report.version,
+        passages=report.passages,
+        embedded=report.embedded,
+        reused=report.reused,
+        seconds=f"{report.seconds:.1f}",
+    )
 
 
 async def _remove(mod: Moderation, pending: Pending, lang: str) -> str:
@@ -75,12 +83,19 @@ async def _rollback(mod: Moderation, pending: Pending, lang: str) -> str:
         return t(lang, "stale")
     await mod.rollback(pending.user_id)
     status = await mod.engine.status()
-    return t(lang, "rolled_back", version=status.get("version"), sources=status.get("sources"),
-              passages=status.get("passages"))
+    return t(
+        lang,
+        "rolled_back",
+        version=status.get("version"),
+        sources=status.get("sources"),
+        passages=status.get("passages"),
+    )
 
 
 RUNNERS: dict[str, Callable[[Moderation, Pending, str], Awaitable[str]]] = {
-    "add": _add, "remove": _remove, "rollback": _rollback,
+    "add": _add,
+    "remove": _remove,
+    "rollback": _rollback,
 }
 
 
@@ -97,8 +112,9 @@ async def _run(mod: Moderation, pending: Pending, lang: str) -> tuple[str, bool]
         return failure_text(exc, lang), isinstance(exc, RETRYABLE)
 
 
-async def _claim(update: Update, context: QuotebotContext, key: str,
-                 action: str) -> tuple[CallbackQuery, Pending] | None:
+async def _claim(
+    update: Update, context: QuotebotContext, key: str, action: str
+) -> tuple[CallbackQuery, Pending] | None:
     """The button and the pending action ``key`` if the moderator who tapped may act on it now; else
     tell them why not (a refusal is audited as ``action``)."""
     query, mod, lang = update.callback_query, context.moderation, context.lang
@@ -109,8 +125,9 @@ async def _claim(update: Update, context: QuotebotContext, key: str,
         await query.answer(t(lang, "confirm_expired"))
         return None
     if pending.user_id != query.from_user.id:
-        await mod.audit(query.from_user.id, action, pending.args.get("source_id"),
-                        f"refused: asked by moderator {pending.user_id}")
+        await mod.audit(
+            query.from_user.id, action, pending.args.get("source_id"), f"refused: asked by moderator {pending.user_id}"
+        )
         await query.answer(t(lang, "not_yours"), show_alert=True)
         return None
     if key in mod.running:

@@ -36,8 +36,7 @@ async def fix(update: Update, context: QuotebotContext) -> None:
         await mod.audit(user_id, "fix_refused", source_id[:64], f"refused: {exc}"[:500])
         await message.reply_text(fix_error_text(exc, lang))
         return
-    working = await message.reply_text(t(lang, "working_fix", paragraph=plan.correction.paragraph,
-                                          id=esc(source_id)))
+    working = await message.reply_text(t(lang, "working_fix", paragraph=plan.correction.paragraph, id=esc(source_id)))
     try:
         report = await mod.fix(source_id, paragraph, changes, user_id)
     except CorrectionError as exc:  # the corpus changed since the check

@@ -57,8 +57,12 @@ class ModeratorGate:
 
     def permits(self, update: Update) -> bool:
         user, chat = update.effective_user, update.effective_chat
-        return (self.available and self.is_moderator(user.id if user else None)
-                and chat is not None and chat.type == chat.PRIVATE)
+        return (
+            self.available
+            and self.is_moderator(user.id if user else None)
+            and chat is not None
+            and chat.type == chat.PRIVATE
+        )
 
     async def _check(self, update: Update, context: QuotebotContext, action: str, refusal: str = "denied") -> None:
         """Let a permitted update through; refuse any other (audited as ``action``/``denied``)."""

@@ -18,9 +18,15 @@ from .gate import ModeratorGate
 Callback = Callable[[Update, QuotebotContext], Coroutine[Any, Any, None]]
 
 COMMANDS: dict[str, Callback] = {
-    "add": upload.add_command, "done": upload.done, "cancel": upload.cancel, "remove": manage.remove,
-    "reindex": manage.reindex, "status": manage.status, "rollback": manage.rollback,
-    "feedback": manage.feedback, "fix": fix.fix,
+    "add": upload.add_command,
+    "done": upload.done,
+    "cancel": upload.cancel,
+    "remove": manage.remove,
+    "reindex": manage.reindex,
+    "status": manage.status,
+    "rollback": manage.rollback,
+    "feedback": manage.feedback,
+    "fix": fix.fix,
 }
 NEW, PRIVATE = filters.UpdateType.MESSAGE, filters.ChatType.PRIVATE
 

@@ -53,8 +53,12 @@ async def remove(update: Update, context: QuotebotContext) -> None:
     rows = await mod.sources()
     row = next((r for r in rows if r.info.id == source_id), None)
     if row is None or len(rows) == 1:
-        await mod.audit(user_id, "remove_refused", source_id[:64],
-                        "refused: unknown source" if row is None else "refused: the last source")
+        await mod.audit(
+            user_id,
+            "remove_refused",
+            source_id[:64],
+            "refused: unknown source" if row is None else "refused: the last source",
+        )
         key = "remove_unknown" if row is None else "remove_last"
         await message.reply_text(t(lang, key, id=esc(source_id[:64])))
         return
@@ -76,8 +80,9 @@ async def rollback(update: Update, context: QuotebotContext) -> None:
         await message.reply_text(t(lang, "rollback_none"))
         return
     text = t(lang, "rollback_ask", current=esc(str(current)), parent=esc(str(parent)))
-    key = await _ask(message, mod, Pending("rollback", user_id, time.time(), {"current": current, "parent": parent}),
-                     text, lang)
+    key = await _ask(
+        message, mod, Pending("rollback", user_id, time.time(), {"current": current, "parent": parent}), text, lang
+    )
     await mod.audit(user_id, "rollback_requested", None, f"pending {key}: {current} -> {parent}")
 
 
@@ -92,8 +97,17 @@ async def reindex(update: Update, context: QuotebotContext) -> None:
         await mod.audit(user_id, "reindex_failed", None, f"failed: {exc}"[:500])
         await working.edit_text(failure_text(exc, lang))
         return
-    await working.edit_text(t(lang, "reindexed", version=report.version, passages=report.passages,
-                               embedded=report.embedded, reused=report.reused, seconds=f"{report.seconds:.1f}"))
+    await working.edit_text(
+        t(
+            lang,
+            "reindexed",
+            version=report.version,
+            passages=report.passages,
+            embedded=report.embedded,
+            reused=report.reused,
+            seconds=f"{report.seconds:.1f}",
+        )
+    )
 
 
 async def status(update: Update, context: QuotebotContext) -> None:

@@ -85,8 +85,9 @@ class SourceRow:
 
 
 class Moderation:
-    def __init__(self, settings: Settings, engine: EngineGateway, pending: PendingStore,
-                 moderators: tuple[int, ...]) -> None:
+    def __init__(
+        self, settings: Settings, engine: EngineGateway, pending: PendingStore, moderators: tuple[int, ...]
+    ) -> None:
         self.settings = settings
         self.engine = engine
         self.pending = pending
@@ -142,6 +143,7 @@ class Moderation:
 
     async def last_change(self) -> dict[str, Any] | None:
         """The latest successful write in the audit log (by the bot or the command line)."""
+
         def read() -> dict[str, Any] | None:
             # the tail is enough (the log only grows), and it reaches into the rotated file
             for entry in reversed(audit_tail(self.settings.audit_log, AUDIT_TAIL_BYTES)):
@@ -195,8 +197,9 @@ class Moderation:
 
     async def fix(self, source_id: str, paragraph: str, changes: str, user_id: int) -> FixReport:
         async with self._writes:
-            report = await asyncio.to_thread(fix_paragraph, self.settings, source_id, paragraph, changes,
-                                             user=str(user_id))
+            report = await asyncio.to_thread(
+                fix_paragraph, self.settings, source_id, paragraph, changes, user=str(user_id)
+            )
             await self.reload()
         return report
 

@@ -83,8 +83,13 @@ class PendingStore:
         try:
             body = json.loads(meta.read_text(encoding="utf-8"))
             data = blob.read_bytes() if blob.exists() else b""
-            pending = Pending(kind=str(body["kind"]), user_id=int(body["user_id"]), created=float(body["created"]),
-                              args=dict(body.get("args") or {}), data=data)
+            pending = Pending(
+                kind=str(body["kind"]),
+                user_id=int(body["user_id"]),
+                created=float(body["created"]),
+                args=dict(body.get("args") or {}),
+                data=data,
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if time.time() - pending.created > self.ttl:

@@ -42,7 +42,7 @@ def _language(code: str, lang: str) -> str:
 
 
 def _when(iso: str | None) -> str:
-    """"2026-11-25T19:20:01+00:00" → "2026-11-25 19:20 UTC"."""
+    """ "2026-11-25T19:20:01+00:00" → "2026-11-25 19:20 UTC"."""
     if not iso:
         return ""
     try:
@@ -69,8 +69,16 @@ def preview_chunks(preview: Preview, lang: str, names: Names) -> list[str]:
     """What an upload would add: title, counts, dates and speakers found, the first dated passages."""
     info = preview.source.info
     head = f"<b>{esc(t(lang, 'preview_title'))}</b>: {esc(short_title(info.title))}\n<code>{esc(info.id)}</code>"
-    meta = [t(lang, "preview_meta", language=esc(_language(info.language, lang)), paragraphs=preview.paragraphs,
-               passages=preview.passages, events=sum(1 for e in preview.events if e.get("date")))]
+    meta = [
+        t(
+            lang,
+            "preview_meta",
+            language=esc(_language(info.language, lang)),
+            paragraphs=preview.paragraphs,
+            passages=preview.passages,
+            events=sum(1 for e in preview.events if e.get("date")),
+        )
+    ]
     if info.published:
         meta.append(esc(t(lang, "preview_published", date=date_in_words(info.published, lang))))
     if info.url:
@@ -80,16 +88,20 @@ def preview_chunks(preview: Preview, lang: str, names: Names) -> list[str]:
     found_ids = [*preview.speakers, *(r.speaker for r in preview.paragraph_rows if r.speaker)]
     speakers = ", ".join(dict.fromkeys(_speaker(names, s, lang) for s in found_ids))
     none = t(lang, "preview_none")
-    found = (f"{esc(t(lang, 'preview_dates'))}: {esc(shown or none)}\n"
-             f"{esc(t(lang, 'preview_speakers'))}: {esc(speakers or none)}")
+    found = (
+        f"{esc(t(lang, 'preview_dates'))}: {esc(shown or none)}\n"
+        f"{esc(t(lang, 'preview_speakers'))}: {esc(speakers or none)}"
+    )
     blocks = [head + "\n" + "; ".join(meta), found]
     if preview.dated_samples:
         blocks.append(esc(t(lang, "preview_samples")))
         for sample in preview.dated_samples:
-            label = " · ".join(x for x in (date_in_words(sample.get("date"), lang),
-                                            _speaker(names, sample.get("speaker"), lang)) if x)
-            blocks.append(f"<blockquote><b>{esc(label)}</b>\n{esc(clip(str(sample['text']), SAMPLE_CHARS))}"
-                          "</blockquote>")
+            label = " · ".join(
+                x for x in (date_in_words(sample.get("date"), lang), _speaker(names, sample.get("speaker"), lang)) if x
+            )
+            blocks.append(
+                f"<blockquote><b>{esc(label)}</b>\n{esc(clip(str(sample['text']), SAMPLE_CHARS))}</blockquote>"
+            )
     else:
         blocks.append(esc(t(lang, "preview_no_samples")))
     blocks += paragraph_blocks(preview.paragraph_rows, lang, names)
@@ -104,8 +116,16 @@ def _kind(kind: str, lang: str) -> str:
 def paragraph_line(row: ParagraphView, lang: str, names: Names) -> str:
     """``6 · 2025-04-09 · Ilham Aliyev · quote — «Говоря об американской…»``: one paragraph, compact
     (the ISO date is what ``/fix`` takes)."""
-    label = " · ".join(x for x in (str(row.number), row.date or t(lang, "preview_undated"),
-                                    _speaker(names, row.speaker, lang), _kind(row.kind, lang)) if x)
+    label = " · ".join(
+        x
+        for x in (
+            str(row.number),
+            row.date or t(lang, "preview_undated"),
+            _speaker(names, row.speaker, lang),
+            _kind(row.kind, lang),
+        )
+        if x
+    )
     return f"<code>{esc(label)}</code> — {esc(clip(row.text, ROW_TEXT_CHARS))}"
 
 
@@ -148,8 +168,9 @@ def fix_error_text(exc: CorrectionError, lang: str) -> str:
 def fixed_text(plan: FixPlan, version: str, seconds: float, lang: str, names: Names) -> str:
     """The result of ``/fix``: which paragraph, each field before → after, the new version."""
     after, before = plan.after, plan.before
-    lines = [esc(t(lang, "fixed", paragraph=after.number, id=plan.source.id, version=version,
-                    seconds=f"{seconds:.1f}"))]
+    lines = [
+        esc(t(lang, "fixed", paragraph=after.number, id=plan.source.id, version=version, seconds=f"{seconds:.1f}"))
+    ]
     none = t(lang, "status_none")
 
     def show(name: str, value: Any) -> str:
@@ -177,8 +198,16 @@ def sources_chunks(rows: Sequence[SourceRow], version: str, lang: str) -> list[s
         if served is None:
             line += esc(t(lang, "sources_unserved"))
         else:
-            line += esc(t(lang, "sources_entry", passages=served.passages, paragraphs=served.paragraphs,
-                           added=_when(info.added) or unknown, by=info.added_by or unknown))
+            line += esc(
+                t(
+                    lang,
+                    "sources_entry",
+                    passages=served.passages,
+                    paragraphs=served.paragraphs,
+                    added=_when(info.added) or unknown,
+                    by=info.added_by or unknown,
+                )
+            )
         blocks.append(line)
     blocks.append(f"<i>{esc(t(lang, 'sources_hint'))}</i>")
     return pack(blocks)
@@ -206,17 +235,32 @@ def _change(change: Mapping[str, Any] | None, status: Mapping[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def status_chunks(status: Mapping[str, Any], stats: StatsSnapshot, change: Mapping[str, Any] | None,
-                  now: float, lang: str) -> list[str]:
+def status_chunks(
+    status: Mapping[str, Any], stats: StatsSnapshot, change: Mapping[str, Any] | None, now: float, lang: str
+) -> list[str]:
     none = t(lang, "status_none")
     p50 = f"{stats.p50_seconds:.2f} s" if stats.p50_seconds is not None else none
     lines = [
         t(lang, "status_title"),
-        esc(t(lang, "status_version", version=status.get("version"), built_at=_when(status.get("built_at")),
-               parent=status.get("parent") or none)),
+        esc(
+            t(
+                lang,
+                "status_version",
+                version=status.get("version"),
+                built_at=_when(status.get("built_at")),
+                parent=status.get("parent") or none,
+            )
+        ),
         esc(t(lang, "status_model", model=status.get("model"), faiss=status.get("faiss") or none)),
-        esc(t(lang, "status_corpus", sources=status.get("sources"), passages=status.get("passages"),
-               events=status.get("events"))),
+        esc(
+            t(
+                lang,
+                "status_corpus",
+                sources=status.get("sources"),
+                passages=status.get("passages"),
+                events=status.get("events"),
+            )
+        ),
         esc(t(lang, "status_last", change=_change(change, status))),
         esc(t(lang, "status_uptime", uptime=_duration(now - stats.since))),
         esc(t(lang, "status_questions", answered=stats.answered, declined=stats.declined, p50=p50)),
@@ -224,18 +268,32 @@ def status_chunks(status: Mapping[str, Any], stats: StatsSnapshot, change: Mappi
     return ["\n".join(lines)]
 
 
-def vote_block(number: int, record: Mapping[str, Any], snippets: Mapping[str, str], titles: Mapping[str, str],
-               lang: str, names: Names) -> str:
+def vote_block(
+    number: int,
+    record: Mapping[str, Any],
+    snippets: Mapping[str, str],
+    titles: Mapping[str, str],
+    lang: str,
+    names: Names,
+) -> str:
     """One 👎 vote: when, who, which version, the question and the passages that were shown."""
-    head = f"<b>{number}. {esc(_when(record.get('ts')))}</b> · " + esc(t(
-        lang, "feedback_meta", user=record.get("user_id"), version=record.get("index_version") or "?"))
+    head = f"<b>{number}. {esc(_when(record.get('ts')))}</b> · " + esc(
+        t(lang, "feedback_meta", user=record.get("user_id"), version=record.get("index_version") or "?")
+    )
     question = f"{esc(t(lang, 'feedback_question'))}: «{esc(clip(str(record.get('query', '')), QUESTION_CHARS))}»"
     lines = [head, question]
     shown = record.get("shown") or []
     for hit in shown:
         source = str(hit.get("source_id", ""))
-        label = " · ".join(x for x in (date_in_words(hit.get("date"), lang), _speaker(names, hit.get("speaker"), lang),
-                                        short_title(titles.get(source, source))) if x)
+        label = " · ".join(
+            x
+            for x in (
+                date_in_words(hit.get("date"), lang),
+                _speaker(names, hit.get("speaker"), lang),
+                short_title(titles.get(source, source)),
+            )
+            if x
+        )
         paragraphs = [int(n) for n in hit.get("paragraphs") or []]
         where = f", {location(paragraphs, lang)}" if paragraphs else ""
         ids = hit.get("passage_ids") or []

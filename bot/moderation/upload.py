@@ -53,9 +53,18 @@ async def _refuse(message: Message, mod: Moderation, user_id: int, html: str, re
     await message.reply_text(html)
 
 
-async def _preview_and_ask(message: Message, mod: Moderation, user_id: int, data: bytes, filename: str,
-                           meta: dict[str, str], lang: str, key: str | None = None, full: bool = True,
-                           note: str | None = None) -> str | None:
+async def _preview_and_ask(
+    message: Message,
+    mod: Moderation,
+    user_id: int,
+    data: bytes,
+    filename: str,
+    meta: dict[str, str],
+    lang: str,
+    key: str | None = None,
+    full: bool = True,
+    note: str | None = None,
+) -> str | None:
     """Validate ``data``, store it as a pending upload (under ``key`` if given) and show the preview
     (``full=False``: only ``note``) with confirm buttons. Returns the pending key, ``None`` if refused."""
     try:
@@ -96,8 +105,9 @@ async def _download(document: Document, limit: int) -> bytes:
     return bytes(data)
 
 
-async def _refuse_size(message: Message, mod: Moderation, user_id: int, size: int | None, limit: int,
-                       lang: str) -> None:
+async def _refuse_size(
+    message: Message, mod: Moderation, user_id: int, size: int | None, limit: int, lang: str
+) -> None:
     shown = f"{size / 1e6:.1f}" if size else f">{limit / 1e6:.1f}"
     html = t(lang, "too_big", size=esc(shown), limit=f"{limit / 1e6:.1f}")
     await _refuse(message, mod, user_id, html, f"{size or 'over'} bytes, over the {limit} byte limit")
@@ -173,8 +183,9 @@ async def done(update: Update, context: QuotebotContext) -> None:
         return
     text = waiting.text
     note = t(lang, "paste_done", parts=len(waiting.parts), size=_kb(text))
-    await _preview_and_ask(message, mod, user_id, text.encode("utf-8"), PASTED_NAME, waiting.meta, lang,
-                           key=waiting.key, note=note)
+    await _preview_and_ask(
+        message, mod, user_id, text.encode("utf-8"), PASTED_NAME, waiting.meta, lang, key=waiting.key, note=note
+    )
 
 
 async def pasted_text(update: Update, context: QuotebotContext) -> None:
@@ -196,8 +207,18 @@ async def pasted_text(update: Update, context: QuotebotContext) -> None:
     waiting.parts.append(message.text)
     waiting.until = time.monotonic() + AWAIT_SECONDS
     note = t(lang, "paste_more", parts=len(parts), size=_kb(text))
-    key = await _preview_and_ask(message, mod, user_id, text.encode("utf-8"), PASTED_NAME, waiting.meta, lang,
-                                 key=waiting.key, full=len(parts) == 1, note=note)
+    key = await _preview_and_ask(
+        message,
+        mod,
+        user_id,
+        text.encode("utf-8"),
+        PASTED_NAME,
+        waiting.meta,
+        lang,
+        key=waiting.key,
+        full=len(parts) == 1,
+        note=note,
+    )
     if key is not None:
         waiting.key = key
     raise ApplicationHandlerStop

@@ -31,9 +31,13 @@ class Table:
 
 def _load(lang: str) -> Table:
     data = tomllib.loads(resources.files(__package__).joinpath(f"{lang}.toml").read_text(encoding="utf-8"))
-    return Table(texts=dict(data["texts"]), examples=tuple(data["examples"]),
-                 months_genitive=tuple(data["months_genitive"]), months_nominative=tuple(data["months_nominative"]),
-                 language_names=dict(data["language_names"]))
+    return Table(
+        texts=dict(data["texts"]),
+        examples=tuple(data["examples"]),
+        months_genitive=tuple(data["months_genitive"]),
+        months_nominative=tuple(data["months_nominative"]),
+        language_names=dict(data["language_names"]),
+    )
 
 
 TABLES: dict[str, Table] = {lang: _load(lang) for lang in LANGS}

@@ -28,26 +28,73 @@ from .sources import Speakers
 PRONOUN = "\x00pronoun"  # subject() result: "the speaker already in play"
 JOINT = "\x00joint"  # subject() result: several speakers at once, so none
 
-_PREPOSITIONS = {"to", "with", "by", "of", "from", "for", "at", "on", "about", "in", "near", "after", "before",
-                 "during", "under", "over", "through", "across", "via", "within", "without", "per",
-                 "and", "toward", "towards", "against",
-                 "between", "among", "than", "like", "into", "onto", "upon", "congratulated", "thanked", "told",
-                 "called", "met", "urged", "received", "invited"}
+_PREPOSITIONS = {
+    "to",
+    "with",
+    "by",
+    "of",
+    "from",
+    "for",
+    "at",
+    "on",
+    "about",
+    "in",
+    "near",
+    "after",
+    "before",
+    "during",
+    "under",
+    "over",
+    "through",
+    "across",
+    "via",
+    "within",
+    "without",
+    "per",
+    "and",
+    "toward",
+    "towards",
+    "against",
+    "between",
+    "among",
+    "than",
+    "like",
+    "into",
+    "onto",
+    "upon",
+    "congratulated",
+    "thanked",
+    "told",
+    "called",
+    "met",
+    "urged",
+    "received",
+    "invited",
+}
 _PRONOUN_RE = re.compile(
     r"(?<!\w)(?:он|она|его|её|ее|he|she|his|her|him|in\s+his\s+words|in\s+her\s+words|onun)"
-    r"(?!\w)", re.I)
-_OWN_WORDS = re.compile(r"(?<!\w)(?:по\s+(?:его|её|ее)\s+(?:словам|мнению|данным)|in\s+(?:his|her)\s+(?:words|view)"
-                        r"|onun\s+sözlərinə\s+görə)(?!\w)", re.I)
-_ACCORDING = re.compile(r"(?<!\w)(?:according\s+to|по\s+словам|по\s+мнению|as\s+quoted\s+by|sözlərinə\s+görə)\s+",
-                        re.I)
-_JOINT_RE = re.compile(r"(?<!\w)(?:совместн\w*\s+(?:заявлени|декларац|коммюнике|обращени)|joint\s+(?:statement|"
-                       r"declaration|communiqu)|birgə\s+(?:bəyanat|bəyannamə))", re.I)
+    r"(?!\w)",
+    re.I,
+)
+_OWN_WORDS = re.compile(
+    r"(?<!\w)(?:по\s+(?:его|её|ее)\s+(?:словам|мнению|данным)|in\s+(?:his|her)\s+(?:words|view)"
+    r"|onun\s+sözlərinə\s+görə)(?!\w)",
+    re.I,
+)
+_ACCORDING = re.compile(r"(?<!\w)(?:according\s+to|по\s+словам|по\s+мнению|as\s+quoted\s+by|sözlərinə\s+görə)\s+", re.I)
+_JOINT_RE = re.compile(
+    r"(?<!\w)(?:совместн\w*\s+(?:заявлени|декларац|коммюнике|обращени)|joint\s+(?:statement|"
+    r"declaration|communiqu)|birgə\s+(?:bəyanat|bəyannamə))",
+    re.I,
+)
 _JOINER = re.compile(r"^\s*,?\s*(?:и|and|və)\s*$", re.I)
 _NOT_PEOPLE = re.compile(
     r"(?:^|\s)(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|yanvar|fevral|mart|aprel|iyun|iyul|avqust|sentyabr|oktyabr|"
     r"noyabr|dekabr|январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|"
-    r"ноябр\w*|декабр\w*)(?:\s|$)", re.I)
+    r"ноябр\w*|декабр\w*)(?:\s|$)",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +151,11 @@ def _first_name_keys(speakers: Speakers, _lang: str = "") -> dict[str, frozenset
     "Джейхун", "Ceyhun"); a name with another first name is another person ("Вугар Байрамов")."""
     keys: dict[str, frozenset[str]] = {}
     for sp in speakers.items:
-        firsts = {name_key(n.split()[0]) for n in (*sp.name.values(), *sp.aliases)
-                  if len(n.split()) >= 2 and n.split()[0][:1].isupper()}
+        firsts = {
+            name_key(n.split()[0])
+            for n in (*sp.name.values(), *sp.aliases)
+            if len(n.split()) >= 2 and n.split()[0][:1].isupper()
+        }
         if firsts:
             keys[sp.id] = frozenset(k for k in firsts if k)
     return keys
@@ -139,9 +189,13 @@ class Attributor:
         return bool(firsts) and name_key(words[0]) not in firsts
 
     def _all_mentions(self) -> list[Mention]:
-        known = [m for m in self._known_mentions()
-                 if not any(n.start <= m.start and m.end <= n.end and self._other_person(m.speaker, n)
-                            for n in self.analysis.names)]
+        known = [
+            m
+            for m in self._known_mentions()
+            if not any(
+                n.start <= m.start and m.end <= n.end and self._other_person(m.speaker, n) for n in self.analysis.names
+            )
+        ]
         full_names: dict[str, str] = {}
         for name in self.analysis.names:
             words = name.lemma.split()
@@ -168,7 +222,7 @@ class Attributor:
         if not name.nominative:
             return False
         if self.lang == "en":
-            before = self.text[max(0, name.start - 20):name.start].split()
+            before = self.text[max(0, name.start - 20) : name.start].split()
             return not (before and before[-1].lower() in _PREPOSITIONS)
         return True
 
@@ -180,13 +234,13 @@ class Attributor:
         while i < len(tokens):
             match = None
             for seq, sid in table.get(tokens[i].lemma, ()):
-                if tuple(t.lemma for t in tokens[i:i + len(seq)]) == seq:
+                if tuple(t.lemma for t in tokens[i : i + len(seq)]) == seq:
                     match = (seq, sid)
                     break
             if match is None:
                 i += 1
                 continue
-            span = tokens[i:i + len(match[0])]
+            span = tokens[i : i + len(match[0])]
             start, end = span[0].start, span[-1].end
             if self.lang == "ru":
                 cases = [t.case for t in span if re.search(r"[а-яё]", t.text, re.I)]
@@ -194,9 +248,10 @@ class Attributor:
             elif self.lang == "az":
                 nominative = span[-1].case != "Obl"
             else:
-                before = self.text[max(0, start - 20):start].split()
-                nominative = not (before and before[-1].lower() in _PREPOSITIONS) \
-                    and not re.match(r"['’]s\b", self.text[end:end + 3])
+                before = self.text[max(0, start - 20) : start].split()
+                nominative = not (before and before[-1].lower() in _PREPOSITIONS) and not re.match(
+                    r"['’]s\b", self.text[end : end + 3]
+                )
             found.append(Mention(start, end, match[1], nominative, True))
             i += len(match[0])
         # a known surname in another script or spelling ("Tramp", "Pashinyan" for Пашинян)
@@ -212,9 +267,10 @@ class Attributor:
             elif self.lang == "az":
                 nominative = t.case != "Obl"
             else:
-                before = self.text[max(0, t.start - 20):t.start].split()
-                nominative = not (before and before[-1].lower() in _PREPOSITIONS) \
-                    and not re.match(r"['’]s\b", self.text[t.end:t.end + 3])
+                before = self.text[max(0, t.start - 20) : t.start].split()
+                nominative = not (before and before[-1].lower() in _PREPOSITIONS) and not re.match(
+                    r"['’]s\b", self.text[t.end : t.end + 3]
+                )
             found.append(Mention(t.start, t.end, sid, nominative, True))
         return sorted(found, key=lambda m: m.start)
 
@@ -228,11 +284,11 @@ class Attributor:
     def subject(self, start: int, end: int, blanked: str) -> str | None:
         """Speaker of the sentence ``text[start:end]``; ``blanked`` is that sentence with its
         quotations blanked out. Returns a speaker, :data:`PRONOUN`, :data:`JOINT` or None."""
-        mentions = [m for m in self.mentions_in(start, end) if blanked[m.start - start:m.end - start].strip()]
+        mentions = [m for m in self.mentions_in(start, end) if blanked[m.start - start : m.end - start].strip()]
         if _OWN_WORDS.search(blanked):
             return PRONOUN
         acc = _ACCORDING.search(blanked)
-        if acc and _PRONOUN_RE.match(blanked[acc.end():]):
+        if acc and _PRONOUN_RE.match(blanked[acc.end() :]):
             return PRONOUN  # "по его словам", "according to him"
         if acc:  # "по мнению эксперта Центра … Вугара Байрамова": the person, else the body
             after = [m for m in mentions if m.start - start >= acc.end() and m.start - start - acc.end() <= 80]
@@ -246,15 +302,18 @@ class Attributor:
         joint = _JOINT_RE.search(blanked) is not None
         for verb in verbs:
             vs, ve = start + verb.start(), start + verb.end()
-            before = [m for m in mentions if m.end <= vs and m.nominative
-                      and (m.kind == "PER" or len(self.text[m.end:vs].split()) <= 3)]
+            before = [
+                m
+                for m in mentions
+                if m.end <= vs and m.nominative and (m.kind == "PER" or len(self.text[m.end : vs].split()) <= 3)
+            ]
             if before:
                 # Azerbaijani puts the verb last and the subject first; elsewhere the closest wins
-                chosen = (next((m for m in before if m.known), before[0]) if self.lang == "az" else before[-1])
+                chosen = next((m for m in before if m.known), before[0]) if self.lang == "az" else before[-1]
                 if joint or self._joined(chosen, mentions):
                     return JOINT
                 return chosen.speaker
-            if _PRONOUN_RE.search(blanked[:verb.start()]):
+            if _PRONOUN_RE.search(blanked[: verb.start()]):
                 return PRONOUN
             after = [m for m in mentions if m.start >= ve and m.start - ve <= 40 and m.nominative]
             if after:
@@ -279,6 +338,6 @@ class Attributor:
         """The first name in the subject's form in ``text[start:end]`` (the intro of a quote:
         "Ильхам Алиев в X о стрельбе: «…»")."""
         for m in self.mentions_in(start, end):
-            if m.nominative and m.kind == "PER" and blanked[m.start - start:m.end - start].strip():
+            if m.nominative and m.kind == "PER" and blanked[m.start - start : m.end - start].strip():
                 return m.speaker
         return None

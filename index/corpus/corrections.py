@@ -89,13 +89,16 @@ def parse_assignments(text: str) -> dict[str, str | None]:
     text = text.strip()
     marks = list(_ASSIGNMENT.finditer(text))
     if not marks or text[: marks[0].start()].strip():
-        raise CorrectionError("usage", "write the changes as date=YYYY-MM-DD, speaker=NAME, kind=KIND "
-                                       f"(kind one of {', '.join(KINDS)}; 'none' clears a value)")
+        raise CorrectionError(
+            "usage",
+            "write the changes as date=YYYY-MM-DD, speaker=NAME, kind=KIND "
+            f"(kind one of {', '.join(KINDS)}; 'none' clears a value)",
+        )
     values: dict[str, str | None] = {}
     for i, mark in enumerate(marks):
         key = mark.group(1).lower()
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        raw = text[mark.end():end].strip()
+        raw = text[mark.end() : end].strip()
         if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
             raw = raw[1:-1].strip()
         if key not in FIELDS:
@@ -120,13 +123,17 @@ def check_value(key: str, raw: str) -> str | None:
         return raw
     if key == "kind":
         if raw.lower() not in KINDS:
-            raise CorrectionError("bad_kind", f"unknown kind {raw[:40]!r}: use one of {', '.join(KINDS)}",
-                                  value=raw[:40])
+            raise CorrectionError(
+                "bad_kind", f"unknown kind {raw[:40]!r}: use one of {', '.join(KINDS)}", value=raw[:40]
+            )
         return raw.lower()
     name = " ".join(raw.split())
     if not name or len(name) > MAX_SPEAKER_CHARS or any(ch in name for ch in "<>\n"):
-        raise CorrectionError("bad_speaker", f"bad speaker {raw[:40]!r}: give a name of at most "
-                                             f"{MAX_SPEAKER_CHARS} characters, or none", value=raw[:40])
+        raise CorrectionError(
+            "bad_speaker",
+            f"bad speaker {raw[:40]!r}: give a name of at most {MAX_SPEAKER_CHARS} characters, or none",
+            value=raw[:40],
+        )
     return name
 
 
@@ -137,8 +144,12 @@ def check_paragraph(raw: str | int, count: int) -> int:
     except ValueError:
         number = 0
     if not 1 <= number <= count:
-        raise CorrectionError("bad_paragraph", f"paragraph {str(raw)[:20]!r} is out of range: the source has "
-                                               f"paragraphs 1–{count}", value=str(raw)[:20], count=count)
+        raise CorrectionError(
+            "bad_paragraph",
+            f"paragraph {str(raw)[:20]!r} is out of range: the source has paragraphs 1–{count}",
+            value=str(raw)[:20],
+            count=count,
+        )
     return number
 
 
@@ -163,11 +174,15 @@ def load_corrections(raw: Any, where: str) -> tuple[Correction, ...]:
                     raise CorpusError(f"{at}: {exc}") from exc
         unknown = set(entry) - {"paragraph", "by", "at", *FIELDS}
         if unknown or not values:
-            raise CorpusError(f"{at}: needs date, speaker or kind"
-                              + (f"; unknown field(s) {sorted(unknown)}" if unknown else ""))
-        correction = Correction(entry["paragraph"], _ordered(values),
-                                str(entry["by"]) if entry.get("by") else None,
-                                str(entry["at"]) if entry.get("at") else None)
+            raise CorpusError(
+                f"{at}: needs date, speaker or kind" + (f"; unknown field(s) {sorted(unknown)}" if unknown else "")
+            )
+        correction = Correction(
+            entry["paragraph"],
+            _ordered(values),
+            str(entry["by"]) if entry.get("by") else None,
+            str(entry["at"]) if entry.get("at") else None,
+        )
         previous = found.get(correction.paragraph)
         found[correction.paragraph] = previous.merged(correction) if previous else correction
     return tuple(found[k] for k in sorted(found))
@@ -188,14 +203,15 @@ class _Speaker(Protocol):
 
 
 class _Speakers(Protocol):
-    items: Sequence[Any]
+    @property
+    def items(self) -> Sequence[Any]: ...
 
 
 def resolve_speaker(name: str, speakers: _Speakers | None) -> str:
     """A moderator's speaker as the model stores it: the ``speakers.yaml`` id when the name is an
     id, a name or an alias there (case-insensitive), else the name as given."""
     wanted = name.casefold()
-    for sp in (speakers.items if speakers is not None else ()):
+    for sp in speakers.items if speakers is not None else ():
         forms = [sp.id, *sp.name.values(), *sp.aliases]
         if any(str(f).casefold() == wanted for f in forms):
             return str(sp.id)
@@ -212,8 +228,9 @@ def _corrected(obj: Any, correction: Correction, speakers: _Speakers | None, kin
     return replace(obj, **changes) if changes else obj
 
 
-def apply_corrections(passages: Sequence[Passage], corrections: Iterable[Correction],
-                      speakers: _Speakers | None = None) -> list[Passage]:
+def apply_corrections(
+    passages: Sequence[Passage], corrections: Iterable[Correction], speakers: _Speakers | None = None
+) -> list[Passage]:
     """``passages`` with every correction of their paragraph applied (others unchanged).
 
     Corrections of paragraphs the source no longer has are ignored (the source's text is
@@ -222,17 +239,22 @@ def apply_corrections(passages: Sequence[Passage], corrections: Iterable[Correct
     by_paragraph = {c.paragraph: c for c in corrections}
     if not by_paragraph:
         return list(passages)
-    return [_corrected(p, by_paragraph[p.paragraph], speakers, kinds=True) if p.paragraph in by_paragraph else p
-            for p in passages]
+    return [
+        _corrected(p, by_paragraph[p.paragraph], speakers, kinds=True) if p.paragraph in by_paragraph else p
+        for p in passages
+    ]
 
 
-def correct_paragraphs(paragraphs: Sequence[Any], corrections: Iterable[Correction],
-                       speakers: _Speakers | None = None) -> list[Any]:
+def correct_paragraphs(
+    paragraphs: Sequence[Any], corrections: Iterable[Correction], speakers: _Speakers | None = None
+) -> list[Any]:
     """The same corrections on the paragraph rows (``number``, ``date``, ``speaker``), so that
     paragraph-level scoring sees the corrected speaker too."""
     by_paragraph = {c.paragraph: c for c in corrections}
-    return [_corrected(p, by_paragraph[p.number], speakers, kinds=False) if p.number in by_paragraph else p
-            for p in paragraphs]
+    return [
+        _corrected(p, by_paragraph[p.number], speakers, kinds=False) if p.number in by_paragraph else p
+        for p in paragraphs
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,20 +21,61 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 _RU_MONTHS = {
-    1: r"январ[ьяею]", 2: r"феврал[ьяею]", 3: r"март[аеу]?", 4: r"апрел[ьяею]", 5: r"ма[йяею]",
-    6: r"июн[ьяею]", 7: r"июл[ьяею]", 8: r"август[аеу]?", 9: r"сентябр[ьяею]",
-    10: r"октябр[ьяею]", 11: r"ноябр[ьяею]", 12: r"декабр[ьяею]",
+    1: r"январ[ьяею]",
+    2: r"феврал[ьяею]",
+    3: r"март[аеу]?",
+    4: r"апрел[ьяею]",
+    5: r"ма[йяею]",
+    6: r"июн[ьяею]",
+    7: r"июл[ьяею]",
+    8: r"август[аеу]?",
+    9: r"сентябр[ьяею]",
+    10: r"октябр[ьяею]",
+    11: r"ноябр[ьяею]",
+    12: r"декабр[ьяею]",
 }
 _EN_MONTHS = {
-    i: name for i, name in enumerate(
-        ["", "january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december"]) if i
+    i: name
+    for i, name in enumerate(
+        [
+            "",
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
+    )
+    if i
 }
 _EN_ABBR = {i: n[:3] for i, n in _EN_MONTHS.items()}
 _AZ_MONTHS = {
-    i: name for i, name in enumerate(
-        ["", "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avqust",
-         "sentyabr", "oktyabr", "noyabr", "dekabr"]) if i
+    i: name
+    for i, name in enumerate(
+        [
+            "",
+            "yanvar",
+            "fevral",
+            "mart",
+            "aprel",
+            "may",
+            "iyun",
+            "iyul",
+            "avqust",
+            "sentyabr",
+            "oktyabr",
+            "noyabr",
+            "dekabr",
+        ]
+    )
+    if i
 }
 _AZ_SUFFIX = r"(?:(?:ın|in|un|ün|ı|i|u|ü|y?a|y?ə)?(?:da|də|dan|dən)?)"
 
@@ -51,22 +92,38 @@ _YEAR_SUFFIX = r"(?:\s*(?:года|году|год|гг?\.?)(?!\w))?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")),
     ("dotted", re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)")),
-    ("ru_dm", re.compile(
-        rf"(?<![\w.])(?P<day>[0-3]?\d)\s+(?:{_RU_MONTH_RE})(?!\w)(?:\s+{_YEAR}{_YEAR_SUFFIX})?", re.I)),
-    ("en_md", re.compile(
-        rf"(?<!\w)(?:{_EN_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)(?:,?\s+{_YEAR})?", re.I)),
-    ("en_dm", re.compile(
-        rf"(?<![\w.])(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH_RE})(?!\w)(?:,?\s+{_YEAR})?", re.I)),
-    ("az_dm", re.compile(
-        rf"(?<![\w.])(?P<day>[0-3]?\d)\s+(?:{_AZ_MONTH_RE})(?!\w)(?:\s+{_YEAR}{_AZ_YEAR_SUFFIX})?", re.I)),
-    ("az_md", re.compile(
-        rf"(?<!\w)(?:{_AZ_MONTH_GEN_RE})\s+(?P<day>[0-3]?\d)(?:-?(?:də|da|i|ı|u|ü|dək|dan|dən))?(?!\w)", re.I)),
+    (
+        "ru_dm",
+        re.compile(rf"(?<![\w.])(?P<day>[0-3]?\d)\s+(?:{_RU_MONTH_RE})(?!\w)(?:\s+{_YEAR}{_YEAR_SUFFIX})?", re.I),
+    ),
+    (
+        "en_md",
+        re.compile(rf"(?<!\w)(?:{_EN_MONTH_RE})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)(?:,?\s+{_YEAR})?", re.I),
+    ),
+    (
+        "en_dm",
+        re.compile(
+            rf"(?<![\w.])(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH_RE})(?!\w)(?:,?\s+{_YEAR})?", re.I
+        ),
+    ),
+    (
+        "az_dm",
+        re.compile(rf"(?<![\w.])(?P<day>[0-3]?\d)\s+(?:{_AZ_MONTH_RE})(?!\w)(?:\s+{_YEAR}{_AZ_YEAR_SUFFIX})?", re.I),
+    ),
+    (
+        "az_md",
+        re.compile(
+            rf"(?<!\w)(?:{_AZ_MONTH_GEN_RE})\s+(?P<day>[0-3]?\d)(?:-?(?:də|da|i|ı|u|ü|dək|dan|dən))?(?!\w)", re.I
+        ),
+    ),
     ("ru_my", re.compile(rf"(?<!\w)(?:{_RU_MONTH_RE})(?!\w)\s+{_YEAR}{_YEAR_SUFFIX}", re.I)),
     ("en_my", re.compile(rf"(?<!\w)(?:{_EN_MONTH_RE})(?!\w),?\s+{_YEAR}", re.I)),
     ("az_my", re.compile(rf"(?<!\w){_YEAR}{_AZ_YEAR_SUFFIX}\s+(?:{_AZ_MONTH_RE})(?!\w)", re.I)),
     ("az_my2", re.compile(rf"(?<!\w)(?:{_AZ_MONTH_RE})(?!\w)\s+{_YEAR}{_AZ_YEAR_SUFFIX}", re.I)),
-    ("year", re.compile(rf"(?<![\w.\-]){_YEAR}(?:\s*(?:года|году|год|г\.)|-?(?:ci|cı|cu|cü)\s+il\w*)?(?![\w\-])",
-                        re.I)),
+    (
+        "year",
+        re.compile(rf"(?<![\w.\-]){_YEAR}(?:\s*(?:года|году|год|г\.)|-?(?:ci|cı|cu|cü)\s+il\w*)?(?![\w\-])", re.I),
+    ),
 ]
 
 
@@ -166,8 +223,12 @@ def _season_range(text: str) -> DateRange | None:
         year = int(m.group("year"))
         start_year = year - 1 if first > last else year  # "зимой 2025": December 2024 – February 2025
         end_day = calendar.monthrange(year, last)[1]
-        return DateRange(f"{start_year:04d}-{first:02d}-01", f"{year:04d}-{last:02d}-{end_day:02d}",
-                         f"{start_year:04d}-{first:02d}..{year:04d}-{last:02d}", (m.start(), m.end()))
+        return DateRange(
+            f"{start_year:04d}-{first:02d}-01",
+            f"{year:04d}-{last:02d}-{end_day:02d}",
+            f"{start_year:04d}-{first:02d}..{year:04d}-{last:02d}",
+            (m.start(), m.end()),
+        )
     return None
 
 
@@ -197,10 +258,38 @@ def question_range(text: str, default_year: int | None = None) -> DateRange | No
 # -- relative days and month-only mentions in sources -----------------------------------------
 
 _NUMBER_WORDS = {
-    "один": 1, "одного": 1, "день": 1, "два": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3, "четыре": 4,
-    "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7, "семи": 7, "две": 2,
-    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "bir": 1, "iki": 2, "üç": 3, "dörd": 4, "beş": 5, "altı": 6, "yeddi": 7,
+    "один": 1,
+    "одного": 1,
+    "день": 1,
+    "два": 2,
+    "двух": 2,
+    "три": 3,
+    "трех": 3,
+    "трёх": 3,
+    "четыре": 4,
+    "четырех": 4,
+    "пять": 5,
+    "пяти": 5,
+    "шесть": 6,
+    "шести": 6,
+    "семь": 7,
+    "семи": 7,
+    "две": 2,
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "bir": 1,
+    "iki": 2,
+    "üç": 3,
+    "dörd": 4,
+    "beş": 5,
+    "altı": 6,
+    "yeddi": 7,
 }
 _NUMBERS = r"\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 
@@ -211,34 +300,63 @@ _SINGULAR_UNITS = {"день", "сутки", "неделю", "gün", "həftə"} 
 def _num(i: int) -> str:
     return rf"(?P<n{i}>{_NUMBERS})"
 
+
 _WEEKDAYS = {  # Monday = 0
-    0: r"понедельник|monday|bazar\s+ertəsi", 1: r"вторник|tuesday|çərşənbə\s+axşamı",
-    2: r"среду|wednesday|çərşənbə(?!\s+axşamı)", 3: r"четверг|thursday|cümə\s+axşamı",
-    4: r"пятницу|friday|cümə(?!\s+axşamı)", 5: r"субботу|saturday|şənbə", 6: r"воскресенье|sunday|bazar(?!\s+ertəsi)",
+    0: r"понедельник|monday|bazar\s+ertəsi",
+    1: r"вторник|tuesday|çərşənbə\s+axşamı",
+    2: r"среду|wednesday|çərşənbə(?!\s+axşamı)",
+    3: r"четверг|thursday|cümə\s+axşamı",
+    4: r"пятницу|friday|cümə(?!\s+axşamı)",
+    5: r"субботу|saturday|şənbə",
+    6: r"воскресенье|sunday|bazar(?!\s+ertəsi)",
 }
 
 # (pattern, anchor, offset): anchor "ref" counts from the publication date or dateline,
 # "prev" from the previous event; offset None means "the number in the match".
 _RELATIVE: list[tuple[re.Pattern[str], str, int | None]] = [
-    (re.compile(p, re.I), anchor, off) for p, anchor, off in [
+    (re.compile(p, re.I), anchor, off)
+    for p, anchor, off in [
         (r"позавчера|the day before yesterday|srağagün", "ref", -2),
         (r"вчера|yesterday|dünən", "ref", -1),
         (r"сегодня|today|this morning|this evening", "ref", 0),
-        (r"в\s+(?:тот|этот)\s+же\s+день|тогда\s+же|(?:on\s+)?(?:the|that)\s+same\s+day|later\s+that\s+day"
-         r"|həmin\s+gün|eyni\s+gün", "prev", 0),
-        (r"на\s+следующий\s+день|на\s+другой\s+день|назавтра|наутро|(?:on\s+)?the\s+(?:next|following)\s+day"
-         r"|a\s+day\s+later|ertəsi\s+gün|növbəti\s+gün", "prev", 1),
-        (r"накануне|за\s+день\s+до|the\s+(?:day|evening)\s+before|the\s+previous\s+day|a\s+day\s+earlier"
-         r"|bir\s+gün\s+(?:əvvəl|öncə)", "prev", -1),
-        (rf"(?:через|спустя)\s+(?:{_num(1)}\s+)?(?P<u1>дн\w*|день|сут\w*|недел\w*)"
-         rf"|{_num(2)}\s+(?P<u2>days?|weeks?)\s+later|(?:{_num(3)}\s+)?(?P<u3>gün|həftə)\s+sonra", "prev", None),
-        (rf"за\s+(?:{_num(1)}\s+)?(?P<u1>дн\w*|день|сут\w*|недел\w*)\s+до|{_num(2)}\s+(?P<u2>days?|weeks?)\s+"
-         rf"(?:earlier|before)|(?:{_num(3)}\s+)?(?P<u3>gün|həftə)\s+(?:əvvəl|öncə)", "prev", -999),
+        (
+            r"в\s+(?:тот|этот)\s+же\s+день|тогда\s+же|(?:on\s+)?(?:the|that)\s+same\s+day|later\s+that\s+day"
+            r"|həmin\s+gün|eyni\s+gün",
+            "prev",
+            0,
+        ),
+        (
+            r"на\s+следующий\s+день|на\s+другой\s+день|назавтра|наутро|(?:on\s+)?the\s+(?:next|following)\s+day"
+            r"|a\s+day\s+later|ertəsi\s+gün|növbəti\s+gün",
+            "prev",
+            1,
+        ),
+        (
+            r"накануне|за\s+день\s+до|the\s+(?:day|evening)\s+before|the\s+previous\s+day|a\s+day\s+earlier"
+            r"|bir\s+gün\s+(?:əvvəl|öncə)",
+            "prev",
+            -1,
+        ),
+        (
+            rf"(?:через|спустя)\s+(?:{_num(1)}\s+)?(?P<u1>дн\w*|день|сут\w*|недел\w*)"
+            rf"|{_num(2)}\s+(?P<u2>days?|weeks?)\s+later|(?:{_num(3)}\s+)?(?P<u3>gün|həftə)\s+sonra",
+            "prev",
+            None,
+        ),
+        (
+            rf"за\s+(?:{_num(1)}\s+)?(?P<u1>дн\w*|день|сут\w*|недел\w*)\s+до|{_num(2)}\s+(?P<u2>days?|weeks?)\s+"
+            rf"(?:earlier|before)|(?:{_num(3)}\s+)?(?P<u3>gün|həftə)\s+(?:əvvəl|öncə)",
+            "prev",
+            -999,
+        ),
     ]
 ]
 _WEEKDAY_RE = re.compile(
-    r"(?<!\w)(?:в|во|on|last)?\s*(?:" + "|".join(f"(?P<w{i}>{p})" for i, p in _WEEKDAYS.items())
-    + r")(?:\s+günü)?(?!\w)", re.I)
+    r"(?<!\w)(?:в|во|on|last)?\s*(?:"
+    + "|".join(f"(?P<w{i}>{p})" for i, p in _WEEKDAYS.items())
+    + r")(?:\s+günü)?(?!\w)",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +387,7 @@ def relative_day(text: str) -> RelativeDay | None:
             value *= 7 if unit.startswith(("недел", "week", "həftə")) else 1
             offset = value if offset is None else -value
         after = ""
-        tail = re.match(r"\s*(?:после|after|since|sonra)\s+([^,.;:!?]{2,80})", text[m.end():], re.I)
+        tail = re.match(r"\s*(?:после|after|since|sonra)\s+([^,.;:!?]{2,80})", text[m.end() :], re.I)
         if tail:
             after = tail.group(1)
         found.append(RelativeDay(anchor, offset, m.start(), after))
@@ -297,9 +415,14 @@ def shift(iso: str, days: int) -> str:
 _MONTH_ONLY = re.compile(
     r"(?<!\w)(?i:в|во|к|с|до|в\s+(?:начале|конце|середине)|in|by|since|until|early|late|mid-?|"
     r"in\s+(?:early|late|mid-?)|the\s+(?:start|end|middle)\s+of)\s*(?:"
-    + "|".join(_RU_MONTHS.values()) + "|" + "|".join(n.capitalize() for n in _EN_MONTHS.values()) + r")(?!\w)")
-_AZ_MONTH_ONLY = re.compile(r"(?<!\w)(?:" + "|".join(_AZ_MONTHS.values())
-                            + r")(?:(?:ın|in|un|ün)?(?:da|də)|\s+ay(?:ın|ı)da)(?!\w)", re.I)
+    + "|".join(_RU_MONTHS.values())
+    + "|"
+    + "|".join(n.capitalize() for n in _EN_MONTHS.values())
+    + r")(?!\w)"
+)
+_AZ_MONTH_ONLY = re.compile(
+    r"(?<!\w)(?:" + "|".join(_AZ_MONTHS.values()) + r")(?:(?:ın|in|un|ün)?(?:da|də)|\s+ay(?:ın|ı)da)(?!\w)", re.I
+)
 
 
 def mentions_month_only(text: str) -> bool:

@@ -28,8 +28,7 @@ def check_name(filename: str) -> str:
     name = safe_name(filename)
     suffix = PurePosixPath(name.lower()).suffix
     if suffix not in ALLOWED_SUFFIXES:
-        raise SourceRejected(
-            f"unsupported file type {suffix or '(none)'!r}: send a .txt, .md or .html file")
+        raise SourceRejected(f"unsupported file type {suffix or '(none)'!r}: send a .txt, .md or .html file")
     return name
 
 
@@ -60,8 +59,26 @@ def _looks_like_text(text: str) -> bool:
 
 
 class _BlockText(HTMLParser):
-    BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section",
-              "article", "tr", "header", "footer"})
+    BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "section",
+            "article",
+            "tr",
+            "header",
+            "footer",
+        }
+    )
     SKIP = frozenset({"script", "style", "noscript", "head", "title", "nav"})
 
     def __init__(self) -> None:

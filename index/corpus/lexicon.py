@@ -22,6 +22,7 @@ class Lexicon:
 
     def expand_abbreviations(self, text: str) -> str:
         """``text`` with colloquial short forms ("соцсеть", "госдеп") followed by their full form."""
+
         def add(m: re.Match[str]) -> str:
             full = self.abbreviations.get(m.group(0).lower())
             return f"{m.group(0)} {full}" if full else m.group(0)
@@ -74,6 +75,10 @@ def load_lexicon() -> Lexicon:
         occasion_names=raw["occasion_names"],
         reporting=_stems_pattern([*verbs["ru"], *verbs["en"], *verbs.get("az", [])]),
         abbreviations={str(k).lower(): str(v) for k, v in (raw.get("abbreviations") or {}).items()},
-        generic_subjects=re.compile(_stems_pattern([w for ws in raw["generic_subjects"].values() for w in ws]).pattern
-                                    + r"(?!\w)", re.IGNORECASE) if raw.get("generic_subjects") else None,
+        generic_subjects=re.compile(
+            _stems_pattern([w for ws in raw["generic_subjects"].values() for w in ws]).pattern + r"(?!\w)",
+            re.IGNORECASE,
+        )
+        if raw.get("generic_subjects")
+        else None,
     )

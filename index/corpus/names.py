@@ -53,10 +53,40 @@ class NameMention:
 
 # -- one key for a name in any script ----------------------------------------------------
 
-_PRE = str.maketrans({"ə": "e", "Ə": "E", "ı": "i", "İ": "I", "ş": "sh", "Ş": "Sh", "ç": "ch", "Ç": "Ch",
-                      "ğ": "g", "Ğ": "G", "x": "kh", "X": "Kh", "c": "j", "C": "J"})
-_DIGRAPHS = [("shch", "s"), ("dzh", "z"), ("zh", "z"), ("j", "z"), ("kh", "h"), ("sh", "s"), ("ch", "c"),
-             ("ts", "c"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"), ("g", "h"), ("x", "ks")]
+_PRE = str.maketrans(
+    {
+        "ə": "e",
+        "Ə": "E",
+        "ı": "i",
+        "İ": "I",
+        "ş": "sh",
+        "Ş": "Sh",
+        "ç": "ch",
+        "Ç": "Ch",
+        "ğ": "g",
+        "Ğ": "G",
+        "x": "kh",
+        "X": "Kh",
+        "c": "j",
+        "C": "J",
+    }
+)
+_DIGRAPHS = [
+    ("shch", "s"),
+    ("dzh", "z"),
+    ("zh", "z"),
+    ("j", "z"),
+    ("kh", "h"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("ts", "c"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("g", "h"),
+    ("x", "ks"),
+]
 
 
 def name_key(word: str, *, azerbaijani: bool = False) -> str:
@@ -72,6 +102,7 @@ def name_key(word: str, *, azerbaijani: bool = False) -> str:
 
 
 # -- Russian: natasha + pymorphy3 ----------------------------------------------------------
+
 
 @cache
 def _natasha() -> tuple[Any, Any, Any]:
@@ -165,20 +196,112 @@ def lemmas(text: str, lang: str) -> list[str]:
 
 _TITLES = {
     # English
-    "president", "prime", "minister", "secretary", "state", "senator", "sen", "national", "security", "adviser",
-    "advisor", "special", "envoy", "deputy", "foreign", "mr", "mrs", "ms", "dr", "general", "ambassador",
-    "chairman", "speaker", "representative", "rep", "vice", "assistant", "aide", "spokesperson", "spokesman",
-    "former", "us", "u.s", "the", "first", "lady", "senior", "director", "head", "chief", "of", "for", "and",
+    "president",
+    "prime",
+    "minister",
+    "secretary",
+    "state",
+    "senator",
+    "sen",
+    "national",
+    "security",
+    "adviser",
+    "advisor",
+    "special",
+    "envoy",
+    "deputy",
+    "foreign",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "general",
+    "ambassador",
+    "chairman",
+    "speaker",
+    "representative",
+    "rep",
+    "vice",
+    "assistant",
+    "aide",
+    "spokesperson",
+    "spokesman",
+    "former",
+    "us",
+    "u.s",
+    "the",
+    "first",
+    "lady",
+    "senior",
+    "director",
+    "head",
+    "chief",
+    "of",
+    "for",
+    "and",
     # Azerbaijani
-    "prezident", "prezidenti", "nazir", "naziri", "baş", "xarici", "işlər", "dövlət", "katibi", "səfir", "səfiri",
-    "cənab", "xanım", "köməkçisi", "vitse-prezident", "vitse-prezidenti", "müşaviri", "rəhbəri",
+    "prezident",
+    "prezidenti",
+    "nazir",
+    "naziri",
+    "baş",
+    "xarici",
+    "işlər",
+    "dövlət",
+    "katibi",
+    "səfir",
+    "səfiri",
+    "cənab",
+    "xanım",
+    "köməkçisi",
+    "vitse-prezident",
+    "vitse-prezidenti",
+    "müşaviri",
+    "rəhbəri",
 }
 _WORD = r"(?:[A-ZƏİŞÇĞÖÜ][\w\-]*(?:['’]s?\w*)?|[A-Z]\.)"
 _RUN = re.compile(rf"(?<![\w'’]){_WORD}(?:[ \t]+(?:{_WORD}|of|the|de|van|von))*")
 _AZ_SUFFIXES = sorted(
-    ["ın", "in", "un", "ün", "nın", "nin", "nun", "nün", "a", "ə", "ya", "yə", "ı", "i", "u", "ü", "nı", "ni", "nu",
-     "nü", "da", "də", "dan", "dən", "la", "lə", "yla", "ylə", "ın'", "'ın", "'in", "'a", "'ə", "'ya", "'yə"],
-    key=len, reverse=True)
+    [
+        "ın",
+        "in",
+        "un",
+        "ün",
+        "nın",
+        "nin",
+        "nun",
+        "nün",
+        "a",
+        "ə",
+        "ya",
+        "yə",
+        "ı",
+        "i",
+        "u",
+        "ü",
+        "nı",
+        "ni",
+        "nu",
+        "nü",
+        "da",
+        "də",
+        "dan",
+        "dən",
+        "la",
+        "lə",
+        "yla",
+        "ylə",
+        "ın'",
+        "'ın",
+        "'in",
+        "'a",
+        "'ə",
+        "'ya",
+        "'yə",
+    ],
+    key=len,
+    reverse=True,
+)
 
 
 def strip_az_suffix(word: str) -> tuple[str, bool]:
@@ -187,8 +310,11 @@ def strip_az_suffix(word: str) -> tuple[str, bool]:
         if apostrophe in word:
             return word.split(apostrophe, 1)[0], False
     for suffix in _AZ_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and re.search(r"(?:ev|ov|yev|an|yan|p|ç)$",
-                                                                                 word[: -len(suffix)]):
+        if (
+            word.endswith(suffix)
+            and len(word) - len(suffix) >= 4
+            and re.search(r"(?:ev|ov|yev|an|yan|p|ç)$", word[: -len(suffix)])
+        ):
             return word[: -len(suffix)], False
     return word, True
 
@@ -220,15 +346,19 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
         spans = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", m.group())]
         words = [w for _, _, w in spans]
         for part in _segments(words):
-            part = [i for i in part if (words[i].lower() not in lower_words or i > part[0])
-                    and words[i].lower().strip(".,") not in _CALENDAR]
+            part = [
+                i
+                for i in part
+                if (words[i].lower() not in lower_words or i > part[0])
+                and words[i].lower().strip(".,") not in _CALENDAR
+            ]
             while part and words[part[-1]].lower() in ("of", "the", "de", "van", "von"):
                 part = part[:-1]
             if not part:
                 continue
             first, last = part[0], part[-1]
             start, end = m.start() + spans[first][0], m.start() + spans[last][1]
-            sentence_start = start == 0 or re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[max(0, start - 3):start])
+            sentence_start = start == 0 or re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[max(0, start - 3) : start])
             lemma_words = [words[i] for i in part]
             if len(part) == 1 and sentence_start and lemma_words[0] not in mid_caps:
                 continue  # "Məktubun", "Neither": a capitalised sentence opener, not a name

@@ -105,11 +105,15 @@ def _is_speech(text: str, start: int, end: int) -> bool:
     """Quoted words are speech, not a name ("форум «На пути к новому мировому порядку»"), when
     there are at least four and a colon, "что"/"that" or a dash of attribution frames them,
     or they hold a sentence of their own."""
-    inner = text[start + 1:end - 1]
+    inner = text[start + 1 : end - 1]
     if len(inner.split()) < MIN_SPEECH_WORDS:
         return False
-    return bool(_SPEECH_LEAD.search(text[:start]) or _SPEECH_TAIL.match(text[end:])
-                or re.search(r"[.!?…;]", inner) or start == 0)
+    return bool(
+        _SPEECH_LEAD.search(text[:start])
+        or _SPEECH_TAIL.match(text[end:])
+        or re.search(r"[.!?…;]", inner)
+        or start == 0
+    )
 
 
 def mark_quotes(paragraphs: list[Paragraph]) -> None:
@@ -208,8 +212,13 @@ def _is_title(para: Paragraph, count: int) -> bool:
     text = para.text
     if text.startswith("#"):
         return True
-    return para.number == 1 and count > 1 and len(text) <= 160 and not re.search(r"[.!?:»\"”]\s*$", text) \
+    return (
+        para.number == 1
+        and count > 1
+        and len(text) <= 160
+        and not re.search(r"[.!?:»\"”]\s*$", text)
         and not any(d.is_day for d in find_dates(text))
+    )
 
 
 _DATELINE = re.compile(r"^\s*(?:[^\W\d][\w\-]*(?:[ \t][^\W\d][\w\-]*){0,2},\s*)?$")
@@ -249,7 +258,7 @@ class _Dating:
                 iso = day.iso(year_hint - 1)  # "25 декабря" in a January item: last year's
             if iso:
                 self.context_year = int(iso[:4])
-            if iso and _DATELINE.match(zone[:day.start]):
+            if iso and _DATELINE.match(zone[: day.start]):
                 self.reference = iso  # "Баку, 10 апреля — АПА.": relative days below count from here
                 if rel is not None and rel.anchor in ("ref", "weekday") and rel.start > day.end:
                     return True, self._relative(rel, events), False
@@ -282,8 +291,10 @@ class _Dating:
         dated = [e for e in events if e.date]
         if rel.after:
             words = {stem(w) for w in re.findall(r"[^\W\d_]{4,}", rel.after)}
-            shared = [(len(words & {stem(w) for w in re.findall(r"[^\W\d_]{4,}", e.header_text)}), i)
-                      for i, e in enumerate(dated)]
+            shared = [
+                (len(words & {stem(w) for w in re.findall(r"[^\W\d_]{4,}", e.header_text)}), i)
+                for i, e in enumerate(dated)
+            ]
             best = max(shared, default=(0, 0))
             if best[0]:
                 return dated[best[1]]  # most words in common, the latest on a tie
@@ -313,14 +324,28 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             header_outside = outside[:zone_end] if zone_end else outside
             speaker = own if own not in (PRONOUN, JOINT) else (current.speaker if own == PRONOUN and current else None)
             occasion = lex.occasion_of(header_outside) or lex.occasion_of(outside) or "statement"
-            current = _Event(len(events), date, explicit, speaker, occasion, [para.number],
-                             zone.strip() or para.text[:200], para.text)
+            current = _Event(
+                len(events),
+                date,
+                explicit,
+                speaker,
+                occasion,
+                [para.number],
+                zone.strip() or para.text[:200],
+                para.text,
+            )
             events.append(current)
             para.header = True
             para.speaker = speaker
         elif current is not None:
-            continues = bool(in_block or para.depth_at_start or para.speech or own
-                             or _bare(current) or lex.reports_someone(_first_sentence(outside)))
+            continues = bool(
+                in_block
+                or para.depth_at_start
+                or para.speech
+                or own
+                or _bare(current)
+                or lex.reports_someone(_first_sentence(outside))
+            )
             if not continues:
                 current = None
             else:
@@ -345,8 +370,15 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             para.speaker = own if own not in (PRONOUN, JOINT) else None
     _set_context(source, paragraphs, events)
     return [
-        Event(source_id=source.id, index=e.index, date=e.date, speaker=e.speaker,
-              occasion=e.occasion, paragraphs=tuple(e.paragraphs), summary=e.summary)
+        Event(
+            source_id=source.id,
+            index=e.index,
+            date=e.date,
+            speaker=e.speaker,
+            occasion=e.occasion,
+            paragraphs=tuple(e.paragraphs),
+            summary=e.summary,
+        )
         for e in events
     ]
 
@@ -377,7 +409,7 @@ def _bare(event: _Event) -> bool:
 
 def _first_sentence(text: str) -> str:
     sentences = list(sentenize(text))
-    return text[:sentences[0].stop] if sentences else text
+    return text[: sentences[0].stop] if sentences else text
 
 
 def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | None:
@@ -390,13 +422,13 @@ def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | 
         if names:
             return names[-1].speaker
     for sent in sentenize(para.text):
-        blanked = outside[sent.start:sent.stop]
+        blanked = outside[sent.start : sent.stop]
         if not blanked.strip():
             continue
         found = who.subject(para.start + sent.start, para.start + sent.stop, blanked)
         if found == PRONOUN and sent.start > 0:
             # "Secretary Rubio reacted the next day. In a statement he praised …": the name before
-            return who.first_nominative(para.start, para.start + sent.start, outside[:sent.start]) or PRONOUN
+            return who.first_nominative(para.start, para.start + sent.start, outside[: sent.start]) or PRONOUN
         if found is not None:
             return found
     if para.speech:
@@ -440,10 +472,19 @@ def build_passages(
             else:
                 kind = "commentary"
             start, end = para.start + s, para.start + e
-            passages.append(Passage(
-                id=f"{source.id}:{para.number}:{start}-{end}", source_id=source.id, paragraph=para.number,
-                start=start, end=end, text=source.text[start:end], date=para.date,
-                speaker=para.speaker,
-                occasion=para.occasion, kind=kind, event=para.event,
-            ))
+            passages.append(
+                Passage(
+                    id=f"{source.id}:{para.number}:{start}-{end}",
+                    source_id=source.id,
+                    paragraph=para.number,
+                    start=start,
+                    end=end,
+                    text=source.text[start:end],
+                    date=para.date,
+                    speaker=para.speaker,
+                    occasion=para.occasion,
+                    kind=kind,
+                    event=para.event,
+                )
+            )
     return passages, events, paragraphs

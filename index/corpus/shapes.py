@@ -28,13 +28,17 @@ from typing import Protocol
 from .attribution import Attributor
 
 _SALUTATION = re.compile(
-    r"^(?:Уважаем\w*|Дорог\w*|Глубокоуважаем\w*|Dear|Hörmətli|Əziz|Dəyərli|Möhtərəm|Çox\s+hörmətli)(?!\w)", re.I)
+    r"^(?:Уважаем\w*|Дорог\w*|Глубокоуважаем\w*|Dear|Hörmətli|Əziz|Dəyərli|Möhtərəm|Çox\s+hörmətli)(?!\w)", re.I
+)
 _CLOSING = re.compile(
     r"^(?:С\s+уважением|С\s+глубоким\s+уважением|С\s+наилучшими\s+пожеланиями|Искренне(?:\s+Ваш)?|"
     r"Sincerely|Respectfully|Yours(?:\s+(?:sincerely|truly|faithfully))?|(?:With\s+)?(?:best|kind|warm)\s+regards|"
-    r"Hörmətlə|Səmimiyyətlə|Ehtiramla|Dərin\s+hörmətlə)\b[\s,.!]*", re.I)
-_QUESTION = re.compile(r"^(?:Question|Q|Interviewer|Вопрос|В|Корреспондент|Журналист|Sual|Müxbir|Jurnalist)\s*[:—–-]\s",
-                       re.I)
+    r"Hörmətlə|Səmimiyyətlə|Ehtiramla|Dərin\s+hörmətlə)\b[\s,.!]*",
+    re.I,
+)
+_QUESTION = re.compile(
+    r"^(?:Question|Q|Interviewer|Вопрос|В|Корреспондент|Журналист|Sual|Müxbir|Jurnalist)\s*[:—–-]\s", re.I
+)
 _ANSWER = re.compile(r"^(?:Answer|A|Ответ|О|Cavab)\s*[:—–-]\s", re.I)
 _DASH_TURN = re.compile(r"^[—–-]\s*\w")
 _NAME_LABEL = re.compile(r"^(?P<label>[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*(?:\s+[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*){0,3})\s*:\s+\S")
@@ -42,10 +46,14 @@ _ASKS = re.compile(r"\?[\s»\"”)]*$")
 _SAYS_INTERVIEW = re.compile(r"интервью|interview|müsahib", re.I)
 _OUTLET = [
     re.compile(r"interview\s+(?:to|with|for|given\s+to)\s+(?:the\s+)?(?P<o>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})"),
-    re.compile(r"интервью\s+(?:телеканалу|агентству|газете|изданию|журналу|радио(?:станции)?|порталу)?\s*"
-               r"«?(?P<o>[A-ZА-ЯЁ][\w\-]*(?:\s+[A-ZА-ЯЁ][\w\-]*){0,2})»?"),
-    re.compile(r"(?P<o>[A-ZƏİŞÇĞÖÜ][\w\-]*(?:\s+[A-ZƏİŞÇĞÖÜ][\w\-]*){0,2})[-'’]?(?:a|ə|ya|yə|na|nə)\s+"
-               r"(?:eksklüziv\s+)?müsahibə"),
+    re.compile(
+        r"интервью\s+(?:телеканалу|агентству|газете|изданию|журналу|радио(?:станции)?|порталу)?\s*"
+        r"«?(?P<o>[A-ZА-ЯЁ][\w\-]*(?:\s+[A-ZА-ЯЁ][\w\-]*){0,2})»?"
+    ),
+    re.compile(
+        r"(?P<o>[A-ZƏİŞÇĞÖÜ][\w\-]*(?:\s+[A-ZƏİŞÇĞÖÜ][\w\-]*){0,2})[-'’]?(?:a|ə|ya|yə|na|nə)\s+"
+        r"(?:eksklüziv\s+)?müsahibə"
+    ),
 ]
 _INTERVIEWER = {"en": "{} correspondent", "ru": "корреспондент {}", "az": "{} müxbiri"}
 _JOURNALIST = {"en": "journalist", "ru": "журналист", "az": "jurnalist"}
@@ -70,15 +78,21 @@ def _letters(paragraphs: Sequence[_Para], who: Attributor, roles: dict[int, str]
         if not _SALUTATION.match(paragraphs[i].text) or len(paragraphs[i].text) > 200:
             i += 1
             continue
-        close = next((j for j in range(i + 1, min(len(paragraphs), i + 40))
-                      if _CLOSING.match(paragraphs[j].text) and len(paragraphs[j].text) <= 120), None)
+        close = next(
+            (
+                j
+                for j in range(i + 1, min(len(paragraphs), i + 40))
+                if _CLOSING.match(paragraphs[j].text) and len(paragraphs[j].text) <= 120
+            ),
+            None,
+        )
         if close is None:
             i += 1
             continue
         closing = paragraphs[close]
         end = close
         signature = []
-        for para in paragraphs[close + 1:close + 4]:
+        for para in paragraphs[close + 1 : close + 4]:
             if len(para.text) > 100 or (re.search(r"[.!?]\s*$", para.text) and not re.search(r"\b\w\.\s*$", para.text)):
                 break
             signature.append(para)
@@ -91,7 +105,7 @@ def _letters(paragraphs: Sequence[_Para], who: Attributor, roles: dict[int, str]
             if names:
                 signer = names[0].speaker
                 break
-        for para in paragraphs[i:end + 1]:
+        for para in paragraphs[i : end + 1]:
             roles[para.number] = f"speaker:{signer}"
         i = end + 1
 
@@ -125,9 +139,12 @@ _ASKING = "question"
 
 
 def _labelled_turns(paragraphs: Sequence[_Para]) -> dict[int, str] | None:
-    """"Question:"/"Answer:" turns; None when the text has no such interview."""
-    turns = {p.number: _ASKING if _QUESTION.match(p.text) else "speaker:"
-             for p in paragraphs if _QUESTION.match(p.text) or _ANSWER.match(p.text)}
+    """ "Question:"/"Answer:" turns; None when the text has no such interview."""
+    turns = {
+        p.number: _ASKING if _QUESTION.match(p.text) else "speaker:"
+        for p in paragraphs
+        if _QUESTION.match(p.text) or _ANSWER.match(p.text)
+    }
     return turns if len(turns) >= 2 and _ASKING in turns.values() else None
 
 
@@ -137,8 +154,7 @@ def _says_interview(paragraphs: Sequence[_Para], before: int) -> bool:
 
 def _dash_turns(paragraphs: Sequence[_Para]) -> dict[int, str]:
     """Turns led by a dash: a question ends with "?", an answer does not."""
-    turns = {p.number: _ASKING if _ASKS.search(p.text) else "speaker:"
-             for p in paragraphs if _DASH_TURN.match(p.text)}
+    turns = {p.number: _ASKING if _ASKS.search(p.text) else "speaker:" for p in paragraphs if _DASH_TURN.match(p.text)}
     kinds = set(turns.values())
     if len(turns) < 2 or kinds != {_ASKING, "speaker:"} or not _says_interview(paragraphs, min(turns)):
         return {}

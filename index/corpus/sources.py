@@ -124,8 +124,12 @@ def _source_info(entry: Any, where: str) -> SourceInfo:
     if url is not None and not re.match(r"^https?://\S+$", str(url)):
         raise CorpusError(f"{where}: field 'url' must be an http(s) URL, got {url!r}")
     return SourceInfo(
-        id=sid, title=str(_need(entry, "title", where)), language=lang, file=file,
-        url=str(url) if url else None, published=published,
+        id=sid,
+        title=str(_need(entry, "title", where)),
+        language=lang,
+        file=file,
+        url=str(url) if url else None,
+        published=published,
         added=str(entry["added"]) if entry.get("added") else None,
         added_by=str(entry["added_by"]) if entry.get("added_by") else None,
         sha256=str(entry["sha256"]) if entry.get("sha256") else None,
@@ -192,8 +196,14 @@ def load_speakers(data_dir: Path) -> Speakers:
         if not flat:
             raise CorpusError(f"{where}: field 'aliases' needs at least one alias")
         flat += [name["ru"], name["en"]]
-        items.append(Speaker(sid, {k: str(v) for k, v in name.items()},
-                             {k: str(v) for k, v in (entry.get("role") or {}).items()}, tuple(dict.fromkeys(flat))))
+        items.append(
+            Speaker(
+                sid,
+                {k: str(v) for k, v in name.items()},
+                {k: str(v) for k, v in (entry.get("role") or {}).items()},
+                tuple(dict.fromkeys(flat)),
+            )
+        )
     return Speakers.of(items)
 
 

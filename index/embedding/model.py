@@ -46,9 +46,12 @@ MAX_BATCH_TOKENS = 4096
 _WEIGHT_SUFFIXES = frozenset({".safetensors", ".bin", ".pt", ".pth", ".onnx", ".ckpt", ".h5", ".msgpack"})
 
 #: ``QUOTEBOT_ENCODER`` values: encoder -> (format, quantisation of questions, of passages).
-ENCODERS = {"onnx": ("onnx", "none", "none"), "onnx-int8": ("onnx", "int8", "int8"),
-            "onnx-int8-queries": ("onnx", "int8", "none"),
-            "sentence-transformers": ("sentence-transformers", "none", "none")}
+ENCODERS = {
+    "onnx": ("onnx", "none", "none"),
+    "onnx-int8": ("onnx", "int8", "int8"),
+    "onnx-int8-queries": ("onnx", "int8", "none"),
+    "sentence-transformers": ("sentence-transformers", "none", "none"),
+}
 #: The default model's encoder, chosen by measurement (docs/performance.md, bench/bench_encoder.py):
 #: fp32 ranks exactly as torch on every evaluation set. int8 (everywhere, or for questions only)
 #: is ~2x faster per question and needs a quarter of the memory, but loses 0.015 hit@3 on the
@@ -117,8 +120,16 @@ class Embedder:
     with other weights or another encoder is detected.
     """
 
-    def __init__(self, name: str, backend: Backend, fingerprint: str, path: Path, encoder: dict[str, str],
-                 passage_backend: Callable[[], Backend] | None = None, threads: Threads | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        backend: Backend,
+        fingerprint: str,
+        path: Path,
+        encoder: dict[str, str],
+        passage_backend: Callable[[], Backend] | None = None,
+        threads: Threads | None = None,
+    ) -> None:
         """``backend`` encodes questions, and passages too unless ``passage_backend`` is given: it
         makes the passages' backend on first use (serving never loads it)."""
         self.name = name
@@ -135,8 +146,10 @@ class Embedder:
         self._passage = backend.prompts.get("passage", PASSAGE_PROMPT)
 
     def __repr__(self) -> str:
-        return (f"Embedder(name={self.name!r}, dim={self.dim}, fingerprint={self.fingerprint[:12]}, "
-                f"encoder={self.encoder['format']}/{self.encoder['quantisation']})")
+        return (
+            f"Embedder(name={self.name!r}, dim={self.dim}, fingerprint={self.fingerprint[:12]}, "
+            f"encoder={self.encoder['format']}/{self.encoder['quantisation']})"
+        )
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """float32 ``[len(texts), dim]``, L2-normalised, with the ``query: `` prompt.
@@ -156,8 +169,9 @@ class Embedder:
         threads = self.threads.batch if len(texts) > 1 else self.threads.query
         backend = self.passage_backend()
         try:
-            return self._encode(texts, self._passage, batch_size=batch_size, progress=progress, threads=threads,
-                                backend=backend)
+            return self._encode(
+                texts, self._passage, batch_size=batch_size, progress=progress, threads=threads, backend=backend
+            )
         finally:
             serving = self.backend.has_session(self.threads.query)
             if serving and (backend is not self.backend or threads != self.threads.query):
@@ -173,8 +187,16 @@ class Embedder:
     def token_lengths(self, texts: list[str], prefix: str) -> list[int]:
         return self.backend.token_lengths(texts, prefix)
 
-    def _encode(self, texts: list[str], prompt: str, *, batch_size: int, progress: bool, threads: int,
-                backend: Backend | None = None) -> np.ndarray:
+    def _encode(
+        self,
+        texts: list[str],
+        prompt: str,
+        *,
+        batch_size: int,
+        progress: bool,
+        threads: int,
+        backend: Backend | None = None,
+    ) -> np.ndarray:
         """Texts are grouped by token length into batches of at most ``batch_size`` texts and
         ``MAX_BATCH_TOKENS`` padded tokens, which keeps padding (and attention memory) small."""
         backend = backend or self.backend
@@ -216,8 +238,14 @@ class SentenceTransformersBackend:
 
     def encode(self, texts: list[str], prefix: str, *, threads: int) -> np.ndarray:
         with _threads(threads):
-            vectors = self.model.encode(texts, prompt=prefix, batch_size=len(texts), show_progress_bar=False,
-                                        convert_to_numpy=True, normalize_embeddings=True)
+            vectors = self.model.encode(
+                texts,
+                prompt=prefix,
+                batch_size=len(texts),
+                show_progress_bar=False,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
     def token_lengths(self, texts: list[str], prefix: str) -> list[int]:
@@ -385,10 +413,20 @@ def _load(model: str, cache_dir: Path, choice: str, threads: Threads) -> Embedde
             record = {"format": "onnx", "quantisation": q_quant, "checksum": backend.checksum}
             return Embedder(model, backend, WEIGHTS_SHA256, folder, record, threads=threads)
         # the passages' checksum as recorded (their file is hashed only when a build loads it)
-        record = {"format": "onnx", "quantisation": f"{q_quant} questions, {p_quant} passages",
-                  "checksum": f"{backend.checksum}+{encoder_checksum(p_quant, read_record(folder) or {})}"}
-        return Embedder(model, backend, WEIGHTS_SHA256, folder, record, threads=threads,
-                        passage_backend=lambda: OnnxEncoder(folder, p_quant, fingerprint=WEIGHTS_SHA256))
+        record = {
+            "format": "onnx",
+            "quantisation": f"{q_quant} questions, {p_quant} passages",
+            "checksum": f"{backend.checksum}+{encoder_checksum(p_quant, read_record(folder) or {})}",
+        }
+        return Embedder(
+            model,
+            backend,
+            WEIGHTS_SHA256,
+            folder,
+            record,
+            threads=threads,
+            passage_backend=lambda: OnnxEncoder(folder, p_quant, fingerprint=WEIGHTS_SHA256),
+        )
     folder, fingerprint = _resolve(model, cache_dir)
     _set_threads(threads.batch)
     st = SentenceTransformersBackend(_load_st(model, folder))
@@ -398,12 +436,17 @@ def _load(model: str, cache_dir: Path, choice: str, threads: Threads) -> Embedde
 
 def embedder_for(settings: Settings) -> Embedder:
     """The embedder ``settings`` name, with its encoder and thread counts."""
-    return load_embedder(settings.model, settings.cache_dir, encoder=encoder_choice(settings.model, settings.encoder),
-                         threads=Threads(settings.query_threads, settings.threads))
+    return load_embedder(
+        settings.model,
+        settings.cache_dir,
+        encoder=encoder_choice(settings.model, settings.encoder),
+        threads=Threads(settings.query_threads, settings.threads),
+    )
 
 
-def load_embedder(model: str, cache_dir: Path, *, encoder: str | None = None,
-                  threads: Threads | None = None) -> Embedder:
+def load_embedder(
+    model: str, cache_dir: Path, *, encoder: str | None = None, threads: Threads | None = None
+) -> Embedder:
     """The embedder for ``model`` (a sentence-transformers name or local path), loaded once per
     process. ``cache_dir`` is the quotebot cache (``Settings.cache_dir``); the default model's
     files live in ``cache_dir / "models"``. ``encoder`` is one of ``ENCODERS`` (the default model

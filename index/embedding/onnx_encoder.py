@@ -135,8 +135,10 @@ def verify_onnx_folder(folder: Path, fingerprint: str | None, quantisation: str 
     files = record.get("files")
     if not isinstance(files, dict):
         return "checksum file lists no files"
-    wanted = [TOKENIZER_FILE, *(name for q in (MODEL_FILES if quantisation is None else [quantisation])
-                                for name in model_files(q, record))]
+    wanted = [
+        TOKENIZER_FILE,
+        *(name for q in (MODEL_FILES if quantisation is None else [quantisation]) for name in model_files(q, record)),
+    ]
     verified = _verified(folder)
     before = dict(verified)
     try:
@@ -162,8 +164,15 @@ class OnnxEncoder:
     one-thread session of questions; a build adds one on every core for passages).
     """
 
-    def __init__(self, folder: Path, quantisation: str = "none", *, fingerprint: str | None = None,
-                 verify: bool = True, preload_threads: int | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        quantisation: str = "none",
+        *,
+        fingerprint: str | None = None,
+        verify: bool = True,
+        preload_threads: int | None = None,
+    ) -> None:
         """Check and load ``folder``'s tokenizer and model file of ``quantisation``; with
         ``preload_threads``, also create that session. The checksums, the tokenizer (~1 s: a
         250k-piece Unigram) and the session are done on parallel threads: each mostly runs

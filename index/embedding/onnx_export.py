@@ -99,8 +99,11 @@ def _export_fp32(st_folder: Path, target: Path) -> None:
             opset_version=OPSET,
             input_names=["input_ids", "attention_mask"],
             output_names=["sentence_embedding"],
-            dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
-                          "sentence_embedding": {0: "batch"}},
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                "sentence_embedding": {0: "batch"},
+            },
             do_constant_folding=True,
         )
 
@@ -223,4 +226,3 @@ def _write_checksums(tmp: Path, st_folder: Path, fingerprint: str, parity: dict[
     (tmp / CHECKSUM_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     _fsync(tmp / CHECKSUM_FILE)
     _fsync(tmp)
-

@@ -110,41 +110,70 @@ class LoadedVersion:
         speakers = load_speakers(speakers_file.parent) if speakers_file else load_speakers(data_dir)
         events = [Event(**{**e, "paragraphs": tuple(e["paragraphs"])}) for e in stored.events()]
         fields = set(SourceInfo.__dataclass_fields__)
-        sources = {s["id"]: SourceInfo(**{k: v for k, v in s.items() if k in fields})
-                   for s in manifest.raw["sources"]}
+        sources = {s["id"]: SourceInfo(**{k: v for k, v in s.items() if k in fields}) for s in manifest.raw["sources"]}
         texts = {sid: stored.text(sid) for sid in sources}
         paras = stored.paragraphs()
         para_keys = [(p["source_id"], p["number"]) for p in paras]
         para_index = {k: i for i, k in enumerate(para_keys)}
         event_ids: dict[tuple[str, int], int] = {}
-        para_event = np.asarray([
-            event_ids.setdefault((p["source_id"], p["event"]), len(event_ids)) if p.get("event") is not None else -1
-            for p in paras], dtype=np.int64)
+        para_event = np.asarray(
+            [
+                event_ids.setdefault((p["source_id"], p["event"]), len(event_ids)) if p.get("event") is not None else -1
+                for p in paras
+            ],
+            dtype=np.int64,
+        )
         dated = sorted((p.date, i) for i, p in enumerate(passages) if p.date)
         para_vectors = stored.paragraph_vectors()
         langs = [sources[k[0]].language if k[0] in sources else "" for k in para_keys]
         para_lang, centroids = _language_centroids(langs, para_vectors)
         return cls(
-            manifest=manifest, passages=passages, vectors=stored.vectors(),
-            lexical=stored.lexical(len(passages)), speakers=speakers, events=events,
-            sources=sources, texts=texts, para_keys=para_keys,
+            manifest=manifest,
+            passages=passages,
+            vectors=stored.vectors(),
+            lexical=stored.lexical(len(passages)),
+            speakers=speakers,
+            events=events,
+            sources=sources,
+            texts=texts,
+            para_keys=para_keys,
             para_spans=np.asarray([(p["start"], p["end"]) for p in paras], dtype=np.int64).reshape(-1, 2),
-            para_vectors=para_vectors, para_lang=para_lang, lang_centroids=centroids,
-            para_script_share={script: sum((lang == "ru") == (script == "ru") for lang in langs) / max(1, len(langs))
-                               for script in ("ru", "latin")},
-            speaker_keys=frozenset(k for sp in speakers.items for a in sp.aliases if len(a.split()) == 1
-                                   and (k := name_token(stem(a)))),
-            para_answer=np.asarray([para_index.get((p["source_id"], p["number"] + 1), -1)
-                                    if (p.get("role") or "").startswith("question:") else -1 for p in paras],
-                                   dtype=np.int64),
-            para_answerable=np.asarray([p.get("role") != "title" and len(
-                texts[p["source_id"]][p["start"]:p["end"]].split()) >= MIN_ANSWER_WORDS for p in paras], dtype=bool),
+            para_vectors=para_vectors,
+            para_lang=para_lang,
+            lang_centroids=centroids,
+            para_script_share={
+                script: sum((lang == "ru") == (script == "ru") for lang in langs) / max(1, len(langs))
+                for script in ("ru", "latin")
+            },
+            speaker_keys=frozenset(
+                k for sp in speakers.items for a in sp.aliases if len(a.split()) == 1 and (k := name_token(stem(a)))
+            ),
+            para_answer=np.asarray(
+                [
+                    para_index.get((p["source_id"], p["number"] + 1), -1)
+                    if (p.get("role") or "").startswith("question:")
+                    else -1
+                    for p in paras
+                ],
+                dtype=np.int64,
+            ),
+            para_answerable=np.asarray(
+                [
+                    p.get("role") != "title"
+                    and len(texts[p["source_id"]][p["start"] : p["end"]].split()) >= MIN_ANSWER_WORDS
+                    for p in paras
+                ],
+                dtype=bool,
+            ),
             para_lexical=stored.paragraph_lexical(len(paras)),
-            para_event=para_event, para_speaker=np.asarray([p.get("speaker") or "" for p in paras]),
+            para_event=para_event,
+            para_speaker=np.asarray([p.get("speaker") or "" for p in paras]),
             para_occasion=np.asarray([p.get("occasion") or "commentary" for p in paras]),
             row_para=np.asarray([para_index[(p.source_id, p.paragraph)] for p in passages], dtype=np.int64),
-            date_keys=[d for d, _ in dated], date_rows=np.asarray([i for _, i in dated], dtype=np.int64),
-            date_month_day=np.asarray([d[5:] for d, _ in dated], dtype="U5"), para_index=para_index,
+            date_keys=[d for d, _ in dated],
+            date_rows=np.asarray([i for _, i in dated], dtype=np.int64),
+            date_month_day=np.asarray([d[5:] for d, _ in dated], dtype="U5"),
+            para_index=para_index,
         )
 
     def rows_of_paragraphs(self, paras: np.ndarray) -> np.ndarray:
@@ -155,7 +184,7 @@ class LoadedVersion:
         order, bounds = self._para_rows
         if len(paras) == 0:
             return np.zeros(0, np.int64)
-        return np.concatenate([order[bounds[p]:bounds[p + 1]] for p in paras]).astype(np.int64)
+        return np.concatenate([order[bounds[p] : bounds[p + 1]] for p in paras]).astype(np.int64)
 
     def rows_in_range(self, start: str, end: str) -> np.ndarray:
         lo = bisect.bisect_left(self.date_keys, start)
@@ -168,7 +197,7 @@ class LoadedVersion:
         if row is None or text is None:
             return None
         start, end = self.para_spans[row]
-        return text[int(start):int(end)]
+        return text[int(start) : int(end)]
 
 
 def _language_centroids(langs: list[str], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -220,8 +249,9 @@ class Engine:
         self._qcache_lock = threading.Lock()  # not self._lock: a reload must not stall questions
 
     @classmethod
-    def open(cls, settings: Settings, *, embedder: Any = None, tuning: Tuning | None = None,
-             wait: float = READ_WAIT) -> Engine:
+    def open(
+        cls, settings: Settings, *, embedder: Any = None, tuning: Tuning | None = None, wait: float = READ_WAIT
+    ) -> Engine:
         """Load the published version (see :mod:`index.store.reader`: retried for up to ``wait`` seconds,
         a corrupt version refused for its newest intact ancestor); raises IndexMissingError,
         IndexUnavailableError, ManifestMismatchError, ModelMissingError."""
@@ -249,9 +279,11 @@ class Engine:
         """The off-topic anchors' vectors: stored with the version when it was built with the
         same anchors and model, else encoded now."""
         questions = load_offtopic()
-        if manifest.raw.get("offtopic_hash") == offtopic_hash(questions) \
-                and manifest.model_fingerprint == self.embedder.fingerprint \
-                and (stored := store.open(manifest.version, manifest).offtopic_vectors()) is not None:
+        if (
+            manifest.raw.get("offtopic_hash") == offtopic_hash(questions)
+            and manifest.model_fingerprint == self.embedder.fingerprint
+            and (stored := store.open(manifest.version, manifest).offtopic_vectors()) is not None
+        ):
             return stored
         return np.asarray(self.embedder.encode_queries(questions), dtype=np.float32)
 
@@ -279,8 +311,9 @@ class Engine:
                 return False
             try:
                 manifest = self.store.verify(current)
-                manifest.check_model(self.embedder.name, self.embedder.fingerprint,
-                                     getattr(self.embedder, "encoder", None))
+                manifest.check_model(
+                    self.embedder.name, self.embedder.fingerprint, getattr(self.embedder, "encoder", None)
+                )
                 loaded = LoadedVersion.load(self.store, current, self.settings.data_dir, manifest)
             except (IndexCorruptError, ManifestMismatchError) as exc:
                 self._refused = current
@@ -293,8 +326,9 @@ class Engine:
 
     # -- questions ------------------------------------------------------------------------
 
-    def ask(self, question: str, *, top_k: int | None = None, offset: int = 0,
-            source_ids: Collection[str] | None = None) -> Answer:
+    def ask(
+        self, question: str, *, top_k: int | None = None, offset: int = 0, source_ids: Collection[str] | None = None
+    ) -> Answer:
         """Answer ``question`` from the served version; ``source_ids`` limits the search (and the
         "not covered" decision) to those sources' passages, e.g. a source that was just added."""
         t0 = time.perf_counter()
@@ -303,25 +337,39 @@ class Engine:
         try:
             text = clean(question, self.settings.max_query_chars)
         except BadQuery as exc:
-            log.info("question answered=False hits=0 reason=%s version=%s ms=%.1f", exc.reason,
-                     state.manifest.version, (time.perf_counter() - t0) * 1000)
+            log.info(
+                "question answered=False hits=0 reason=%s version=%s ms=%.1f",
+                exc.reason,
+                state.manifest.version,
+                (time.perf_counter() - t0) * 1000,
+            )
             return Answer(query=question if isinstance(question, str) else "", answered=False, reason=exc.reason)
         intent = parse(text, state.speakers)
         hits, reason = self._rank(state, intent, source_ids)
         answered = bool(hits) and reason is None
         answer = Answer(
-            query=text, answered=answered, hits=hits[offset:offset + top_k] if answered else [],
-            total=len(hits) if answered else 0, reason=reason,
-            date_filter=intent.date_range.label if intent.date_range else None, speaker_filter=intent.speaker,
+            query=text,
+            answered=answered,
+            hits=hits[offset : offset + top_k] if answered else [],
+            total=len(hits) if answered else 0,
+            reason=reason,
+            date_filter=intent.date_range.label if intent.date_range else None,
+            speaker_filter=intent.speaker,
         )
         # one structured line per question; never the question itself at info level
-        log.info("question answered=%s hits=%d reason=%s date_filter=%s speaker=%s version=%s ms=%.1f",
-                 answered, answer.total, reason, answer.date_filter, answer.speaker_filter,
-                 state.manifest.version, (time.perf_counter() - t0) * 1000)
+        log.info(
+            "question answered=%s hits=%d reason=%s date_filter=%s speaker=%s version=%s ms=%.1f",
+            answered,
+            answer.total,
+            reason,
+            answer.date_filter,
+            answer.speaker_filter,
+            state.manifest.version,
+            (time.perf_counter() - t0) * 1000,
+        )
         return answer
 
-    def _candidates(self, state: LoadedVersion, intent: Intent, qvec: np.ndarray,
-                    lex_scores: np.ndarray) -> np.ndarray:
+    def _candidates(self, state: LoadedVersion, intent: Intent, qvec: np.ndarray, lex_scores: np.ndarray) -> np.ndarray:
         n = self.tuning.candidates
         if intent.date_range is not None:
             rows = state.rows_in_range(intent.date_range.start, intent.date_range.end)
@@ -340,8 +388,14 @@ class Engine:
             ids = np.asarray([i for i in ids if year in state.passages[i].text], dtype=np.int64)
         return ids
 
-    def _source_candidates(self, state: LoadedVersion, intent: Intent, qvec: np.ndarray, lex_scores: np.ndarray,
-                           source_ids: Collection[str]) -> np.ndarray:
+    def _source_candidates(
+        self,
+        state: LoadedVersion,
+        intent: Intent,
+        qvec: np.ndarray,
+        lex_scores: np.ndarray,
+        source_ids: Collection[str],
+    ) -> np.ndarray:
         """Only the passages of ``source_ids`` (within the question's period, if it names one)."""
         wanted = set(source_ids)
         rows = np.asarray([i for i, p in enumerate(state.passages) if p.source_id in wanted], dtype=np.int64)
@@ -360,8 +414,9 @@ class Engine:
         by_lex = rows[_top_positive(lex_scores[rows], self.tuning.candidates)]
         return np.unique(np.concatenate([by_dense, by_lex]))
 
-    def _rank(self, state: LoadedVersion, intent: Intent,
-              source_ids: Collection[str] | None = None) -> tuple[list[Hit], str | None]:
+    def _rank(
+        self, state: LoadedVersion, intent: Intent, source_ids: Collection[str] | None = None
+    ) -> tuple[list[Hit], str | None]:
         t = self.tuning
         groups = state.lexical.expand_all(intent.tokens)
         lex_all = state.lexical.scores([tok for g in groups for tok in g])
@@ -449,18 +504,27 @@ class Engine:
                 self._qcache.popitem(last=False)
         return vec
 
-    def _covered(self, state: LoadedVersion, intent: Intent, qvec: np.ndarray, best_dense: float,
-                 lex_all: np.ndarray, groups: list[list[str]]) -> bool:
+    def _covered(
+        self,
+        state: LoadedVersion,
+        intent: Intent,
+        qvec: np.ndarray,
+        best_dense: float,
+        lex_all: np.ndarray,
+        groups: list[list[str]],
+    ) -> bool:
         """Abstention: is the best passage about the question at all?"""
         t = self.tuning
         offtopic = float((self._offtopic @ qvec).max()) if len(self._offtopic) else 0.0
         in_period = intent.month_day is not None or (
             intent.date_range is not None
-            and len(state.rows_in_range(intent.date_range.start, intent.date_range.end)) > 0)
+            and len(state.rows_in_range(intent.date_range.start, intent.date_range.end)) > 0
+        )
         if intent.names and not any(state.para_lexical.knows_name(name) for name in intent.names):
             return False  # everything the question names is something the corpus never mentions
         specific_period = intent.month_day is not None or (
-            intent.date_range is not None and intent.date_range.start[:7] == intent.date_range.end[:7])
+            intent.date_range is not None and intent.date_range.start[:7] == intent.date_range.end[:7]
+        )
         if not specific_period and self._focus_unknown(state, intent):
             return False
         if in_period and not intent.tokens:
@@ -468,8 +532,9 @@ class Engine:
         if in_period:
             # a period the corpus has events in is evidence of its own: only clearly off-topic
             # questions that happen to name a year ("best laptop in 2025") are declined
-            return best_dense - offtopic >= t.offtopic_margin - t.period_relief \
-                or self._lexically_covered(state, lex_all, groups)
+            return best_dense - offtopic >= t.offtopic_margin - t.period_relief or self._lexically_covered(
+                state, lex_all, groups
+            )
         if best_dense < t.min_dense:
             return False
         if best_dense - offtopic >= t.offtopic_margin:
@@ -498,8 +563,7 @@ class Engine:
             if (name_token(tok) or "") in state.speaker_keys:
                 continue
             expanded = state.para_lexical.expand(tok)
-            if tok in capitalised and expanded \
-                    and state.para_lexical.doc_count(expanded) > t.focus_common_share * n:
+            if tok in capitalised and expanded and state.para_lexical.doc_count(expanded) > t.focus_common_share * n:
                 continue
             focus.append(expanded)
         return bool(focus) and not any(focus)
@@ -514,8 +578,9 @@ class Engine:
                 return True
         return False
 
-    def _group(self, state: LoadedVersion, best_row: np.ndarray, final: np.ndarray,
-               score_of: dict[int, float]) -> list[Hit]:
+    def _group(
+        self, state: LoadedVersion, best_row: np.ndarray, final: np.ndarray, score_of: dict[int, float]
+    ) -> list[Hit]:
         """One hit per paragraph, best first, down to ``keep_within`` below the best."""
         t = self.tuning
         order = np.argsort(-final)
@@ -539,22 +604,33 @@ class Engine:
             best = score_of.get(row, 0.0)
             for step in (-1, 1):
                 i = row + step
-                while 0 <= i < len(state.passages) and state.row_para[i] == state.row_para[row] \
-                        and score_of.get(i, -1.0) >= best - 0.02:
+                while (
+                    0 <= i < len(state.passages)
+                    and state.row_para[i] == state.row_para[row]
+                    and score_of.get(i, -1.0) >= best - 0.02
+                ):
                     rows.append(i)
                     i += step
             rows.sort()
         first, last = state.passages[rows[0]], state.passages[rows[-1]]
-        text = state.texts[p.source_id][first.start:last.end]
+        text = state.texts[p.source_id][first.start : last.end]
         src = state.sources.get(p.source_id)
         speaker = state.speakers.get(p.speaker)
         kinds = {state.passages[i].kind for i in rows}
         return Hit(
-            passage_ids=tuple(state.passages[i].id for i in rows), text=text, date=p.date, speaker=p.speaker,
-            speaker_name=dict(speaker.name) if speaker else self._as_written(p.speaker), occasion=p.occasion,
-            kind="quote" if "quote" in kinds else p.kind, source_id=p.source_id,
-            source_title=src.title if src else p.source_id, source_url=src.url if src else None,
-            paragraphs=(p.paragraph,), score=round(score, 4), source_language=src.language if src else "",
+            passage_ids=tuple(state.passages[i].id for i in rows),
+            text=text,
+            date=p.date,
+            speaker=p.speaker,
+            speaker_name=dict(speaker.name) if speaker else self._as_written(p.speaker),
+            occasion=p.occasion,
+            kind="quote" if "quote" in kinds else p.kind,
+            source_id=p.source_id,
+            source_title=src.title if src else p.source_id,
+            source_url=src.url if src else None,
+            paragraphs=(p.paragraph,),
+            score=round(score, 4),
+            source_language=src.language if src else "",
         )
 
     @staticmethod
@@ -582,7 +658,8 @@ class Engine:
         return self.loaded.paragraph_text(source_id, number)
 
     def timeline(self) -> list[Event]:
-        return sorted(self.loaded.events, key=lambda e: (e.date, e.source_id, e.index))
+        """The dated events, oldest first (a month-only event has no day to stand on)."""
+        return sorted((e for e in self.loaded.events if e.date), key=lambda e: (e.date or "", e.source_id, e.index))
 
     def sources(self) -> list[SourceInfo]:
         return list(self.loaded.sources.values())
@@ -602,9 +679,13 @@ class Engine:
     def status(self) -> dict[str, Any]:
         m = self.loaded.manifest.raw
         return {
-            "version": m["version"], "built_at": m["built_at"], "model": m["model"]["name"],
-            "passages": m["passage_count"], "sources": len(m["sources"]), "events": len(self.loaded.events),
-            "faiss": m["vectors"].get("faiss"), "uptime_s": round(time.time() - self._opened_at),
+            "version": m["version"],
+            "built_at": m["built_at"],
+            "model": m["model"]["name"],
+            "passages": m["passage_count"],
+            "sources": len(m["sources"]),
+            "events": len(self.loaded.events),
+            "faiss": m["vectors"].get("faiss"),
+            "uptime_s": round(time.time() - self._opened_at),
             "parent": m.get("parent"),
         }
-

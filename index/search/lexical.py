@@ -32,28 +32,34 @@ _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|ci|cı|cu|cü|ий|ый|ой|й|го|ого|его|е|я|ю|м|х)$")
 
-RU_STOP = frozenset("""
+RU_STOP = frozenset(
+    """
 а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для до
 его ее ей ему если есть еще же за здесь и из или им их к как какая какие каким какой когда кто ли
 либо мне может мы на над надо наш не него нее нет ни них но ну о об однако он она они оно от очень
 по под при с со так также такой там те тем то того тоже той только том ты у уже хотя чего чей чем
 что чтобы чье чья эта эти это этот я ли ко мой моя мое мои свой своя свое свои себя который которая
 которое которые между через после будет будут было раз ещё всё её сам сама само сами один одна одно
-""".split())
-EN_STOP = frozenset("""
+""".split()
+)
+EN_STOP = frozenset(
+    """
 a an the and or but if of to in on at by for with about from into over after before is are was were
 be been being do does did done have has had this that these those it its he she they them his her
 their what which who whom whose when where why how i you we my your our me us not no so as than then
 there here can could would should will shall may might must also just any some all
-""".split())
+""".split()
+)
 
 # Question words that carry no topic: "what did X say" must not match "said" everywhere.
-QUESTION_STOP = frozenset("""
+QUESTION_STOP = frozenset(
+    """
 что как когда где почему зачем какой какая какие каким какую кто чем о об про ли сказал сказала
 говорил говорила писал писала написал написала what when where why how who whom which did does do
 say said tell told write wrote about было были был была произошло происходило случилось
 happen happened happening going on каков какова каково каковы сколько кого кому каком какому каких
-""".split())
+""".split()
+)
 
 
 @cache
@@ -129,8 +135,16 @@ _EXPANSION_MEMO = 50_000  # token expansions remembered per loaded index
 class LexicalIndex:
     """BM25 over passage texts; scores come back for every passage, in passage order."""
 
-    def __init__(self, vocab: dict[str, int], data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
-                 size: int, *, retriever: bm25s.BM25 | None = None) -> None:
+    def __init__(
+        self,
+        vocab: dict[str, int],
+        data: np.ndarray,
+        indices: np.ndarray,
+        indptr: np.ndarray,
+        size: int,
+        *,
+        retriever: bm25s.BM25 | None = None,
+    ) -> None:
         """``data``/``indices``/``indptr``: bm25s's CSC matrix of precomputed scores (column =
         token id, row = document); ``retriever``: the bm25s object of a fresh build (to save)."""
         self._ids = vocab
@@ -149,8 +163,14 @@ class LexicalIndex:
         corpus = [tokenize(t) or ["∅"] for t in texts]
         retriever.index(corpus, show_progress=False)
         scores = retriever.scores
-        return cls(dict(retriever.vocab_dict or {}), scores["data"], scores["indices"], scores["indptr"],
-                   len(texts), retriever=retriever)
+        return cls(
+            dict(retriever.vocab_dict or {}),
+            scores["data"],
+            scores["indices"],
+            scores["indptr"],
+            len(texts),
+            retriever=retriever,
+        )
 
     def save(self, directory: Path) -> None:
         if self._retriever is None:
@@ -195,8 +215,9 @@ class LexicalIndex:
                 break
         if len(token) >= MIN_PREFIX:
             i = bisect.bisect_right(self._sorted_vocab, token)
-            while i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(token) \
-                    and len(found) < MAX_EXPANSIONS:
+            while (
+                i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(token) and len(found) < MAX_EXPANSIONS
+            ):
                 found.append(self._sorted_vocab[i])
                 i += 1
         return found
@@ -236,6 +257,8 @@ class LexicalIndex:
         cols = [self._ids[t] for t in tokens if t in self._ids]
         if not cols or self.size == 0:
             return 0
-        rows = [self._indices[self._indptr[c]:self._indptr[c + 1]][self._data[self._indptr[c]:self._indptr[c + 1]] > 0]
-                for c in cols]
+        rows = [
+            self._indices[self._indptr[c] : self._indptr[c + 1]][self._data[self._indptr[c] : self._indptr[c + 1]] > 0]
+            for c in cols
+        ]
         return int(np.unique(np.concatenate(rows)).size)

@@ -64,14 +64,25 @@ def parse(text: str, speakers: Speakers) -> Intent:
         if days:
             month_day = (days[0].month or 0, days[0].day or 0)
     mentions = speakers.mentions(text)
-    mentions = sorted([*mentions, *(m for m in surname_mentions(text, speakers)
-                                    if not any(m[0] < e and s < m[1] for s, e, _ in mentions))])
+    mentions = sorted(
+        [
+            *mentions,
+            *(m for m in surname_mentions(text, speakers) if not any(m[0] < e and s < m[1] for s, e, _ in mentions)),
+        ]
+    )
     speaker = mentions[0][2] if mentions else None
     undated = strip_dates(text, rng)
     tokens = tokenize(load_lexicon().expand_abbreviations(undated), query=True)
-    return Intent(text=text, semantic_text=undated if tokens else text, date_range=rng, month_day=month_day,
-                  speaker=speaker, tokens=tokens, names=named_things(text, mentions),
-                  occasions=load_lexicon().occasions_in(text))
+    return Intent(
+        text=text,
+        semantic_text=undated if tokens else text,
+        date_range=rng,
+        month_day=month_day,
+        speaker=speaker,
+        tokens=tokens,
+        names=named_things(text, mentions),
+        occasions=load_lexicon().occasions_in(text),
+    )
 
 
 def surname_mentions(text: str, speakers: Speakers) -> list[tuple[int, int, str]]:

@@ -75,8 +75,9 @@ class VectorIndex:
     def build(cls, vectors: np.ndarray) -> VectorIndex:
         return cls(build_faiss(vectors), vectors)
 
-    def save(self, directory: Path, *, dtype: str = "float32", vectors: str = "vectors.npy",
-             index: str = "faiss.index") -> None:
+    def save(
+        self, directory: Path, *, dtype: str = "float32", vectors: str = "vectors.npy", index: str = "faiss.index"
+    ) -> None:
         """The vectors (as ``dtype``) and the FAISS index, under the file names the version layout
         (:mod:`index.store.version`) gives."""
         np.save(directory / vectors, self.vectors.astype(dtype))

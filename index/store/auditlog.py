@@ -22,11 +22,16 @@ log = logging.getLogger("quotebot.audit")
 TAIL_BYTES = 256 * 1024
 
 
-def entry(user: str | int | None, action: str, source_id: str | None, result: str,
-          version: str | None = None) -> dict[str, Any]:
-    record: dict[str, Any] = {"time": datetime.now(UTC).isoformat(timespec="seconds"),
-                              "user": str(user) if user is not None else None,
-                              "action": action, "source_id": source_id, "result": result}
+def entry(
+    user: str | int | None, action: str, source_id: str | None, result: str, version: str | None = None
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "user": str(user) if user is not None else None,
+        "action": action,
+        "source_id": source_id,
+        "result": result,
+    }
     if version is not None:
         record["version"] = version
     return record

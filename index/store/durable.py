@@ -106,8 +106,9 @@ def file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def append_line(path: Path, line: str, *, step: str | None = None, max_bytes: int = LOG_MAX_BYTES,
-                keep: int = LOG_KEEP) -> None:
+def append_line(
+    path: Path, line: str, *, step: str | None = None, max_bytes: int = LOG_MAX_BYTES, keep: int = LOG_KEEP
+) -> None:
     """Append one line (JSON lines) under an flock of ``<path>.lock``, fsync it, and rotate the
     file by size. Safe across threads and processes (bot, CLI, replicas sharing a state volume)."""
     step = step or path.name

@@ -29,8 +29,9 @@ T = TypeVar("T")
 READ_WAIT = 15.0
 
 
-def open_current(store: IndexStore, load: Callable[[str], T], *, wait: float = READ_WAIT,
-                 sleep: Callable[[float], None] = time.sleep) -> T:
+def open_current(
+    store: IndexStore, load: Callable[[str], T], *, wait: float = READ_WAIT, sleep: Callable[[float], None] = time.sleep
+) -> T:
     """``load(version)`` of the published version (or, if it is corrupt, of its newest intact
     ancestor). Raises IndexMissingError when nothing was ever published,
     IndexUnavailableError when no whole version could be read within ``wait``,
@@ -43,8 +44,7 @@ def open_current(store: IndexStore, load: Callable[[str], T], *, wait: float = R
         try:
             version = store.current()
             if version is None:
-                raise IndexMissingError(
-                    f"no published index under {store.root}; build one with `quotebot index build`")
+                raise IndexMissingError(f"no published index under {store.root}; build one with `quotebot index build`")
             try:
                 return load(version)
             except IndexCorruptError as exc:
@@ -60,7 +60,8 @@ def open_current(store: IndexStore, load: Callable[[str], T], *, wait: float = R
         if time.monotonic() >= deadline:
             raise IndexUnavailableError(
                 f"no whole index version could be read from {store.root} in {wait:.0f} s "
-                f"(last error: {type(last).__name__}: {last}); try again shortly") from last
+                f"(last error: {type(last).__name__}: {last}); try again shortly"
+            ) from last
         sleep(delay)
         delay = min(delay * 2, 1.0)
 
@@ -73,8 +74,13 @@ def _load_ancestor(store: IndexStore, version: str, error: IndexCorruptError, lo
             loaded = load(candidate)
         except (IndexCorruptError, OSError, ValueError, KeyError):
             continue
-        log.error("index version %s refused (%s); serving its ancestor %s instead. Roll back "
-                  "(`quotebot index rollback`) or rebuild (`quotebot index build`).", version, error, candidate)
+        log.error(
+            "index version %s refused (%s); serving its ancestor %s instead. Roll back "
+            "(`quotebot index rollback`) or rebuild (`quotebot index build`).",
+            version,
+            error,
+            candidate,
+        )
         return loaded
     log.error("index version %s refused (%s) and no intact earlier version exists", version, error)
     raise IndexUnavailableError(f"{error}; no intact earlier version to serve. Rebuild with `quotebot index build`.")

@@ -98,8 +98,11 @@ def vectors_checksum(vectors: np.ndarray) -> str:
 
 def file_checksums(vdir: Path) -> dict[str, str]:
     """sha256 of every file of a version directory but the manifest, by relative path."""
-    return {p.relative_to(vdir).as_posix(): sha256_file(p)
-            for p in sorted(vdir.rglob("*")) if p.is_file() and p.name != MANIFEST}
+    return {
+        p.relative_to(vdir).as_posix(): sha256_file(p)
+        for p in sorted(vdir.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
 
 
 def write_json(path: Path, obj: Any) -> None:
@@ -178,8 +181,12 @@ class IndexVersion:
             "format": FORMAT,
             **manifest,
             "libraries": library_versions(),
-            "vectors": {"dtype": content.vector_dtype, "sha256": vectors_checksum(stored), "count": len(stored),
-                        "faiss": type(content.vectors.index).__name__},
+            "vectors": {
+                "dtype": content.vector_dtype,
+                "sha256": vectors_checksum(stored),
+                "count": len(stored),
+                "faiss": type(content.vectors.index).__name__,
+            },
             "files": file_checksums(d),
         }
         write_json(d / MANIFEST, full)
@@ -194,12 +201,13 @@ class IndexVersion:
         code and the installed libraries can read its files: raises
         :class:`~index.errors.IndexFormatError` when not (rebuild with ``quotebot index build``).
         Its files' checksums are :meth:`IndexStore.verify`'s job."""
-        raw = dict(manifest) if manifest is not None else json.loads(
-            (directory / MANIFEST).read_text(encoding="utf-8"))
+        raw = dict(manifest) if manifest is not None else json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
         version = str(raw.get("version", directory.name))
         if raw.get("format", FORMAT) != FORMAT:
-            raise IndexFormatError(f"index version {version} has layout format {raw.get('format')}, this quotebot "
-                                   f"reads format {FORMAT}. Rebuild the index with `quotebot index build`.")
+            raise IndexFormatError(
+                f"index version {version} has layout format {raw.get('format')}, this quotebot "
+                f"reads format {FORMAT}. Rebuild the index with `quotebot index build`."
+            )
         check_libraries(version, raw.get("libraries"))
         return cls(directory, raw)
 

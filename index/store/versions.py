@@ -48,8 +48,18 @@ from .version import (
     write_jsonl,
 )
 
-__all__ = ["FORMAT", "MANIFEST", "IndexStore", "IndexVersion", "Manifest", "file_checksums", "read_jsonl",
-           "vectors_checksum", "write_json", "write_jsonl"]
+__all__ = [
+    "FORMAT",
+    "MANIFEST",
+    "IndexStore",
+    "IndexVersion",
+    "Manifest",
+    "file_checksums",
+    "read_jsonl",
+    "vectors_checksum",
+    "write_json",
+    "write_jsonl",
+]
 
 PENDING = "pending.json"
 KEEP_VERSIONS = 8
@@ -134,9 +144,7 @@ class IndexStore:
     def require_current(self) -> str:
         version = self.current()
         if not version or not (self.version_dir(version) / MANIFEST).is_file():
-            raise IndexMissingError(
-                f"no published index under {self.root}; build one with `quotebot index build`"
-            )
+            raise IndexMissingError(f"no published index under {self.root}; build one with `quotebot index build`")
         return version
 
     def manifest(self, version: str) -> Manifest:
@@ -171,8 +179,9 @@ class IndexStore:
                 if not path.is_file():
                     raise IndexCorruptError(f"index version {version}: {rel} is missing")
                 if sha256_file(path) != expected:
-                    raise IndexCorruptError(f"index version {version}: {rel} does not match its manifest "
-                                            "checksum (truncated or changed)")
+                    raise IndexCorruptError(
+                        f"index version {version}: {rel} does not match its manifest checksum (truncated or changed)"
+                    )
         except (ValueError, KeyError, TypeError) as exc:  # unreadable manifest or vectors
             raise IndexCorruptError(f"index version {version}: unreadable manifest or vectors ({exc})") from exc
         return manifest
@@ -180,8 +189,10 @@ class IndexStore:
     def _verify_vectors(self, manifest: Manifest) -> None:
         vectors = IndexVersion(self.version_dir(manifest.version), manifest.raw).vector_matrix(mmap=True)
         if vectors_checksum(vectors) != manifest.raw["vectors"]["sha256"]:
-            raise IndexCorruptError(f"index version {manifest.version}: vectors.npy does not match its manifest "
-                                    "checksum (truncated or changed)")
+            raise IndexCorruptError(
+                f"index version {manifest.version}: vectors.npy does not match its manifest "
+                "checksum (truncated or changed)"
+            )
 
     def lock_held(self) -> bool:
         """Whether a writer holds the lock right now (a hint for readers, who never take it)."""
@@ -238,8 +249,11 @@ class IndexStore:
             return None
         except ValueError:
             entry = None
-        if not isinstance(entry, dict) or not isinstance(entry.get("version"), str) \
-                or not isinstance(entry.get("registry"), str | None):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("version"), str)
+            or not isinstance(entry.get("registry"), str | None)
+        ):
             # torn journal (it is written atomically, so only by hand): nothing was published with it
             remove(self.root / PENDING, "journal")
             return None
@@ -295,4 +309,3 @@ class IndexStore:
             faults.point("prune.rmtree")
             shutil.rmtree(trash, ignore_errors=True)
         return removable
-

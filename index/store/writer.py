@@ -73,8 +73,9 @@ def writing(settings: Settings, *, wait: float = 30.0) -> Iterator[IndexStore]:
         yield store
 
 
-def finish_publish(settings: Settings, store: IndexStore, registry_text: str | None,
-                   record: dict[str, Any] | None = None) -> list[str]:
+def finish_publish(
+    settings: Settings, store: IndexStore, registry_text: str | None, record: dict[str, Any] | None = None
+) -> list[str]:
     """After ``CURRENT`` switched: write the registry and the audit entry, drop the journal,
     prune. A failure is logged and returned, never raised: the version is published, and what is
     left unfinished (the journal stays) is completed by the next writer's :func:`recover`."""
@@ -108,8 +109,9 @@ def finish_publish(settings: Settings, store: IndexStore, registry_text: str | N
     return warnings
 
 
-def audit_failure(settings: Settings, user: str | int | None, action: str, source_id: str | None,
-                  exc: BaseException) -> None:
+def audit_failure(
+    settings: Settings, user: str | int | None, action: str, source_id: str | None, exc: BaseException
+) -> None:
     """Log a failed change; a failure to log it is itself only logged (the error is what matters)."""
     try:
         audit_line(settings, user, action, source_id, f"failed: {type(exc).__name__}")

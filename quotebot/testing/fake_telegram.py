@@ -44,10 +44,31 @@ from aiohttp import web
 from .telegram_html import TelegramHTMLError, validate_message
 
 DEFAULT_TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijkl"
-JSON_PARAMS = {"reply_markup", "entities", "caption_entities", "link_preview_options", "reply_parameters",
-               "commands", "scope", "results", "allowed_updates", "button", "media"}
-INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "cache_time", "user_id",
-              "reply_to_message_id", "max_connections", "message_thread_id"}
+JSON_PARAMS = {
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "link_preview_options",
+    "reply_parameters",
+    "commands",
+    "scope",
+    "results",
+    "allowed_updates",
+    "button",
+    "media",
+}
+INT_PARAMS = {
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "cache_time",
+    "user_id",
+    "reply_to_message_id",
+    "max_connections",
+    "message_thread_id",
+}
 Params = dict[str, Any]
 
 
@@ -113,6 +134,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 def make_png(width: int = 2, height: int = 1) -> bytes:
     """A valid, tiny, all-white PNG (for tests that upload a photo)."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
 
@@ -131,9 +153,15 @@ def png_size(data: bytes) -> tuple[int, int] | None:
 class FakeTelegram:
     def __init__(self, token: str = DEFAULT_TOKEN, bot_id: int = 424242, username: str = "QuoteTestBot") -> None:
         self.token = token
-        self.bot_user = {"id": bot_id, "is_bot": True, "first_name": "Quote Bot", "username": username,
-                         "can_join_groups": True, "can_read_all_group_messages": False,
-                         "supports_inline_queries": True}
+        self.bot_user = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "Quote Bot",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self.messages: dict[tuple[Any, int], dict[str, Any]] = {}  # (chat_id | inline id, message_id)
@@ -234,8 +262,11 @@ class FakeTelegram:
         if fault and fault.delay:
             await asyncio.sleep(fault.delay)
         if fault and fault.status != 200:
-            desc = fault.description or (f"Too Many Requests: retry after {fault.retry_after or 1}"
-                                         if fault.status == 429 else "Internal Server Error")
+            desc = fault.description or (
+                f"Too Many Requests: retry after {fault.retry_after or 1}"
+                if fault.status == 429
+                else "Internal Server Error"
+            )
             body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": desc}
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
@@ -263,7 +294,7 @@ class FakeTelegram:
         await self._notify()
         return web.json_response({"ok": True, "result": result})
 
-    async def _handle_file(self, request: web.Request) -> web.Response:
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return web.Response(status=401, text="Unauthorized")
         path = request.match_info["path"]
@@ -302,8 +333,15 @@ class FakeTelegram:
 
     # -- fault injection ------------------------------------------------------------------
 
-    def fail(self, method: str, status: int = 429, *, retry_after: int | None = None, times: int = 1,
-             description: str | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        status: int = 429,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+        description: str | None = None,
+    ) -> None:
         """The next ``times`` calls of ``method`` answer ``status`` (429 carries ``retry_after``)."""
         if status == 429 and retry_after is None:
             retry_after = 1
@@ -349,8 +387,7 @@ class FakeTelegram:
         return True
 
     def _m_getWebhookInfo(self, p: Params, f: dict[str, bytes]) -> dict[str, Any]:
-        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": 0}
+        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
 
     def _m_setMyCommands(self, p: Params, f: dict[str, bytes]) -> bool:
         commands = p.get("commands") or []
@@ -406,8 +443,11 @@ class FakeTelegram:
 
     def _chat(self, chat_id: Any) -> dict[str, Any]:
         if isinstance(chat_id, int):
-            return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup",
-                    **({"first_name": "User"} if chat_id > 0 else {"title": "Group"})}
+            return {
+                "id": chat_id,
+                "type": "private" if chat_id > 0 else "supergroup",
+                **({"first_name": "User"} if chat_id > 0 else {"title": "Group"}),
+            }
         raise ApiError(400, "Bad Request: chat not found")
 
     def _store(self, chat_id: int, message: dict[str, Any]) -> dict[str, Any]:
@@ -418,10 +458,16 @@ class FakeTelegram:
         chat_id = p.get("chat_id")
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
-        message: dict[str, Any] = {"message_id": next(self._ids), "date": int(time.time()),
-                                   "chat": self._chat(chat_id), "from": self.bot_user, **content}
-        reply = p.get("reply_parameters") or ({"message_id": p["reply_to_message_id"]}
-                                               if p.get("reply_to_message_id") else None)
+        message: dict[str, Any] = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id),
+            "from": self.bot_user,
+            **content,
+        }
+        reply = p.get("reply_parameters") or (
+            {"message_id": p["reply_to_message_id"]} if p.get("reply_to_message_id") else None
+        )
         if reply:
             replied = self.messages.get((chat_id, int(reply["message_id"])))
             if replied is None and not reply.get("allow_sending_without_reply"):
@@ -459,8 +505,11 @@ class FakeTelegram:
             if message.get("from", {}).get("id") != self.bot_user["id"]:
                 raise ApiError(400, "Bad Request: message can't be edited")
         if message.get("_html") == text and (message.get("reply_markup") or None) == (p.get("reply_markup") or None):
-            raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
-                                "markup are exactly the same as a current content and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
         message.update({"text": visible, "_html": text, "edit_date": int(time.time())})
         if p.get("reply_markup"):
             message["reply_markup"] = p["reply_markup"]
@@ -473,11 +522,11 @@ class FakeTelegram:
         if key not in self.messages:
             raise ApiError(400, "Bad Request: message to edit not found")
         self._check_markup(p.get("reply_markup"))
-        self.messages[key]["reply_markup"] = p.get("reply_markup")  # type: ignore[index]
-        return self._public(self.messages[key])  # type: ignore[index]
+        self.messages[key]["reply_markup"] = p.get("reply_markup")
+        return self._public(self.messages[key])
 
     def _m_deleteMessage(self, p: Params, f: dict[str, bytes]) -> bool:
-        if self.messages.pop((p.get("chat_id"), int(p.get("message_id") or 0)), None) is None:  # type: ignore[arg-type]
+        if self.messages.pop((p.get("chat_id"), int(p.get("message_id") or 0)), None) is None:
             raise ApiError(400, "Bad Request: message to delete not found")
         return True
 
@@ -581,8 +630,9 @@ class FakeTelegram:
     # -- building updates as Telegram sends them ----------------------------------------
 
     @staticmethod
-    def user(user_id: int, first_name: str = "Test", language_code: str | None = "ru",
-             username: str | None = None) -> dict[str, Any]:
+    def user(
+        user_id: int, first_name: str = "Test", language_code: str | None = "ru", username: str | None = None
+    ) -> dict[str, Any]:
         u: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             u["language_code"] = language_code
@@ -620,11 +670,22 @@ class FakeTelegram:
             found.append({"type": "mention", "offset": _utf16(text[: m.start()]), "length": _utf16(m.group(0))})
         return found
 
-    def message(self, user: dict[str, Any], text: str | None = None, chat: dict[str, Any] | None = None,
-                reply_to: dict[str, Any] | None = None, **content: Any) -> dict[str, Any]:
+    def message(
+        self,
+        user: dict[str, Any],
+        text: str | None = None,
+        chat: dict[str, Any] | None = None,
+        reply_to: dict[str, Any] | None = None,
+        **content: Any,
+    ) -> dict[str, Any]:
         chat = chat or self.private_chat(user)
-        msg: dict[str, Any] = {"message_id": next(self._ids), "date": int(time.time()), "chat": chat, "from": user,
-                               **content}
+        msg: dict[str, Any] = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            **content,
+        }
         if text is not None:
             msg["text"] = text
             entities = self.entities_for(text)
@@ -635,8 +696,14 @@ class FakeTelegram:
         self._store(chat["id"], msg)
         return msg
 
-    def send_text(self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None,
-                  reply_to: dict[str, Any] | None = None, **content: Any) -> dict[str, Any]:
+    def send_text(
+        self,
+        user: dict[str, Any],
+        text: str,
+        chat: dict[str, Any] | None = None,
+        reply_to: dict[str, Any] | None = None,
+        **content: Any,
+    ) -> dict[str, Any]:
         """The user sends ``text`` (in a private chat unless ``chat`` is given); returns the update."""
         return self.push({"message": self.message(user, text, chat, reply_to, **content)})
 
@@ -657,14 +724,32 @@ class FakeTelegram:
         stored = self.messages.get((message["chat"]["id"], message["message_id"]), message)
         qid = str(next(self._ids) * 1000 + 7)
         self.pending_callbacks.add(qid)
-        return self.push({"callback_query": {"id": qid, "from": user, "chat_instance": "ci-1", "data": data,
-                                             "message": self._public(stored)}})
+        return self.push(
+            {
+                "callback_query": {
+                    "id": qid,
+                    "from": user,
+                    "chat_instance": "ci-1",
+                    "data": data,
+                    "message": self._public(stored),
+                }
+            }
+        )
 
     def press_inline(self, user: dict[str, Any], inline_message_id: str, data: str) -> dict[str, Any]:
         qid = str(next(self._ids) * 1000 + 9)
         self.pending_callbacks.add(qid)
-        return self.push({"callback_query": {"id": qid, "from": user, "chat_instance": "ci-2", "data": data,
-                                             "inline_message_id": inline_message_id}})
+        return self.push(
+            {
+                "callback_query": {
+                    "id": qid,
+                    "from": user,
+                    "chat_instance": "ci-2",
+                    "data": data,
+                    "inline_message_id": inline_message_id,
+                }
+            }
+        )
 
     def inline_query(self, user: dict[str, Any], query: str) -> dict[str, Any]:
         qid = str(next(self._ids) * 1000 + 3)
@@ -673,8 +758,9 @@ class FakeTelegram:
     # -- inspecting what the bot did ------------------------------------------------------
 
     def calls_of(self, method: str, since: int = 0, **match: Any) -> list[Call]:
-        return [c for c in self.calls[since:] if c.method == method
-                and all(c.params.get(k) == v for k, v in match.items())]
+        return [
+            c for c in self.calls[since:] if c.method == method and all(c.params.get(k) == v for k, v in match.items())
+        ]
 
     @property
     def errors(self) -> list[Call]:
@@ -685,17 +771,26 @@ class FakeTelegram:
         """An index into :attr:`calls`, to look only at what happens after it."""
         return len(self.calls)
 
-    async def wait_for(self, method: str, since: int = 0, timeout: float = 10.0,
-                       predicate: Callable[[Call], bool] | None = None, ok: bool | None = True,
-                       **match: Any) -> Call:
+    async def wait_for(
+        self,
+        method: str,
+        since: int = 0,
+        timeout: float = 10.0,
+        predicate: Callable[[Call], bool] | None = None,
+        ok: bool | None = True,
+        **match: Any,
+    ) -> Call:
         """The first call of ``method`` at or after index ``since`` matching ``match`` and ``predicate``."""
         deadline = time.monotonic() + timeout
         async with self._changed:
             while True:
                 for c in self.calls[since:]:
-                    if (c.method == method and (ok is None or c.ok == ok)
-                            and all(c.params.get(k) == v for k, v in match.items())
-                            and (predicate is None or predicate(c))):
+                    if (
+                        c.method == method
+                        and (ok is None or c.ok == ok)
+                        and all(c.params.get(k) == v for k, v in match.items())
+                        and (predicate is None or predicate(c))
+                    ):
                         return c
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -709,12 +804,18 @@ class FakeTelegram:
         or, for replies without keyboard, the first one followed by a short quiet period."""
         first = await self.wait_for("sendMessage", since, timeout, chat_id=chat_id)
         with contextlib.suppress(TimeoutError):
-            await self.wait_for("sendMessage", since, 0.3 if not first.keyboard else 0.01, chat_id=chat_id,
-                                predicate=lambda c: bool(c.keyboard))
+            await self.wait_for(
+                "sendMessage",
+                since,
+                0.3 if not first.keyboard else 0.01,
+                chat_id=chat_id,
+                predicate=lambda c: bool(c.keyboard),
+            )
         return self.calls_of("sendMessage", since, chat_id=chat_id)
 
-    async def say(self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None,
-                  timeout: float = 10.0) -> list[Call]:
+    async def say(
+        self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None, timeout: float = 10.0
+    ) -> list[Call]:
         """``user`` sends ``text`` (in ``chat``, by default their private chat); the bot's reply
         messages (:meth:`wait_for_reply`)."""
         since = self.mark()

@@ -13,19 +13,60 @@ from typing import Any
 
 from .fake_telegram import Call, FakeTelegram
 
-TOPICS = ("energy", "transport", "trade", "security", "education", "culture", "investment", "climate",
-          "technology", "agriculture", "tourism", "health", "finance", "logistics", "water", "science",
-          "sport", "media", "youth", "digital", "aviation", "shipping", "mining", "banking", "research",
-          "housing", "fisheries", "railways", "telecoms", "archives", "museums", "customs")
+TOPICS = (
+    "energy",
+    "transport",
+    "trade",
+    "security",
+    "education",
+    "culture",
+    "investment",
+    "climate",
+    "technology",
+    "agriculture",
+    "tourism",
+    "health",
+    "finance",
+    "logistics",
+    "water",
+    "science",
+    "sport",
+    "media",
+    "youth",
+    "digital",
+    "aviation",
+    "shipping",
+    "mining",
+    "banking",
+    "research",
+    "housing",
+    "fisheries",
+    "railways",
+    "telecoms",
+    "archives",
+    "museums",
+    "customs",
+)
 
 
-def upload(fake: FakeTelegram, user: dict[str, Any], content: bytes | None, name: str, caption: str | None = None,
-           file_size: int | None = None) -> dict[str, Any]:
+def upload(
+    fake: FakeTelegram,
+    user: dict[str, Any],
+    content: bytes | None,
+    name: str,
+    caption: str | None = None,
+    file_size: int | None = None,
+) -> dict[str, Any]:
     """``user`` sends a document; ``content=None`` makes a file the bot cannot download."""
     file_id = fake.add_file(content) if content is not None else "F-not-downloadable"  # Telegram names it
-    document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name, "mime_type": "text/plain",
-                "file_size": len(content or b"") if file_size is None else file_size}
-    extra = {"caption": caption} if caption else {}
+    document = {
+        "file_id": file_id,
+        "file_unique_id": f"u{file_id}",
+        "file_name": name,
+        "mime_type": "text/plain",
+        "file_size": len(content or b"") if file_size is None else file_size,
+    }
+    extra: dict[str, Any] = {"caption": caption} if caption else {}
     return fake.send_content(user, document=document, **extra)
 
 
@@ -45,20 +86,23 @@ def button_data(call: Call, prefix: str) -> str:
 async def finished(fake: FakeTelegram, user: dict[str, Any], since: int, timeout: float = 60.0) -> Call:
     """The bot's "⏳ working" message to ``user`` after ``since``, once edited into the result."""
     working = await fake.wait_for("sendMessage", since, timeout, chat_id=user["id"])
-    return await fake.wait_for("editMessageText", since, timeout, chat_id=user["id"],
-                               message_id=working.result["message_id"])
+    return await fake.wait_for(
+        "editMessageText", since, timeout, chat_id=user["id"], message_id=working.result["message_id"]
+    )
 
 
-async def press_and_wait(fake: FakeTelegram, user: dict[str, Any], message: Call, prefix: str = "m:y:",
-                         timeout: float = 60.0) -> str:
+async def press_and_wait(
+    fake: FakeTelegram, user: dict[str, Any], message: Call, prefix: str = "m:y:", timeout: float = 60.0
+) -> str:
     """Press the confirm button; the "⏳ working" message edited into the result (visible text)."""
     since = fake.mark()
     fake.press(user, message, button_data(message, prefix))
     return (await finished(fake, user, since, timeout)).visible
 
 
-async def add_article(fake: FakeTelegram, moderator: dict[str, Any], content: bytes, name: str,
-                      caption: str | None = None) -> str:
+async def add_article(
+    fake: FakeTelegram, moderator: dict[str, Any], content: bytes, name: str, caption: str | None = None
+) -> str:
     since = fake.mark()
     upload(fake, moderator, content, name, caption)
     preview = await ask_to_confirm(fake, moderator, since)
@@ -72,7 +116,7 @@ def cited(replies: list[str]) -> set[str]:
         for line in text.splitlines():
             for label in ("Source: ", "Источник: "):
                 if line.startswith(label):
-                    titles.add(line[len(label):].rsplit(", ", 1)[0])
+                    titles.add(line[len(label) :].rsplit(", ", 1)[0])
     return titles
 
 
@@ -92,12 +136,14 @@ def long_article(article: str, target_bytes: int = 20_000, variant: int = 0) -> 
         topic = TOPICS[(i + variant * 7) % len(TOPICS)] + (f" {variant}" if variant else "")
         for text in paragraphs:
             if i:
-                text = (text.replace("August 8, 2025", f"{day:%B} {day.day}, {day.year}")
-                        .replace("08.09.2025", f"{letter:%d.%m.%Y}")
-                        .replace("bringing peace to the South Caucasus", f"opening {topic} links in the region")
-                        .replace("the peace process", f"the {topic} talks (round {i})")
-                        .replace("remains long", f"remains long in {topic} (review {i})")
-                        .replace("new trade corridors", f"new {topic} corridors")
-                        .replace("a new chapter", f"a new {topic} chapter (No. {i})"))
+                text = (
+                    text.replace("August 8, 2025", f"{day:%B} {day.day}, {day.year}")
+                    .replace("08.09.2025", f"{letter:%d.%m.%Y}")
+                    .replace("bringing peace to the South Caucasus", f"opening {topic} links in the region")
+                    .replace("the peace process", f"the {topic} talks (round {i})")
+                    .replace("remains long", f"remains long in {topic} (review {i})")
+                    .replace("new trade corridors", f"new {topic} corridors")
+                    .replace("a new chapter", f"a new {topic} chapter (No. {i})")
+                )
             out.append(text)
     return "\n\n".join(out) + "\n"

@@ -22,14 +22,21 @@ from bot.config import BotConfig
 
 from .fake_telegram import FakeTelegram
 
-App = Application  # type: ignore[type-arg]
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
 def bot_config(fake: FakeTelegram, state: Path, **overrides: Any) -> BotConfig:
     """A bot configuration that talks to ``fake`` and keeps its state in ``state``: a short long-poll
     and a per-user rate limit no test user reaches by accident (``overrides`` change any field)."""
-    base = BotConfig(token=fake.token, api_url=fake.root, polling_timeout=1, state_dir=state,
-                     feedback_path=state / "feedback.jsonl", rate_burst=100, rate_per_minute=6000)
+    base = BotConfig(
+        token=fake.token,
+        api_url=fake.root,
+        polling_timeout=1,
+        state_dir=state,
+        feedback_path=state / "feedback.jsonl",
+        rate_burst=100,
+        rate_per_minute=6000,
+    )
     return replace(base, **overrides)
 
 
@@ -42,8 +49,9 @@ async def start(app: App, config: BotConfig) -> None:
     if config.mode == "webhook":
         await app.updater.start_webhook(**webhook_options(config))
     else:
-        await app.updater.start_polling(poll_interval=0, timeout=config.polling_timeout,
-                                        allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+        await app.updater.start_polling(
+            poll_interval=0, timeout=config.polling_timeout, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
+        )
     await app.start()
 
 

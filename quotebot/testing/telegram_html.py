@@ -13,8 +13,24 @@ import html
 import re
 from dataclasses import dataclass, field
 
-ALLOWED = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code",
-           "pre", "blockquote", "tg-emoji"}
+ALLOWED = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+}
 ATTRS = {"a": {"href"}, "span": {"class"}, "code": {"class"}, "tg-emoji": {"emoji-id"}, "blockquote": {"expandable"}}
 REQUIRED = {"a": "href", "tg-emoji": "emoji-id", "span": "class"}
 _VALUE = r"(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+)"
@@ -52,7 +68,7 @@ def parse(markup: str) -> Parsed:
         if ch == "<":
             m = _TAG.match(markup, i)
             if not m:
-                raise TelegramHTMLError(f"unescaped '<' or malformed tag at {i}: {markup[i:i + 30]!r}")
+                raise TelegramHTMLError(f"unescaped '<' or malformed tag at {i}: {markup[i : i + 30]!r}")
             closing, name, attr_text = m.group(1) == "/", m.group(2).lower(), m.group(3)
             if name not in ALLOWED:
                 raise TelegramHTMLError(f"unsupported tag <{name}> at {i}")
@@ -74,7 +90,7 @@ def parse(markup: str) -> Parsed:
                 if name in REQUIRED and REQUIRED[name] not in attrs:
                     raise TelegramHTMLError(f"<{name}> needs {REQUIRED[name]}")
                 if name == "span" and attrs.get("class") != "tg-spoiler":
-                    raise TelegramHTMLError("span needs class=\"tg-spoiler\"")
+                    raise TelegramHTMLError('span needs class="tg-spoiler"')
                 if name == "code" and "class" in attrs and not (stack and stack[-1] == "pre"):
                     raise TelegramHTMLError("code class is only allowed inside pre")
                 if stack and stack[-1] in ("pre", "code") and not (name == "code" and stack[-1] == "pre"):
@@ -89,7 +105,7 @@ def parse(markup: str) -> Parsed:
         elif ch == "&":
             m = _ENTITY.match(markup, i)
             if not m:
-                raise TelegramHTMLError(f"unescaped '&' at {i}: {markup[i:i + 12]!r}")
+                raise TelegramHTMLError(f"unescaped '&' at {i}: {markup[i : i + 12]!r}")
             out.append(html.unescape(m.group(0)))
             i = m.end()
         elif ch == ">":

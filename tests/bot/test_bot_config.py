@@ -27,7 +27,9 @@ def test_defaults_without_file_or_env(tmp_path: Path) -> None:
 
 
 def test_file_then_env_overrides(tmp_path: Path) -> None:
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
 token: "{TOKEN}"
 api_url: http://127.0.0.1:8081/
 mode: webhook
@@ -35,9 +37,13 @@ webhook: {{listen: 0.0.0.0, port: 8443, public_url: "https://bot.example.org/tg"
 moderators: [1, 2]
 rate_limit: {{burst: 2, per_minute: 10}}
 top_k: 5
-""")
-    env = {"QUOTEBOT_WEBHOOK_PATH_SECRET": "p" * 20, "QUOTEBOT_MODERATORS": "10, 20,30",
-           "QUOTEBOT_TELEGRAM_API_URL": "http://localhost:9000"}
+""",
+    )
+    env = {
+        "QUOTEBOT_WEBHOOK_PATH_SECRET": "p" * 20,
+        "QUOTEBOT_MODERATORS": "10, 20,30",
+        "QUOTEBOT_TELEGRAM_API_URL": "http://localhost:9000",
+    }
     cfg = load_config(path, tmp_path, env=env)
     assert cfg.token == TOKEN and cfg.api_url == "http://localhost:9000"
     assert cfg.base_url == "http://localhost:9000/bot" and cfg.base_file_url == "http://localhost:9000/file/bot"
@@ -54,7 +60,9 @@ def test_config_path_from_env(tmp_path: Path) -> None:
 
 
 def test_all_problems_reported_without_secrets(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 token: "not-a-token-but-secret-ish-value"
 mode: carrier_pigeon
 webhook: {port: 99999, path_secret: "short", colour: red}
@@ -62,12 +70,22 @@ rate_limit: {burst: 0}
 top_k: 0
 moderators: [abc]
 unknown_thing: 1
-""")
+""",
+    )
     with pytest.raises(BotConfigError) as err:
         load_config(path, tmp_path, env={})
     msg = str(err.value)
-    for key in ("token:", "mode:", "webhook.port:", "webhook.path_secret:", "webhook.colour:", "rate_limit.burst:",
-                "top_k:", "moderators:", "unknown_thing:"):
+    for key in (
+        "token:",
+        "mode:",
+        "webhook.port:",
+        "webhook.path_secret:",
+        "webhook.colour:",
+        "rate_limit.burst:",
+        "top_k:",
+        "moderators:",
+        "unknown_thing:",
+    ):
         assert key in msg, key
     assert "not-a-token-but-secret-ish-value" not in msg
     assert "'short'" not in msg
@@ -78,8 +96,15 @@ def test_webhook_mode_needs_url_and_secret(tmp_path: Path) -> None:
         load_config(None, tmp_path, env={"TELEGRAM_BOT_TOKEN": TOKEN, "QUOTEBOT_BOT_MODE": "webhook"})
 
 
-@pytest.mark.parametrize(("text", "error"), [("token: [1, 2]\n", "token"), (": : :\n", "not valid YAML"),
-                                             ("- a\n- b\n", "must be a mapping"), ("api_url: ftp://x\n", "api_url")])
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("token: [1, 2]\n", "token"),
+        (": : :\n", "not valid YAML"),
+        ("- a\n- b\n", "must be a mapping"),
+        ("api_url: ftp://x\n", "api_url"),
+    ],
+)
 def test_bad_files(tmp_path: Path, text: str, error: str) -> None:
     with pytest.raises(BotConfigError, match=error):
         load_config(write(tmp_path, text), tmp_path, env={})

@@ -15,13 +15,21 @@ from index.errors import SourceRejected
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 KEY = st.text(alphabet="ABCxyz019-_", min_size=12, max_size=12)
 ACTIONS = st.one_of(
-    st.builds(cd.Page, KEY, st.integers(0, 99999)), st.builds(cd.Full, KEY, st.integers(0, 99)),
-    st.builds(cd.Back, KEY), st.builds(cd.Vote, KEY, st.booleans()),
+    st.builds(cd.Page, KEY, st.integers(0, 99999)),
+    st.builds(cd.Full, KEY, st.integers(0, 99)),
+    st.builds(cd.Back, KEY),
+    st.builds(cd.Vote, KEY, st.booleans()),
     st.builds(cd.Example, st.sampled_from(["ru", "en"]), st.integers(0, 9)),
-    st.builds(cd.Confirm, KEY), st.builds(cd.Decline, KEY))
+    st.builds(cd.Confirm, KEY),
+    st.builds(cd.Decline, KEY),
+)
 # text near the real formats (prefixes, separators, digits) as well as anything at all
-NEAR_DATA = st.builds(lambda a, b, c: f"{a}:{b}:{c}", st.sampled_from([*"nfbvxm", "m:y", "zz", ""]),
-                      st.text(max_size=20), st.text(max_size=8))
+NEAR_DATA = st.builds(
+    lambda a, b, c: f"{a}:{b}:{c}",
+    st.sampled_from([*"nfbvxm", "m:y", "zz", ""]),
+    st.text(max_size=20),
+    st.text(max_size=8),
+)
 
 
 @FUZZ
@@ -42,8 +50,12 @@ def test_every_action_round_trips_within_64_bytes(action: cd.Action) -> None:
 
 CAPTION_LINES = st.one_of(
     st.text(max_size=60),
-    st.builds(lambda k, v: f"{k}: {v}", st.sampled_from(["title", "url", "date", "language", "Title", "colour"]),
-              st.text(max_size=40)))
+    st.builds(
+        lambda k, v: f"{k}: {v}",
+        st.sampled_from(["title", "url", "date", "language", "Title", "colour"]),
+        st.text(max_size=40),
+    ),
+)
 
 
 @FUZZ
@@ -59,10 +71,15 @@ def test_any_caption_is_metadata_or_refused(caption: str | None) -> None:
     assert len(meta.get("title", "")) <= 300 and meta.get("language", "ru") in ("ru", "en")
 
 
-NAMES = st.one_of(st.text(max_size=200), st.builds(lambda d, n, s: f"{d}{n}{s}",
-                                                     st.sampled_from(["", "../", "..\\", "/etc/", "C:\\x\\", "./."]),
-                                                     st.text(max_size=30),
-                                                     st.sampled_from(["", ".txt", ".md", ".html", ".exe", ".TXT"])))
+NAMES = st.one_of(
+    st.text(max_size=200),
+    st.builds(
+        lambda d, n, s: f"{d}{n}{s}",
+        st.sampled_from(["", "../", "..\\", "/etc/", "C:\\x\\", "./."]),
+        st.text(max_size=30),
+        st.sampled_from(["", ".txt", ".md", ".html", ".exe", ".TXT"]),
+    ),
+)
 
 
 @FUZZ
@@ -78,8 +95,10 @@ def test_any_file_name_is_made_safe_or_refused(name: str) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.binary(max_size=2000), st.text(max_size=2000).map(lambda t: t.encode("utf-8"))),
-       st.sampled_from(["a.txt", "a.md", "a.html"]))
+@given(
+    st.one_of(st.binary(max_size=2000), st.text(max_size=2000).map(lambda t: t.encode("utf-8"))),
+    st.sampled_from(["a.txt", "a.md", "a.html"]),
+)
 def test_any_upload_is_text_or_refused(data: bytes, name: str) -> None:
     try:
         text = document_text(data, name)

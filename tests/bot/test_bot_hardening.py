@@ -48,8 +48,8 @@ class FakeGateway(FakeNames):
 
 
 async def test_quotes_go_without_buttons_when_the_view_cannot_be_stored(
-        make_hit: Callable[..., Hit], make_answer: Callable[..., Answer], caplog: pytest.LogCaptureFixture,
-        tmp_path: Path) -> None:
+    make_hit: Callable[..., Hit], make_answer: Callable[..., Answer], caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
     engine: Any = FakeGateway(make_answer([make_hit()]))
     store = FullDisk()
     store_health.ok()
@@ -90,10 +90,14 @@ def test_a_locked_view_store_reads_as_expired(tmp_path: Path, make_hit: Callable
 
 
 def test_every_secret_is_redacted_including_the_derived_header_token(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    env = {"TELEGRAM_BOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ", "QUOTEBOT_BOT_MODE": "webhook",
-           "QUOTEBOT_WEBHOOK_PUBLIC_URL": "https://bot.example.org/tg",
-           "QUOTEBOT_WEBHOOK_PATH_SECRET": "path-secret-0123456789"}
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "QUOTEBOT_BOT_MODE": "webhook",
+        "QUOTEBOT_WEBHOOK_PUBLIC_URL": "https://bot.example.org/tg",
+        "QUOTEBOT_WEBHOOK_PATH_SECRET": "path-secret-0123456789",
+    }
     config = load_config(None, tmp_path, env)
     derived = config.webhook.header_token
     assert derived and derived in config.secrets
@@ -104,13 +108,15 @@ def test_every_secret_is_redacted_including_the_derived_header_token(
     with caplog.at_level(logging.DEBUG):
         logging.getLogger("telegram.ext.ExtBot").debug(
             "Calling Bot API endpoint `setWebhook` with parameters `%s`",
-            {"url": config.webhook.url, "secret_token": derived})
+            {"url": config.webhook.url, "secret_token": derived},
+        )
     assert derived not in caplog.text and "path-secret-0123456789" not in caplog.text
     assert caplog.text.count(redact.MASK) == 2
 
 
 def test_a_huge_title_is_cut_and_every_answer_still_fits(
-        make_hit: Callable[..., Hit], make_answer: Callable[..., Answer], names: FakeNames) -> None:
+    make_hit: Callable[..., Hit], make_answer: Callable[..., Answer], names: FakeNames
+) -> None:
     title = "Очень длинное название " * 400  # ~9000 characters
     hits = [make_hit(f"Цитата {i}. " * 20, source_title=title) for i in range(3)]
     chunks = render_answer(make_answer(hits), 0, "ru", names)

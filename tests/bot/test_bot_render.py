@@ -33,11 +33,19 @@ def quotes_of(chunks: list[str]) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize(("iso", "lang", "words"), [
-    ("2024-11-25", "ru", "25 ноября 2024"), ("2024-11-25", "en", "25 November 2024"),
-    ("2025-03-01", "ru", "1 марта 2025"), ("2025-03", "ru", "март 2025"), ("2025", "en", "2025"),
-    (None, "ru", ""), ("garbage", "ru", "garbage"), ("2025-13-01", "ru", "2025-13-01"),
-])
+@pytest.mark.parametrize(
+    ("iso", "lang", "words"),
+    [
+        ("2024-11-25", "ru", "25 ноября 2024"),
+        ("2024-11-25", "en", "25 November 2024"),
+        ("2025-03-01", "ru", "1 марта 2025"),
+        ("2025-03", "ru", "март 2025"),
+        ("2025", "en", "2025"),
+        (None, "ru", ""),
+        ("garbage", "ru", "garbage"),
+        ("2025-13-01", "ru", "2025-13-01"),
+    ],
+)
 def test_date_in_words(iso: str | None, lang: str, words: str) -> None:
     assert date_in_words(iso, lang) == words
 
@@ -46,8 +54,9 @@ def test_period_in_words() -> None:
     assert period_in_words("2025-03-01..2025-03-31", "ru") == "1 марта 2025 – 31 марта 2025"
 
 
-def test_answer_is_valid_telegram_html_with_nasty_text(make_hit: Callable[..., Hit], make_answer: Callable[..., Answer],
-                                                       names: FakeNames) -> None:
+def test_answer_is_valid_telegram_html_with_nasty_text(
+    make_hit: Callable[..., Hit], make_answer: Callable[..., Answer], names: FakeNames
+) -> None:
     answer = make_answer([make_hit(NASTY), make_hit("<<&&>>", source_url=None)], query="<b>я</b> & *ты*")
     chunks = render_answer(answer, 0, "ru", names)
     assert len(chunks) == 1
@@ -71,8 +80,9 @@ def test_english_labels(make_hit: Callable[..., Hit], make_answer: Callable[...,
     assert "Текст цитаты." in text  # quotes stay in their language
 
 
-def test_commentary_without_date(make_hit: Callable[..., Hit], make_answer: Callable[..., Answer],
-                                 names: FakeNames) -> None:
+def test_commentary_without_date(
+    make_hit: Callable[..., Hit], make_answer: Callable[..., Answer], names: FakeNames
+) -> None:
     hit = make_hit(date=None, speaker=None, speaker_name={}, occasion="commentary", kind="commentary")
     text = validate_message(render_answer(make_answer([hit]), 0, "ru", names)[0]).text
     assert "1. без даты · комментарий автора" in text
@@ -84,8 +94,9 @@ def test_filters_are_shown(make_hit: Callable[..., Hit], make_answer: Callable[.
     assert "период: март 2025; кто: Дональд Трамп" in text
 
 
-def test_long_answer_is_split_between_quotes(make_hit: Callable[..., Hit], make_answer: Callable[..., Answer],
-                                             names: FakeNames) -> None:
+def test_long_answer_is_split_between_quotes(
+    make_hit: Callable[..., Hit], make_answer: Callable[..., Answer], names: FakeNames
+) -> None:
     texts = [f"Предложение номер {i}. " * 80 for i in range(3)]  # ~1800 characters each
     hits = [make_hit(x.strip()) for x in texts]
     chunks = render_answer(make_answer(hits), 0, "ru", names)
@@ -95,8 +106,9 @@ def test_long_answer_is_split_between_quotes(make_hit: Callable[..., Hit], make_
     assert quotes_of(chunks) == [x.strip() for x in texts]  # every quote whole, in order
 
 
-def test_5000_character_paragraph_is_split_at_sentences(make_hit: Callable[..., Hit],
-                                                        make_answer: Callable[..., Answer], names: FakeNames) -> None:
+def test_5000_character_paragraph_is_split_at_sentences(
+    make_hit: Callable[..., Hit], make_answer: Callable[..., Answer], names: FakeNames
+) -> None:
     sentence = "Азербайджан & США <партнёры> 🤝 — *важно*. "
     text = (sentence * 130).strip()  # ~5600 characters, emoji count twice in UTF-16
     assert len(text) > 5000
@@ -111,8 +123,9 @@ def test_5000_character_paragraph_is_split_at_sentences(make_hit: Callable[..., 
     assert "Источник:" in parse(chunks[-1]).text and "Источник:" not in parse(chunks[0]).text
 
 
-def test_unbreakable_text_is_cut_hard_but_valid(make_hit: Callable[..., Hit], make_answer: Callable[..., Answer],
-                                                names: FakeNames) -> None:
+def test_unbreakable_text_is_cut_hard_but_valid(
+    make_hit: Callable[..., Hit], make_answer: Callable[..., Answer], names: FakeNames
+) -> None:
     text = "&<" * 3000  # no spaces at all, every character needs escaping
     chunks = render_answer(make_answer([make_hit(text)]), 0, "en", names)
     for chunk in chunks:
@@ -121,8 +134,13 @@ def test_unbreakable_text_is_cut_hard_but_valid(make_hit: Callable[..., Hit], ma
 
 
 def test_unanswered_never_quotes(make_answer: Callable[..., Answer]) -> None:
-    for reason, phrase in (("not_covered", "/timeline"), ("empty", "вопрос"), ("too_long", "длинный"),
-                           ("bad_input", "разобрать"), ("no_index", "/help")):
+    for reason, phrase in (
+        ("not_covered", "/timeline"),
+        ("empty", "вопрос"),
+        ("too_long", "длинный"),
+        ("bad_input", "разобрать"),
+        ("no_index", "/help"),
+    ):
         answer = Answer(query="x", answered=False, reason=reason)
         text = validate_message(render_unanswered(answer, "ru")).text
         assert phrase in text
@@ -147,15 +165,28 @@ def test_paragraph_view(make_hit: Callable[..., Hit], names: FakeNames) -> None:
 
 
 def test_timeline_and_sources(names: FakeNames) -> None:
-    events = [Event("s", i, f"2025-0{i + 1}-0{i + 1}", "trump" if i % 2 else "aliyev", "letter", (i,),
-                    f"Событие <{i}> & итог " * 40) for i in range(9)]
+    events = [
+        Event(
+            "s",
+            i,
+            f"2025-0{i + 1}-0{i + 1}",
+            "trump" if i % 2 else "aliyev",
+            "letter",
+            (i,),
+            f"Событие <{i}> & итог " * 40,
+        )
+        for i in range(9)
+    ]
     chunks = render_timeline(events, "ru", names)
     lines = [line for c in chunks for line in validate_message(c).text.splitlines()]
     assert lines[0].startswith("Хронология контактов")
     assert lines[1].startswith("• 1 января 2025 — Ильхам Алиев, письмо: Событие <0> & итог")
     assert len(lines) == 10
-    sources = [SourceInfo("a", "T <1>", "ru", "f", url="https://x.org/?a=1&b=2", published="2025-08-01",
-                          passages=10, paragraphs=5)]
+    sources = [
+        SourceInfo(
+            "a", "T <1>", "ru", "f", url="https://x.org/?a=1&b=2", published="2025-08-01", passages=10, paragraphs=5
+        )
+    ]
     text = validate_message(render_sources(sources, {"version": "v1", "built_at": "now", "passages": 10}, "en")[0]).text
     assert "T <1> — Russian, 5 paragraphs, 10 passages; published 1 August 2025" in text
 
@@ -173,11 +204,24 @@ def test_markup_helpers() -> None:
 
 
 def test_validator_rejects_what_telegram_rejects() -> None:
-    for bad in ("<b>x", "a < b", "x & y", "<p>x</p>", "<b><i>x</b></i>", "<blockquote><blockquote>x</blockquote>"
-                "</blockquote>", '<a href="x">y', "<span>x</span>", "<pre><b>x</b></pre>", "&nbsp;", "a > b"):
+    for bad in (
+        "<b>x",
+        "a < b",
+        "x & y",
+        "<p>x</p>",
+        "<b><i>x</b></i>",
+        "<blockquote><blockquote>x</blockquote></blockquote>",
+        '<a href="x">y',
+        "<span>x</span>",
+        "<pre><b>x</b></pre>",
+        "&nbsp;",
+        "a > b",
+    ):
         with pytest.raises(TelegramHTMLError):
             parse(bad)
-    ok = parse('<b>b</b><tg-spoiler>s</tg-spoiler><span class="tg-spoiler">s</span><a href="u?a=1&amp;b">l</a>'
-               '<pre><code class="language-python">&lt;x&gt;</code></pre>'
-               '<blockquote expandable>q</blockquote>&#128512;')
+    ok = parse(
+        '<b>b</b><tg-spoiler>s</tg-spoiler><span class="tg-spoiler">s</span><a href="u?a=1&amp;b">l</a>'
+        '<pre><code class="language-python">&lt;x&gt;</code></pre>'
+        "<blockquote expandable>q</blockquote>&#128512;"
+    )
     assert ok.text == "bssl<x>q😀"

@@ -23,16 +23,34 @@ def view_of(hits: list[Hit], query: str = "вопрос " * 300, offset: int = 0
 
 def test_callback_data_round_trip_and_size() -> None:
     key = "AbC-_0123456"
-    actions: list[cd.Action] = [cd.Page(key, 99999), cd.Full(key, 9), cd.Back(key), cd.Vote(key, True),
-                                cd.Vote(key, False), cd.Example("ru", 1)]
+    actions: list[cd.Action] = [
+        cd.Page(key, 99999),
+        cd.Full(key, 9),
+        cd.Back(key),
+        cd.Vote(key, True),
+        cd.Vote(key, False),
+        cd.Example("ru", 1),
+    ]
     for action in actions:
         data = cd.encode(action)
         assert len(data.encode()) <= cd.MAX_BYTES
         assert cd.decode(data) == action
 
 
-@pytest.mark.parametrize("data", [None, "", "n:short:1", "n:AbC-_0123456:x", "q:AbC-_0123456", "v:AbC-_0123456:z",
-                                  "f:AbC-_0123456:1:2", "x:ru:12", "legacy-button-from-v0"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        "n:short:1",
+        "n:AbC-_0123456:x",
+        "q:AbC-_0123456",
+        "v:AbC-_0123456:z",
+        "f:AbC-_0123456:1:2",
+        "x:ru:12",
+        "legacy-button-from-v0",
+    ],
+)
 def test_malformed_callback_data_is_none(data: str | None) -> None:
     assert cd.decode(data) is None
 

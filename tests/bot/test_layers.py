@@ -21,9 +21,12 @@ def _imports() -> dict[str, set[str]]:
     for name, path in paths.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        typing_only = {id(n) for node in ast.walk(tree)
-                       if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-                       for n in ast.walk(node)}
+        typing_only = {
+            id(n)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for n in ast.walk(node)
+        }
         found: set[str] = set()
         for node in ast.walk(tree):
             if not isinstance(node, ast.ImportFrom) or id(node) in typing_only:
@@ -52,8 +55,11 @@ def test_no_import_cycle_in_bot() -> None:
 
 
 def test_moderation_does_not_import_the_public_handlers() -> None:
-    upward = {name: sorted(m for m in deps if m.startswith("bot.handlers"))
-              for name, deps in _imports().items() if name.startswith("bot.moderation")}
+    upward = {
+        name: sorted(m for m in deps if m.startswith("bot.handlers"))
+        for name, deps in _imports().items()
+        if name.startswith("bot.moderation")
+    }
     assert all(not deps for deps in upward.values()), upward
 
 

@@ -90,8 +90,9 @@ def test_preview_escapes_and_fits(names: FakeNames, data_dir: Path) -> None:
     chunks = preview_chunks(replace(preview, dated_samples=[huge] * 3), "en", names)
     assert len(chunks) == 1 and visible_len(chunks[0]) <= MESSAGE_LIMIT
     text = validate_message(chunks[0]).text
-    assert text.startswith(f"New source: {NASTY}\n{preview.source.id}\nlanguage: English; 7 paragraphs; "
-                           "7 passages; 2 dated events")
+    assert text.startswith(
+        f"New source: {NASTY}\n{preview.source.id}\nlanguage: English; 7 paragraphs; 7 passages; 2 dated events"
+    )
     assert "published 10 August 2025; link: https://example.org/?a=1&b=<2>" in text
     assert "Dates: 8 August 2025, 8 September 2025\nSpeakers: Ilham Aliyev, Donald Trump" in text
     assert "8 August 2025 · Donald Trump\n" in text and text.endswith("Add it to the corpus?")
@@ -109,8 +110,10 @@ def test_preview_shows_each_paragraph_and_cuts_what_does_not_fit(names: FakeName
     assert "\n5 · 2025-08-08 · Ilham Aliyev · reported — Ilham Aliyev said in his remarks" in text
     assert "\n7 · 2025-09-08 · Ilham Aliyev · reported — 08.09.2025" in text and "more" not in text
 
-    rows = [ParagraphView(i, "2025-08-08" if i % 2 else None, "Hikmet Hajiyev" if i % 3 else "trump",
-                          "quote", NASTY * 5) for i in range(1, 1001)]
+    rows = [
+        ParagraphView(i, "2025-08-08" if i % 2 else None, "Hikmet Hajiyev" if i % 3 else "trump", "quote", NASTY * 5)
+        for i in range(1, 1001)
+    ]
     chunks = preview_chunks(replace(preview, paragraph_rows=rows), "ru", names)
     assert all(visible_len(c) <= MESSAGE_LIMIT for c in chunks) and len(chunks) <= 4
     shown = [validate_message(c).text for c in chunks]
@@ -124,26 +127,49 @@ def test_preview_shows_each_paragraph_and_cuts_what_does_not_fit(names: FakeName
 
 
 def test_sources_status_feedback_screens(names: FakeNames) -> None:
-    seed = SourceInfo(id="000_seed", title=NASTY, language="ru", file="f", added="2026-11-25T00:00:00Z",
-                      added_by="seed")
-    rows = [SourceRow(seed, SourceInfo(**{**_fields(seed), "passages": 71, "paragraphs": 54})),
-            SourceRow(SourceInfo(id="002_new", title="New", language="en", file="g"), None)]
+    seed = SourceInfo(
+        id="000_seed", title=NASTY, language="ru", file="f", added="2026-11-25T00:00:00Z", added_by="seed"
+    )
+    rows = [
+        SourceRow(seed, SourceInfo(**{**_fields(seed), "passages": 71, "paragraphs": 54})),
+        SourceRow(SourceInfo(id="002_new", title="New", language="en", file="g"), None),
+    ]
     text = validate_message(sources_chunks(rows, "v2", "en")[0]).text
     assert f"000_seed — {NASTY}\n71 passages, 54 paragraphs; added 2026-11-25 00:00 UTC by seed" in text
     assert "002_new — New\nregistered but not in the published version" in text
 
-    status = {"version": "v2", "built_at": "2026-11-25T19:00:00+00:00", "model": "m", "passages": 78,
-              "sources": 2, "events": 15, "faiss": "IndexFlatIP", "parent": "v1"}
+    status = {
+        "version": "v2",
+        "built_at": "2026-11-25T19:00:00+00:00",
+        "model": "m",
+        "passages": 78,
+        "sources": 2,
+        "events": 15,
+        "faiss": "IndexFlatIP",
+        "parent": "v1",
+    }
     change = {"time": "2026-11-25T19:00:01+00:00", "user": "5", "action": "add", "source_id": "001_x"}
     shown = validate_message(status_chunks(status, StatsSnapshot(3, 1, 0.1234, 0.0), change, 3700.0, "en")[0]).text
     assert "Index version: v2 (built 2026-11-25 19:00 UTC); previous: v1" in shown
     assert "Last change: 2026-11-25 19:00 UTC · add · 001_x · by 5" in shown and "Bot up for 1 h 1 min" in shown
     assert "3 questions answered, 1 declined; median reply time 0.12 s" in shown
 
-    record: dict[str, Any] = {"ts": "2026-11-25T19:20:01+00:00", "vote": -1, "query": NASTY, "user_id": 7,
-                              "index_version": "v2", "shown": [{"passage_ids": ["000_seed:19:0-10"],
-                                                                "source_id": "000_seed", "paragraphs": [19],
-                                                                "date": "2024-11-25", "speaker": "aliyev"}]}
+    record: dict[str, Any] = {
+        "ts": "2026-11-25T19:20:01+00:00",
+        "vote": -1,
+        "query": NASTY,
+        "user_id": 7,
+        "index_version": "v2",
+        "shown": [
+            {
+                "passage_ids": ["000_seed:19:0-10"],
+                "source_id": "000_seed",
+                "paragraphs": [19],
+                "date": "2024-11-25",
+                "speaker": "aliyev",
+            }
+        ],
+    }
     block = vote_block(1, record, {"000_seed:19:0-10": "Quote <text> & more"}, {"000_seed": "Seed"}, "en", names)
     votes = validate_message(feedback_chunks([block] * 40, 41, "en")[0]).text
     assert votes.startswith("Recent 👎: 40 of 41, newest first")
@@ -157,12 +183,15 @@ def _fields(info: SourceInfo) -> dict[str, Any]:
     return {k: getattr(info, k) for k in SourceInfo.__dataclass_fields__}
 
 
-@pytest.mark.parametrize(("exc", "expected"), [
-    (IndexLockedError("locked"), "Another process is updating the index"),
-    (SourceRejected("the file is <empty>"), "Source not accepted: the file is <empty>."),
-    (CorpusError("no source with id 'x'"), "That did not work: no source with id 'x'."),
-    (RuntimeError("secret internals"), "That did not work: RuntimeError."),
-])
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (IndexLockedError("locked"), "Another process is updating the index"),
+        (SourceRejected("the file is <empty>"), "Source not accepted: the file is <empty>."),
+        (CorpusError("no source with id 'x'"), "That did not work: no source with id 'x'."),
+        (RuntimeError("secret internals"), "That did not work: RuntimeError."),
+    ],
+)
 def test_failures_are_explained_without_internals(exc: Exception, expected: str) -> None:
     assert expected in validate_message(failure_text(exc, "en")).text
 

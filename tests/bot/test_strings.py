@@ -45,15 +45,27 @@ def test_a_missing_key_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     assert t("az", "btn_share") == TABLES["en"].texts["btn_share"]  # at run time: English, never a crash
 
 
-@pytest.mark.parametrize(("code", "lang"), [("az", "az"), ("az-Latn", "az"), ("ru", "ru"), ("ru-RU", "ru"),
-                                            ("en", "en"), ("de", "en"), (None, "en"), ("", "en")])
+@pytest.mark.parametrize(
+    ("code", "lang"),
+    [
+        ("az", "az"),
+        ("az-Latn", "az"),
+        ("ru", "ru"),
+        ("ru-RU", "ru"),
+        ("en", "en"),
+        ("de", "en"),
+        (None, "en"),
+        ("", "en"),
+    ],
+)
 def test_telegram_language_codes(code: str | None, lang: str) -> None:
     assert lang_of(code) == lang
 
 
-@pytest.mark.parametrize(("lang", "one", "many"), [("ru", "абзац 6", "абзацы 6–7"),
-                                                  ("en", "paragraph 6", "paragraphs 6–7"),
-                                                  ("az", "abzas 6", "abzaslar 6–7")])
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [("ru", "абзац 6", "абзацы 6–7"), ("en", "paragraph 6", "paragraphs 6–7"), ("az", "abzas 6", "abzaslar 6–7")],
+)
 def test_citations_are_worded_in_the_readers_language(lang: str, one: str, many: str) -> None:
     assert location((6,), lang) == one
     assert location((6, 7), lang) == many

@@ -24,8 +24,9 @@ async def ask(fake: FakeTelegram, user: dict, question: str = QUESTION) -> Call:
     return (await fake.say(user, question))[-1]
 
 
-async def press(fake: FakeTelegram, user: dict, message: Call | dict, data: str,
-                edit: bool = True) -> tuple[Call, Call | None]:
+async def press(
+    fake: FakeTelegram, user: dict, message: Call | dict, data: str, edit: bool = True
+) -> tuple[Call, Call | None]:
     """Tap a button; returns the callback answer and the edit it caused (if any)."""
     since = fake.mark()
     update = fake.press(user, message, data)
@@ -71,8 +72,9 @@ async def test_paging_paragraph_and_back(fake: FakeTelegram, bot: Application, e
     assert not fake.errors  # in particular no "message is not modified"
 
 
-async def test_votes_are_stored_with_question_and_passages(fake: FakeTelegram, bot: Application,
-                                                           feedback_file: Path, engine: Engine) -> None:
+async def test_votes_are_stored_with_question_and_passages(
+    fake: FakeTelegram, bot: Application, feedback_file: Path, engine: Engine
+) -> None:
     user = fake.user(202, language_code="en")
     reply = await ask(fake, user, "Когда Алиев позвонил Трампу?")
     answer, _ = await press(fake, user, reply, reply.button("👎")["callback_data"], edit=False)

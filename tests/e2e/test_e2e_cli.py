@@ -34,10 +34,12 @@ def environment(settings: Settings, **extra: str) -> dict[str, str]:
 async def test_quotebot_run_serves_telegram(fake: FakeTelegram, seed_settings: Settings, tmp_path: Path) -> None:
     config = tmp_path / "bot.yaml"
     config.write_text(f"polling_timeout: 1\nstate_dir: {tmp_path / 'state'}\nlog_level: DEBUG\n", encoding="utf-8")
-    env = environment(seed_settings, TELEGRAM_BOT_TOKEN=fake.token, QUOTEBOT_TELEGRAM_API_URL=fake.root,
-                      QUOTEBOT_CONFIG=str(config))
-    proc = await asyncio.create_subprocess_exec(*QUOTEBOT_RUN, cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE)
+    env = environment(
+        seed_settings, TELEGRAM_BOT_TOKEN=fake.token, QUOTEBOT_TELEGRAM_API_URL=fake.root, QUOTEBOT_CONFIG=str(config)
+    )
+    proc = await asyncio.create_subprocess_exec(
+        *QUOTEBOT_RUN, cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
     try:
         await fake.wait_for("setMyCommands", timeout=90)
         user = fake.user(701, language_code="en")
@@ -55,8 +57,9 @@ async def test_quotebot_run_serves_telegram(fake: FakeTelegram, seed_settings: S
     assert (tmp_path / "state" / "views.sqlite3").exists()
 
 
-def test_without_token_quotebot_run_is_a_local_chat(seed_settings: Settings, engine: Engine,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_token_quotebot_run_is_a_local_chat(
+    seed_settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same entry point as ``quotebot run``, in-process (the model is already loaded) with piped
     stdin/stdout: the local chat goes through the same screens and rendering as Telegram."""
     for var in ("TELEGRAM_BOT_TOKEN", "QUOTEBOT_CONFIG", "QUOTEBOT_TELEGRAM_API_URL"):
@@ -86,8 +89,14 @@ async def test_invalid_config_fails_fast_and_clearly(seed_settings: Settings, tm
     config.write_text("mode: webhook\nwebhook: {port: 0}\n", encoding="utf-8")
     secret = "123456789:AAHthisIsTheSecretTokenValue_12345"
     proc = await asyncio.create_subprocess_exec(
-        *QUOTEBOT_RUN, "--config", str(config), cwd=REPO, env=environment(seed_settings, TELEGRAM_BOT_TOKEN=secret),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        *QUOTEBOT_RUN,
+        "--config",
+        str(config),
+        cwd=REPO,
+        env=environment(seed_settings, TELEGRAM_BOT_TOKEN=secret),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     text = (out + err).decode()
     assert proc.returncode == 2

@@ -86,8 +86,19 @@ async def test_groups_answer_only_commands_mentions_and_replies(fake: FakeTelegr
     fake.send_text(user, "Когда Алиев позвонил Трампу?", group)  # not addressed to the bot
     fake.send_text(user, "/help@OtherBot", group)
     fake.send_text(user, "/frobnicate", group)
-    fake.send_content(user, group, sticker={"file_id": "s1", "file_unique_id": "s1", "width": 1, "height": 1,
-                                            "is_animated": False, "is_video": False, "type": "regular"})
+    fake.send_content(
+        user,
+        group,
+        sticker={
+            "file_id": "s1",
+            "file_unique_id": "s1",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        },
+    )
     await fake.settle(0.5)
     assert not fake.calls_of("sendMessage", since, chat_id=gid)
 

@@ -43,7 +43,8 @@ def telegram_parts(text: str) -> list[str]:
 
 
 async def test_a_long_paste_is_collected_until_done_then_added_whole(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     app = await moderated_bot(start_bot, corpus_engine)
     mod = fake.user(MOD_ID, language_code="en")
     article = long_article(9_000)
@@ -77,7 +78,8 @@ async def test_a_long_paste_is_collected_until_done_then_added_whole(
 
 
 async def test_only_the_moderator_who_asked_may_confirm_or_cancel(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     await start_bot(corpus_engine, moderators=(MOD_ID, OTHER_MOD))
     mod, other = fake.user(MOD_ID, language_code="en"), fake.user(OTHER_MOD, language_code="en")
     before = snapshot(corpus)
@@ -98,8 +100,8 @@ async def test_only_the_moderator_who_asked_may_confirm_or_cancel(
 
 
 async def test_a_confirm_that_meets_a_locked_index_can_be_pressed_again(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     original = IndexStore.lock
 
     def impatient(self: IndexStore, *, wait: float = 30.0) -> Any:
@@ -123,7 +125,8 @@ async def test_a_confirm_that_meets_a_locked_index_can_be_pressed_again(
 
 
 async def test_a_document_of_unknown_size_is_refused_while_streaming(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     app = await moderated_bot(start_bot, corpus_engine)
     limit_uploads(app, corpus, 1_000_000)
     mod = fake.user(MOD_ID, language_code="en")
@@ -132,8 +135,15 @@ async def test_a_document_of_unknown_size_is_refused_while_streaming(
     path = fake.files[file_id][0]
     before = snapshot(corpus)
     since = fake.mark()
-    fake.send_content(mod, document={"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": "huge.txt",
-                                     "mime_type": "text/plain"})  # no file_size: Telegram did not say
+    fake.send_content(
+        mod,
+        document={
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": "huge.txt",
+            "mime_type": "text/plain",
+        },
+    )  # no file_size: Telegram did not say
     [reply] = [c.visible for c in await fake.wait_for_reply(MOD_ID, since, timeout=30)]
     assert reply.startswith("File not accepted: it is >1.0 MB and the limit is 1.0 MB")
     assert fake.streamed[path] < size // 4  # the download stopped soon after the limit (socket buffers aside)
@@ -142,7 +152,8 @@ async def test_a_document_of_unknown_size_is_refused_while_streaming(
 
 
 async def test_a_bot_whose_state_cannot_be_written_still_answers(
-        fake: FakeTelegram, start_bot: StartBot, tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
+    fake: FakeTelegram, start_bot: StartBot, tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the state directory should be: every write under it fails")
     with caplog.at_level(logging.WARNING):
@@ -164,7 +175,8 @@ async def test_a_bot_whose_state_cannot_be_written_still_answers(
 
 
 async def test_stale_updates_are_dropped_and_a_flooded_group_is_cut_to_its_backlog(
-        fake: FakeTelegram, start_bot: StartBot, caplog: pytest.LogCaptureFixture) -> None:
+    fake: FakeTelegram, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.WARNING, logger="bot.fairness"):
         await start_bot(max_update_age=60, chat_backlog=3)
         user = fake.user(USER_ID)
@@ -183,8 +195,10 @@ async def test_stale_updates_are_dropped_and_a_flooded_group_is_cut_to_its_backl
         private = await fake.wait_for("sendMessage", since, 30, chat_id=USER_ID)
         assert "Новруз" in private.visible
         await fake.settle(quiet=1.0, timeout=30)
-    answered = {c.params.get("reply_parameters", {}).get("message_id") for c in
-                fake.calls_of("sendMessage", since, chat_id=group["id"])}
+    answered = {
+        c.params.get("reply_parameters", {}).get("message_id")
+        for c in fake.calls_of("sendMessage", since, chat_id=group["id"])
+    }
     assert len(answered) == 4  # one answered at a time plus a backlog of 3; the other 16 dropped
     assert "s old, over max_update_age 60 s" in caplog.text
     assert "dropped update" in caplog.text and "16 updates dropped in all (backlog)" in caplog.text
@@ -192,7 +206,8 @@ async def test_stale_updates_are_dropped_and_a_flooded_group_is_cut_to_its_backl
 
 
 async def test_fuzzed_buttons_captions_and_file_names_change_nothing(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     await moderated_bot(start_bot, corpus_engine, chat_backlog=500)
     rng = random.Random(20261201)
     alphabet = "nfbvxmyu:0123456789AbC-_ ./\\<>&\"'🇦🇿\u200b\x00ёж"
@@ -207,16 +222,30 @@ async def test_fuzzed_buttons_captions_and_file_names_change_nothing(
         base = rng.choice([*real, ""])
         cut = rng.randrange(len(base) + 1)
         noise = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
-        data = (base[:cut] + noise + base[cut + rng.randrange(3):])[:64] or "x"
+        data = (base[:cut] + noise + base[cut + rng.randrange(3) :])[:64] or "x"
         pressed.append(fake.press(user, answer, data)["callback_query"]["id"])
         pressed.append(fake.press(mod, answer, rng.choice(["m:y:", "m:n:"]) + data[:12])["callback_query"]["id"])
     for i in range(15):
-        name = "".join(rng.choice(alphabet + "txtmdhl") for _ in range(rng.randrange(0, 30))) + \
-            rng.choice(["", ".txt", ".md", ".html", ".exe"])
-        caption = rng.choice([None, "title: x", "date: 2025-13-45", "url: javascript:alert(1)", "colour: blue",
-                              "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 80)))])
-        upload(fake, mod, rng.choice([b"", b"\x00\x01", "короткий".encode(), long_article(1500).encode()]),
-               name or ".", caption)
+        name = "".join(rng.choice(alphabet + "txtmdhl") for _ in range(rng.randrange(0, 30))) + rng.choice(
+            ["", ".txt", ".md", ".html", ".exe"]
+        )
+        caption = rng.choice(
+            [
+                None,
+                "title: x",
+                "date: 2025-13-45",
+                "url: javascript:alert(1)",
+                "colour: blue",
+                "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 80))),
+            ]
+        )
+        upload(
+            fake,
+            mod,
+            rng.choice([b"", b"\x00\x01", "короткий".encode(), long_article(1500).encode()]),
+            name or ".",
+            caption,
+        )
         fake.send_text(mod, f"/remove {name[:40]}" if i % 3 == 0 else f"/add {caption or ''}")
         fake.send_text(mod, "/cancel")
     await fake.settle(quiet=1.0, timeout=60)
@@ -226,7 +255,8 @@ async def test_fuzzed_buttons_captions_and_file_names_change_nothing(
 
 
 async def test_a_vote_that_cannot_be_stored_is_still_thanked(
-        fake: FakeTelegram, start_bot: StartBot, tmp_path: Any, caplog: pytest.LogCaptureFixture) -> None:
+    fake: FakeTelegram, start_bot: StartBot, tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("votes cannot be written under a file")
     await start_bot(feedback_path=blocked / "feedback.jsonl")
@@ -243,7 +273,8 @@ async def test_a_vote_that_cannot_be_stored_is_still_thanked(
 
 
 async def test_debug_logs_of_a_webhook_bot_carry_no_secret(
-        fake: FakeTelegram, tmp_path: Any, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    fake: FakeTelegram, tmp_path: Any, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
     import aiohttp
 
     from bot.app import build_application
@@ -253,8 +284,12 @@ async def test_debug_logs_of_a_webhook_bot_carry_no_secret(
     from .test_e2e_transport import free_port
 
     port = free_port()
-    hook = WebhookConfig(listen="127.0.0.1", port=port, path_secret="debug-path-secret-0123456789",
-                         public_url="https://bot.example.org/tg")  # no secret_token: the header token is derived
+    hook = WebhookConfig(
+        listen="127.0.0.1",
+        port=port,
+        path_secret="debug-path-secret-0123456789",
+        public_url="https://bot.example.org/tg",
+    )  # no secret_token: the header token is derived
     config = bot_config(fake, tmp_path / "state", mode="webhook", webhook=hook, log_level="DEBUG")
     with caplog.at_level(logging.DEBUG):
         async with running(build_application(config, engine), config):
@@ -262,8 +297,10 @@ async def test_debug_logs_of_a_webhook_bot_carry_no_secret(
             since = fake.mark()
             update = {"update_id": 1, "message": fake.message(user, QUESTION)}
             headers = {"X-Telegram-Bot-Api-Secret-Token": hook.header_token}
-            async with aiohttp.ClientSession() as http, \
-                    http.post(f"http://127.0.0.1:{port}/{hook.path_secret}", json=update, headers=headers) as r:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.post(f"http://127.0.0.1:{port}/{hook.path_secret}", json=update, headers=headers) as r,
+            ):
                 assert r.status == 200
             await fake.wait_for("sendMessage", since, chat_id=user["id"])
     assert fake.webhook["secret_token"] == hook.header_token

@@ -35,7 +35,8 @@ CAPTION = "title: Washington summit: what the leaders said\nurl: https://example
 
 
 async def test_moderator_adds_an_article_and_users_are_answered_from_it(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     app = await moderated_bot(start_bot, corpus_engine)
     mod, user = fake.user(MOD_ID, language_code="en"), fake.user(USER_ID, language_code="en")
     before = await say(fake, user, PEACE_QUESTION)
@@ -85,7 +86,8 @@ async def test_moderator_adds_an_article_and_users_are_answered_from_it(
 
 
 async def test_questions_during_an_update_are_all_answered_from_one_version(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     await moderated_bot(start_bot, corpus_engine)
     mod = fake.user(MOD_ID, language_code="en")
     users = [fake.user(6100 + i, language_code="en") for i in range(4)]
@@ -130,8 +132,11 @@ async def test_questions_during_an_update_are_all_answered_from_one_version(
 
     async def all_answered() -> list[Any]:
         while True:
-            replies = [c for c in fake.calls_of("sendMessage", since) if c.params.get("chat_id") in user_ids
-                       and (c.keyboard or "corpus has no quotes" in c.text)]
+            replies = [
+                c
+                for c in fake.calls_of("sendMessage", since)
+                if c.params.get("chat_id") in user_ids and (c.keyboard or "corpus has no quotes" in c.text)
+            ]
             if len(replies) >= len(asked):
                 return replies
             await asyncio.sleep(0.05)
@@ -146,6 +151,8 @@ async def test_questions_during_an_update_are_all_answered_from_one_version(
         if LONG_TITLE in titles:
             assert call.at >= published[0], "the new source is cited only once it is published"
     assert LONG_TITLE in cited(await say(fake, users[0], PEACE_QUESTION))  # the next question: new version
-    print(f"\nconfirm → published {published[0] - pressed:.2f} s, → reply edited {added_at - pressed:.2f} s; "
-          f"{len(asked)} questions, {len(during)} answered during the update")
+    print(
+        f"\nconfirm → published {published[0] - pressed:.2f} s, → reply edited {added_at - pressed:.2f} s; "
+        f"{len(asked)} questions, {len(during)} answered during the update"
+    )
     assert not fake.errors

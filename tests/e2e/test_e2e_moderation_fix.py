@@ -29,7 +29,8 @@ async def fix(fake: FakeTelegram, user: dict, text: str) -> str:
 
 
 async def test_fix_changes_the_answer_and_bad_input_changes_nothing(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     await moderated_bot(start_bot, corpus_engine)
     mod, user = fake.user(MOD_ID, language_code="en"), fake.user(USER_ID, language_code="ru")
     before = snapshot(corpus)
@@ -69,6 +70,8 @@ async def test_fix_changes_the_answer_and_bad_input_changes_nothing(
     assert len([a for a in log if a["action"] == "fix_refused" and a["user"] == str(MOD_ID)]) == len(refusals)
     fixes = [a for a in log if a["action"] == "fix" and a["user"] == str(MOD_ID)]
     assert [a["result"].split(";")[0] for a in fixes] == [
-        "ok: paragraph 19 date=2024-11-26 kind=reported", "ok: paragraph 19 speaker=Steve Daines"]
+        "ok: paragraph 19 date=2024-11-26 kind=reported",
+        "ok: paragraph 19 speaker=Steve Daines",
+    ]
     assert all(a["source_id"] == SEED for a in fixes)
     assert not fake.errors

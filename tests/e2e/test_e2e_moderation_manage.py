@@ -15,8 +15,11 @@ from .test_e2e_moderation_kit import ARTICLE, ARTICLE_TITLE, MOD_ID, PEACE_QUEST
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
-QUESTIONS = [PEACE_QUESTION, "What did Aliyev write to Trump in September 2025?",
-             "What did Aliyev say at the White House about the peace process?"]
+QUESTIONS = [
+    PEACE_QUESTION,
+    "What did Aliyev write to Trump in September 2025?",
+    "What did Aliyev say at the White House about the peace process?",
+]
 
 
 @pytest.fixture
@@ -32,7 +35,8 @@ async def answers(fake: FakeTelegram, user: dict) -> list[set[str]]:
 
 
 async def test_remove_and_rollback_change_the_answers(
-        fake: FakeTelegram, start_bot: StartBot, with_article: tuple[Settings, Engine, str]) -> None:
+    fake: FakeTelegram, start_bot: StartBot, with_article: tuple[Settings, Engine, str]
+) -> None:
     corpus, engine, source_id = with_article
     await moderated_bot(start_bot, engine)
     mod, user = fake.user(MOD_ID, language_code="en"), fake.user(USER_ID, language_code="en")
@@ -70,7 +74,8 @@ async def test_remove_and_rollback_change_the_answers(
 
 
 async def test_pasted_text_cancel_and_expired_buttons(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     await moderated_bot(start_bot, corpus_engine)
     mod = fake.user(MOD_ID, language_code="en")
     before = snapshot(corpus)
@@ -112,7 +117,8 @@ async def test_pasted_text_cancel_and_expired_buttons(
 
 
 async def test_feedback_status_and_reindex(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     await moderated_bot(start_bot, corpus_engine)
     mod, user = fake.user(MOD_ID, language_code="en"), fake.user(USER_ID, language_code="ru")
     [empty] = await say(fake, mod, "/feedback")
@@ -141,8 +147,7 @@ async def test_feedback_status_and_reindex(
 
     [rebuilt] = await say(fake, mod, "/reindex")
     since = fake.mark()
-    done = await fake.wait_for("editMessageText", 0, 60, chat_id=MOD_ID,
-                               predicate=lambda c: "Index rebuilt" in c.text)
+    done = await fake.wait_for("editMessageText", 0, 60, chat_id=MOD_ID, predicate=lambda c: "Index rebuilt" in c.text)
     assert since >= 0 and rebuilt.startswith("⏳ Rebuilding")
     new_version = current_version(corpus)
     assert new_version != version and new_version in done.text

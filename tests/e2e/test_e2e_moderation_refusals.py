@@ -20,7 +20,8 @@ CP1251 = "Президент Ильхам Алиев заявил, что отн
 
 
 async def test_non_moderators_are_refused_and_moderators_get_their_menu(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     await moderated_bot(start_bot, corpus_engine)
     before = snapshot(corpus)
     user, mod = fake.user(USER_ID, language_code="en"), fake.user(MOD_ID, language_code="ru")
@@ -55,8 +56,9 @@ async def test_non_moderators_are_refused_and_moderators_get_their_menu(
 
     menus = fake.calls_of("setMyCommands")
     scoped = [c for c in menus if c.params.get("scope")]
-    assert {(c.params["scope"]["type"], c.params["scope"]["chat_id"], c.params.get("language_code"))
-            for c in scoped} == {("chat", MOD_ID, None), ("chat", MOD_ID, "ru"), ("chat", MOD_ID, "az")}
+    assert {
+        (c.params["scope"]["type"], c.params["scope"]["chat_id"], c.params.get("language_code")) for c in scoped
+    } == {("chat", MOD_ID, None), ("chat", MOD_ID, "ru"), ("chat", MOD_ID, "az")}
     for call in scoped:
         names = [c["command"] for c in call.params["commands"]]
         assert set(MOD_COMMANDS) <= set(names) and "sources" in names and "start" in names
@@ -73,8 +75,12 @@ BAD_UPLOADS = [
     (b"", "empty.txt", None, "Source not accepted: the file is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "picture.txt", None, "the file is binary, not text"),
     (CP1251, "cp1251.txt", None, "the file is not UTF-8 (it looks like cp1251)"),
-    (b"<html><body><script>var a = 1;</script></body></html>", "blank.html", None,
-     "the file has no paragraphs of text"),
+    (
+        b"<html><body><script>var a = 1;</script></body></html>",
+        "blank.html",
+        None,
+        "the file has no paragraphs of text",
+    ),
     (SEED_TEXT, "seed_again.txt", None, "this text is already in the corpus as '000_077138273beb30d3'"),
     (b"root:x:0:0:root:/root:/bin/bash\n", "../../etc/passwd", None, "unsupported file type '(none)'"),
     (b"%PDF-1.4 not really", "paper.pdf", None, "unsupported file type '.pdf'"),
@@ -84,7 +90,8 @@ BAD_UPLOADS = [
 
 
 async def test_bad_uploads_get_clear_messages_and_change_nothing(
-        fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine) -> None:
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     await moderated_bot(start_bot, corpus_engine)
     mod = fake.user(MOD_ID, language_code="en")
     before = snapshot(corpus)

@@ -18,12 +18,14 @@ pytestmark = pytest.mark.slow  # needs the embedding model
 
 def quoted(markup: str) -> str:
     """The quote text of every blockquote (header line dropped), as Telegram shows it."""
-    return " ".join(parse(body.split("\n", 1)[1]).text
-                    for body in re.findall(r"<blockquote>(.*?)</blockquote>", markup, flags=re.S))
+    return " ".join(
+        parse(body.split("\n", 1)[1]).text for body in re.findall(r"<blockquote>(.*?)</blockquote>", markup, flags=re.S)
+    )
 
 
-async def test_markup_in_quotes_titles_and_urls_is_escaped(fake: FakeTelegram, start_bot: StartBot,
-                                                           nasty_engine: Engine) -> None:
+async def test_markup_in_quotes_titles_and_urls_is_escaped(
+    fake: FakeTelegram, start_bot: StartBot, nasty_engine: Engine
+) -> None:
     await start_bot(nasty_engine)
     user = fake.user(501)
     [reply] = await fake.say(user, "Что Трамп написал Алиеву 5 августа 2025?")
@@ -34,8 +36,9 @@ async def test_markup_in_quotes_titles_and_urls_is_escaped(fake: FakeTelegram, s
     assert not fake.errors
 
 
-async def test_long_answer_split_at_quote_boundaries(fake: FakeTelegram, start_bot: StartBot,
-                                                     nasty_engine: Engine) -> None:
+async def test_long_answer_split_at_quote_boundaries(
+    fake: FakeTelegram, start_bot: StartBot, nasty_engine: Engine
+) -> None:
     await start_bot(nasty_engine)
     question = "энергетика безопасность газовые маршруты"
     hits = nasty_engine.ask(question).hits
@@ -50,8 +53,9 @@ async def test_long_answer_split_at_quote_boundaries(fake: FakeTelegram, start_b
     assert not fake.errors
 
 
-async def test_full_5000_character_paragraph_spans_messages(fake: FakeTelegram, start_bot: StartBot,
-                                                            nasty_engine: Engine) -> None:
+async def test_full_5000_character_paragraph_spans_messages(
+    fake: FakeTelegram, start_bot: StartBot, nasty_engine: Engine
+) -> None:
     await start_bot(nasty_engine)
     user = fake.user(503)
     reply = (await fake.say(user, "Что Алиев говорил о газовых маршрутах 6 августа 2025?"))[-1]

@@ -41,8 +41,9 @@ async def timeline(fake: FakeTelegram, user: dict[str, Any], text: str) -> tuple
     return photo, lines
 
 
-async def test_timeline_is_a_picture_then_the_list_with_filters(fake: FakeTelegram, bot: Application,
-                                                                 engine: Engine) -> None:
+async def test_timeline_is_a_picture_then_the_list_with_filters(
+    fake: FakeTelegram, bot: Application, engine: Engine
+) -> None:
     ru, en = fake.user(601), fake.user(602, language_code="en")
     photo, lines = await timeline(fake, ru, "/timeline")
     png = photo.files["photo"]

@@ -93,8 +93,9 @@ class ExplodingEngine:
         return getattr(self.engine, name)
 
 
-async def test_error_handler_tells_user_without_internals(fake: FakeTelegram, start_bot: StartBot, engine: Engine,
-                                                          caplog: pytest.LogCaptureFixture) -> None:
+async def test_error_handler_tells_user_without_internals(
+    fake: FakeTelegram, start_bot: StartBot, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
     await start_bot(ExplodingEngine(engine))
     user = fake.user(407)
     since = fake.mark()
@@ -120,8 +121,15 @@ async def test_bad_input_gets_short_helpful_replies(fake: FakeTelegram, bot: App
 
     photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 10, "height": 10}]
     voice = {"file_id": "v1", "file_unique_id": "v1", "duration": 2}
-    sticker = {"file_id": "s1", "file_unique_id": "s1", "width": 1, "height": 1, "is_animated": False,
-               "is_video": False, "type": "regular"}
+    sticker = {
+        "file_id": "s1",
+        "file_unique_id": "s1",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
     for content in ({"photo": photo}, {"voice": voice}, {"sticker": sticker}):
         text = await reply_to(lambda c=content: fake.send_content(user, **c))
         assert "только текстовые вопросы" in text
@@ -135,8 +143,9 @@ async def test_bad_input_gets_short_helpful_replies(fake: FakeTelegram, bot: App
     assert not fake.errors
 
 
-async def test_logs_never_contain_the_token(fake: FakeTelegram, bot: Application,
-                                            caplog: pytest.LogCaptureFixture) -> None:
+async def test_logs_never_contain_the_token(
+    fake: FakeTelegram, bot: Application, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.DEBUG):
         user = fake.user(409)
         since = fake.mark()

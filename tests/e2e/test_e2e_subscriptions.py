@@ -26,8 +26,11 @@ HEADER = "New source in the corpus"
 
 
 def digests(fake: FakeTelegram, chat_id: int, since: int = 0) -> list[str]:
-    return [c.visible for c in fake.calls_of("sendMessage", since, chat_id=chat_id) if c.ok
-            and (HEADER in c.visible or "Korpusda yeni mənbə" in c.visible)]
+    return [
+        c.visible
+        for c in fake.calls_of("sendMessage", since, chat_id=chat_id)
+        if c.ok and (HEADER in c.visible or "Korpusda yeni mənbə" in c.visible)
+    ]
 
 
 async def wait_until(check: Any, timeout: float = 30.0) -> None:
@@ -61,8 +64,9 @@ async def test_subscription_commands(fake: FakeTelegram, start_bot: StartBot) ->
     assert not fake.errors
 
 
-async def test_digest_after_an_upload_and_blocked_users(fake: FakeTelegram, start_bot: StartBot,
-                                                        corpus: Settings, corpus_engine: Engine) -> None:
+async def test_digest_after_an_upload_and_blocked_users(
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     app = await moderated_bot(start_bot, corpus_engine)
     svc: Services = app.bot_data[KEY]
     everything, peace, off_topic, blocked = (fake.user(i, language_code="en") for i in (711, 712, 713, 714))
@@ -80,8 +84,14 @@ async def test_digest_after_an_upload_and_blocked_users(fake: FakeTelegram, star
     since = fake.mark()
     result = await add_article(fake, mod, ARTICLE.read_bytes(), "article_en.md", "title: " + ARTICLE_TITLE)
     assert "Source added" in result
-    await wait_until(lambda: len(digests(fake, everything["id"], since)) == 1 and digests(fake, peace["id"], since)
-                     and digests(fake, az["id"], since) and not svc.readers.subscriptions(blocked["id"]))
+    await wait_until(
+        lambda: (
+            len(digests(fake, everything["id"], since)) == 1
+            and digests(fake, peace["id"], since)
+            and digests(fake, az["id"], since)
+            and not svc.readers.subscriptions(blocked["id"])
+        )
+    )
     await fake.settle(0.5)
 
     [all_new] = digests(fake, everything["id"], since)
@@ -102,8 +112,9 @@ async def test_digest_after_an_upload_and_blocked_users(fake: FakeTelegram, star
     assert [c for c in fake.errors if c.status != 403] == []
 
 
-async def test_restart_in_the_middle_of_a_broadcast(fake: FakeTelegram, start_bot: StartBot,
-                                                    corpus: Settings, corpus_engine: Engine) -> None:
+async def test_restart_in_the_middle_of_a_broadcast(
+    fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
+) -> None:
     app = await moderated_bot(start_bot, corpus_engine)
     subscribers = [fake.user(800 + i, language_code="en") for i in range(40)]
     svc: Services = app.bot_data[KEY]
@@ -119,8 +130,7 @@ async def test_restart_in_the_middle_of_a_broadcast(fake: FakeTelegram, start_bo
     assert "Source added" in result
 
     def delivered() -> Counter[int]:
-        return Counter(c.params["chat_id"] for c in fake.calls_of("sendMessage", since)
-                       if c.ok and HEADER in c.visible)
+        return Counter(c.params["chat_id"] for c in fake.calls_of("sendMessage", since) if c.ok and HEADER in c.visible)
 
     await wait_until(lambda: sum(delivered().values()) >= 5)
     await stop(app)  # graceful: the messages in flight finish, no new ones start

@@ -41,8 +41,9 @@ def free_port() -> int:
 
 async def test_webhook_mode(fake: FakeTelegram, tmp_path: object, engine: Engine) -> None:
     port = free_port()
-    hook = WebhookConfig(listen="127.0.0.1", port=port, path_secret="s3cr3t-path-0123456789",
-                         public_url="https://bot.example.org/tg")
+    hook = WebhookConfig(
+        listen="127.0.0.1", port=port, path_secret="s3cr3t-path-0123456789", public_url="https://bot.example.org/tg"
+    )
     config = bot_config(fake, tmp_path / "state", mode="webhook", webhook=hook)  # type: ignore[operator]
     async with running(build_application(config, engine), config):
         assert fake.webhook["url"] == "https://bot.example.org/tg/s3cr3t-path-0123456789"

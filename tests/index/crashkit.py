@@ -142,8 +142,12 @@ def check_point(op: str, k: int, base: Path, work: Path, encoder: Any) -> dict[s
         os._exit(code)
     _, status = os.waitpid(pid, 0)
     killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-    result: dict[str, Any] = {"op": op, "k": k, "killed": killed,
-                              "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None}
+    result: dict[str, Any] = {
+        "op": op,
+        "k": k,
+        "killed": killed,
+        "exit": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+    }
     problems: list[str] = []
     if k and not killed:
         problems.append("the writer was not killed at this step")
@@ -184,8 +188,11 @@ def check_point(op: str, k: int, base: Path, work: Path, encoder: Any) -> dict[s
     if _ids(snapshot) != set(_registry_ids(data)):
         problems.append("the registry disagrees with the served version after recovery")
     published = served if result["switched"] else None
-    entries = [e for e in _audit(settings)[len(audit_before):]
-               if e.get("action") == AUDIT_ACTION[op] and str(e.get("result", "")).startswith("ok")]
+    entries = [
+        e
+        for e in _audit(settings)[len(audit_before) :]
+        if e.get("action") == AUDIT_ACTION[op] and str(e.get("result", "")).startswith("ok")
+    ]
     if published and [e.get("version") or str(e["result"]).split()[2] for e in entries] != [published]:
         problems.append(f"audit: {len(entries)} ok entries for published {published}")
     if not published and entries:

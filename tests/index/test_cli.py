@@ -9,20 +9,30 @@ from pathlib import Path
 
 
 def run(args: list[str], data: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "quotebot", "--data-dir", str(data), *args],
-                          input=stdin, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "quotebot", "--data-dir", str(data), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_jsonl_contract_and_bad_lines(built_data: Path) -> None:
-    lines = ["Когда Алиев позвонил Трампу?", "", "я" * 100_000, "\x00\x07\x1b[31m", "Как приготовить плов?",
-             "<b>трамп</b> & новруз"]
+    lines = [
+        "Когда Алиев позвонил Трампу?",
+        "",
+        "я" * 100_000,
+        "\x00\x07\x1b[31m",
+        "Как приготовить плов?",
+        "<b>трамп</b> & новруз",
+    ]
     proc = run(["ask", "--jsonl"], built_data, "\n".join(lines) + "\n")
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(out) == len(lines)
     first = out[0]
-    assert first["answered"] and set(first["results"][0]) >= {"text", "date", "speaker", "source", "location",
-                                                                "score"}
+    assert first["answered"] and set(first["results"][0]) >= {"text", "date", "speaker", "source", "location", "score"}
     assert first["results"][0]["date"] == "2024-11-25"
     assert first["results"][0]["location"].startswith("абзац")
     assert [o["answered"] for o in out[1:5]] == [False, False, False, False]

@@ -31,8 +31,13 @@ def settings_for(data: Path) -> Settings:
 def test_add_then_remove_then_rollback(data: Path) -> None:
     settings = settings_for(data)
     engine = Engine.open(settings)
-    preview = prepare_source(settings, ARTICLE.read_bytes(), "article_en.md",
-                             {"title": "Washington summit", "url": "https://example.org/summit"}, added_by="42")
+    preview = prepare_source(
+        settings,
+        ARTICLE.read_bytes(),
+        "article_en.md",
+        {"title": "Washington summit", "url": "https://example.org/summit"},
+        added_by="42",
+    )
     assert preview.source.info.language == "en"
     assert [e["date"] for e in preview.events] == ["2025-08-08", "2025-09-08"]
     assert preview.speakers == ["aliyev", "trump"]
@@ -67,14 +72,17 @@ def test_add_then_remove_then_rollback(data: Path) -> None:
     assert [e["version"] for e in log] == versions  # the version each change published
 
 
-@pytest.mark.parametrize(("payload", "name", "message"), [
-    (b"", "a.txt", "empty"),
-    (b"   \n\n  ", "a.txt", "empty"),
-    (b"\x00\x01\x02\x03binary" * 50, "a.txt", "binary"),
-    ("Привет, это текст в кодировке Windows-1251, а не UTF-8.".encode("cp1251"), "a.txt", "cp1251"),
-    (b"ok text", "a.exe", "unsupported file type"),
-    (b"12 34 56 !!", "a.txt", "no paragraphs"),
-])
+@pytest.mark.parametrize(
+    ("payload", "name", "message"),
+    [
+        (b"", "a.txt", "empty"),
+        (b"   \n\n  ", "a.txt", "empty"),
+        (b"\x00\x01\x02\x03binary" * 50, "a.txt", "binary"),
+        ("Привет, это текст в кодировке Windows-1251, а не UTF-8.".encode("cp1251"), "a.txt", "cp1251"),
+        (b"ok text", "a.exe", "unsupported file type"),
+        (b"12 34 56 !!", "a.txt", "no paragraphs"),
+    ],
+)
 def test_bad_uploads_are_refused(data: Path, payload: bytes, name: str, message: str) -> None:
     before = (data / "sources.yaml").read_bytes()
     with pytest.raises(SourceRejected, match=message):
@@ -95,7 +103,11 @@ def test_size_limit_duplicate_and_path_like_name(data: Path) -> None:
 
 def test_metadata_caption() -> None:
     assert parse_metadata("title: Summit\nurl: https://x.org/a\ndate: 2025-08-08\nlanguage: en") == {
-        "title": "Summit", "url": "https://x.org/a", "date": "2025-08-08", "language": "en"}
+        "title": "Summit",
+        "url": "https://x.org/a",
+        "date": "2025-08-08",
+        "language": "en",
+    }
     with pytest.raises(SourceRejected, match="unknown key 'author'"):
         parse_metadata("author: me")
     with pytest.raises(SourceRejected, match="bad date"):

@@ -25,9 +25,11 @@ from index.types import SourceInfo
 
 from ..conftest import copy_corpus
 
-TEXT = ("Встреча в Баку\n\n"
-        "10 апреля 2025 года Ильхам Алиев сказал: «Мы открыты к диалогу со всеми партнёрами».\n\n"
-        "Автор считает, что это важный сигнал.\n")
+TEXT = (
+    "Встреча в Баку\n\n"
+    "10 апреля 2025 года Ильхам Алиев сказал: «Мы открыты к диалогу со всеми партнёрами».\n\n"
+    "Автор считает, что это важный сигнал.\n"
+)
 
 
 def source(corrections: tuple[Correction, ...] = ()) -> Source:
@@ -37,17 +39,31 @@ def source(corrections: tuple[Correction, ...] = ()) -> Source:
 
 def test_assignments_are_read_with_spaces_quotes_and_none() -> None:
     assert parse_assignments("date=2025-04-08 speaker=Hafiz Pashayev kind=Reported") == {
-        "date": "2025-04-08", "speaker": "Hafiz Pashayev", "kind": "reported"}
+        "date": "2025-04-08",
+        "speaker": "Hafiz Pashayev",
+        "kind": "reported",
+    }
     assert parse_assignments('speaker="Никол  Пашинян"') == {"speaker": "Никол Пашинян"}
     assert parse_assignments("date=none speaker=NONE") == {"date": None, "speaker": None}
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("", "usage"), ("hello", "usage"), ("oops date=2025-01-01", "usage"),
-    ("date=2025-02-30", "bad_date"), ("date=30.04.2025", "bad_date"), ("date=", "bad_date"),
-    ("kind=speech", "bad_kind"), ("colour=blue", "unknown_key"), ("date=none date=2025-01-01", "duplicate_key"),
-    ("speaker=", "bad_speaker"), ("speaker=<b>x</b>", "bad_speaker"), ("speaker=" + "x" * 101, "bad_speaker"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "usage"),
+        ("hello", "usage"),
+        ("oops date=2025-01-01", "usage"),
+        ("date=2025-02-30", "bad_date"),
+        ("date=30.04.2025", "bad_date"),
+        ("date=", "bad_date"),
+        ("kind=speech", "bad_kind"),
+        ("colour=blue", "unknown_key"),
+        ("date=none date=2025-01-01", "duplicate_key"),
+        ("speaker=", "bad_speaker"),
+        ("speaker=<b>x</b>", "bad_speaker"),
+        ("speaker=" + "x" * 101, "bad_speaker"),
+    ],
+)
 def test_bad_assignments_are_refused_with_a_code(text: str, code: str) -> None:
     with pytest.raises(CorrectionError) as err:
         parse_assignments(text)
@@ -75,14 +91,23 @@ def test_corrections_round_trip_through_the_registry(tmp_path: Path) -> None:
     fixed = Source(seed.info, seed.text, (Correction(5, (("date", None), ("speaker", "Steve Daines")), "cli:x"),))
     (data / REGISTRY_FILE).write_text(registry_yaml([fixed]), encoding="utf-8")
     raw = yaml.safe_load((data / REGISTRY_FILE).read_text(encoding="utf-8"))
-    assert raw["sources"][0]["corrections"] == [{"paragraph": 5, "date": None, "speaker": "Steve Daines",
-                                                 "by": "cli:x"}]
+    assert raw["sources"][0]["corrections"] == [
+        {"paragraph": 5, "date": None, "speaker": "Steve Daines", "by": "cli:x"}
+    ]
     assert load_sources(data)[0].corrections == fixed.corrections
     assert "corrections" not in registry_yaml([seed.info])  # a bare SourceInfo has none
 
 
-@pytest.mark.parametrize("entry", ["x", [{"paragraph": 0, "date": None}], [{"paragraph": 2}],
-                                   [{"paragraph": 2, "kind": "speech"}], [{"paragraph": 2, "colour": "blue"}]])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "x",
+        [{"paragraph": 0, "date": None}],
+        [{"paragraph": 2}],
+        [{"paragraph": 2, "kind": "speech"}],
+        [{"paragraph": 2, "colour": "blue"}],
+    ],
+)
 def test_a_broken_corrections_field_names_the_registry(tmp_path: Path, entry: object) -> None:
     data = copy_corpus(tmp_path / "data")
     raw = yaml.safe_load((data / REGISTRY_FILE).read_text(encoding="utf-8"))
@@ -99,9 +124,11 @@ def test_apply_sets_and_clears_only_the_given_fields() -> None:
     assert (views[2].date, views[2].speaker, views[2].kind) == ("2025-04-10", "aliyev", "quote")
     assert (views[3].date, views[3].kind) == (None, "commentary")
 
-    corrections = (Correction(2, (("date", None), ("kind", "reported"))),
-                   Correction(3, (("date", "2025-04-09"), ("speaker", "Президент Азербайджана"))),
-                   Correction(9, (("kind", "quote"),)))  # a paragraph the text does not have: ignored
+    corrections = (
+        Correction(2, (("date", None), ("kind", "reported"))),
+        Correction(3, (("date", "2025-04-09"), ("speaker", "Президент Азербайджана"))),
+        Correction(9, (("kind", "quote"),)),
+    )  # a paragraph the text does not have: ignored
     fixed = {v.number: v for v in paragraph_views(apply_corrections(passages, corrections, speakers))}
     assert (fixed[2].date, fixed[2].speaker, fixed[2].kind) == (None, "aliyev", "reported")
     assert (fixed[3].date, fixed[3].speaker, fixed[3].kind) == ("2025-04-09", "aliyev", "commentary")  # an alias

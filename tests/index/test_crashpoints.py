@@ -20,10 +20,27 @@ from tests.index.crashkit import OPS, make_base
 REPO = Path(__file__).resolve().parents[2]
 #: Steps each operation must pass through (so a refactoring cannot silently skip the crash points).
 MUST_COVER = {
-    "add": {"source.rename", "staging.mkdir", "staging.manifest", "journal.rename", "staging.fsync",
-            "publish.rename", "current.rename", "current.dirsync", "registry.rename", "audit.write", "journal.unlink"},
-    "remove": {"journal.rename", "publish.rename", "current.rename", "registry.rename", "audit.write",
-               "journal.unlink"},
+    "add": {
+        "source.rename",
+        "staging.mkdir",
+        "staging.manifest",
+        "journal.rename",
+        "staging.fsync",
+        "publish.rename",
+        "current.rename",
+        "current.dirsync",
+        "registry.rename",
+        "audit.write",
+        "journal.unlink",
+    },
+    "remove": {
+        "journal.rename",
+        "publish.rename",
+        "current.rename",
+        "registry.rename",
+        "audit.write",
+        "journal.unlink",
+    },
     "rollback": {"journal.rename", "current.rename", "registry.rename", "audit.write", "journal.unlink"},
     "reindex": {"staging.fsync", "publish.rename", "current.rename", "audit.write", "journal.unlink"},
     "prune": {"current.rename", "prune.rename", "prune.rmtree"},
@@ -41,9 +58,14 @@ def crash_base(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> Pa
 
 @pytest.mark.parametrize("op", OPS)
 def test_kill_at_every_write_step_then_read(crash_base: Path, op: str) -> None:
-    proc = subprocess.run([sys.executable, "-m", "tests.index.crashkit", str(crash_base), op], cwd=REPO,
-                          capture_output=True, text=True, timeout=900,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.index.crashkit", str(crash_base), op],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = [json.loads(line) for line in proc.stdout.splitlines()]
     steps = [r["step"] for r in results if r["k"]]

@@ -18,8 +18,24 @@ from index.corpus.documents import markdown_to_text
 
 GUARD_SECONDS = 60
 SIZE = 200_000
-ADVERSARIAL = ["*a ", "_a ", "**a ", "__a ", "[a", "![a", "[a](", "***a ", "**a *b ", "```\n", "# ", "> ", "*", "_",
-               "[a](b", "*a_"]
+ADVERSARIAL = [
+    "*a ",
+    "_a ",
+    "**a ",
+    "__a ",
+    "[a",
+    "![a",
+    "[a](",
+    "***a ",
+    "**a *b ",
+    "```\n",
+    "# ",
+    "> ",
+    "*",
+    "_",
+    "[a](b",
+    "*a_",
+]
 
 
 @pytest.fixture
@@ -44,8 +60,11 @@ def test_adversarial_markdown_is_cleaned_in_linear_time(unit: str, guard: None) 
 
 
 def test_markdown_is_still_cleaned_up() -> None:
-    source = ("# Title\n\nSome **bold *it* text** and *em*, _u_, snake_case and 2*3*4, a [link](https://x.org/a)"
-              " ![img](y.png)\n```\ncode\n```\n> quoted\n\n__strong__ &amp; done")
-    assert markdown_to_text(source) == ("Title\n\nSome bold it text and em, u, snake_case and 2*3*4, a link \n"
-                                        "quoted\n\nstrong & done")
+    source = (
+        "# Title\n\nSome **bold *it* text** and *em*, _u_, snake_case and 2*3*4, a [link](https://x.org/a)"
+        " ![img](y.png)\n```\ncode\n```\n> quoted\n\n__strong__ &amp; done"
+    )
+    assert markdown_to_text(source) == (
+        "Title\n\nSome bold it text and em, u, snake_case and 2*3*4, a link \nquoted\n\nstrong & done"
+    )
     assert markdown_to_text("```\nnot closed\n") == "not closed\n"  # an unclosed fence is text

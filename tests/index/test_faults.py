@@ -44,9 +44,14 @@ def start_update(data: Path, fault: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != faults.ENV}
     if fault:
         env[faults.ENV] = f"{CRASH_AT[fault]}#1=exit"
-    return subprocess.Popen([sys.executable, "-c", SCRIPT, str(data), str(ARTICLE)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            cwd=Path(__file__).resolve().parents[2])
+    return subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, str(data), str(ARTICLE)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
 
 
 def assert_whole(data: Path) -> Engine:
@@ -137,8 +142,13 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory, built_data: Path) -> 
 def kill_at(data: Path, op: str, step: str, *extra: str) -> None:
     """Run ``op`` in a subprocess that stops itself at ``step`` (SIGSTOP), then kill -9 it."""
     env = {**os.environ, "QUOTEBOT_FAULT": f"{step}#1=stop"}
-    proc = subprocess.Popen([sys.executable, "-c", CLI_SCRIPT, str(data), op, *extra], env=env,
-                            cwd=Path(__file__).resolve().parents[2], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CLI_SCRIPT, str(data), op, *extra],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _, status = os.waitpid(proc.pid, os.WUNTRACED)
     assert os.WIFSTOPPED(status), f"{op} never reached {step}: {proc.stderr.read() if proc.stderr else ''}"
     os.kill(proc.pid, signal.SIGKILL)
@@ -146,19 +156,28 @@ def kill_at(data: Path, op: str, step: str, *extra: str) -> None:
     assert proc.returncode == -signal.SIGKILL
 
 
-@pytest.mark.parametrize(("op", "step", "switched"), [
-    ("rollback", "journal.rename", False), ("rollback", "current.dirsync", True),
-    ("rollback", "registry.rename", True), ("rollback", "journal.unlink", True),
-    ("remove", "publish.rename", False), ("remove", "current.rename", False), ("remove", "registry.write", True),
-    ("prune", "prune.rename", True), ("prune", "prune.rmtree", True),
-])
+@pytest.mark.parametrize(
+    ("op", "step", "switched"),
+    [
+        ("rollback", "journal.rename", False),
+        ("rollback", "current.dirsync", True),
+        ("rollback", "registry.rename", True),
+        ("rollback", "journal.unlink", True),
+        ("remove", "publish.rename", False),
+        ("remove", "current.rename", False),
+        ("remove", "registry.write", True),
+        ("prune", "prune.rename", True),
+        ("prune", "prune.rmtree", True),
+    ],
+)
 def test_sigkill_at_a_step(tmp_path: Path, two_versions: Path, op: str, step: str, switched: bool) -> None:
     data = tmp_path / "data"
     shutil.copytree(two_versions, data)
     store = IndexStore(data / "index")
     before = store.current()
-    added = next(i for i in (yaml.safe_load((data / "sources.yaml").read_text())["sources"])
-                 if i["id"] != "000_077138273beb30d3")["id"]
+    added = next(
+        i for i in (yaml.safe_load((data / "sources.yaml").read_text())["sources"]) if i["id"] != "000_077138273beb30d3"
+    )["id"]
     kill_at(data, op, step, *([added] if op == "remove" else []))
     assert (store.current() != before) == switched
     engine = assert_whole(data)  # readers: a whole version, before any recovery
@@ -185,12 +204,18 @@ def test_a_cli_and_a_bot_writing_at_once(tmp_path: Path, two_versions: Path) -> 
     data = tmp_path / "data"
     shutil.copytree(two_versions, data)
     settings = Settings.from_env(data_dir=data)
-    added = next(i for i in (yaml.safe_load((data / "sources.yaml").read_text())["sources"])
-                 if i["id"] != "000_077138273beb30d3")["id"]
+    added = next(
+        i for i in (yaml.safe_load((data / "sources.yaml").read_text())["sources"]) if i["id"] != "000_077138273beb30d3"
+    )["id"]
     env = {**os.environ, "QUOTEBOT_FAULT": "staging.*=sleep:0.5"}  # the CLI holds the lock a while
     article = Path(__file__).resolve().parents[1] / "data" / "article_ru_summit.md"
-    cli = subprocess.Popen([sys.executable, "-c", CLI_SCRIPT, str(data), "add", str(article)], env=env,
-                           cwd=Path(__file__).resolve().parents[2], stderr=subprocess.PIPE, text=True)
+    cli = subprocess.Popen(
+        [sys.executable, "-c", CLI_SCRIPT, str(data), "add", str(article)],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     engine = Engine.open(settings)
     mod = Moderation(settings, EngineGateway(engine), PendingStore(tmp_path / "pending"), (1,))
     report = asyncio.run(mod.remove(added, 1))

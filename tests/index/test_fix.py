@@ -25,8 +25,9 @@ def served(data: Path, paragraph: int) -> set[tuple[str | None, str | None, str]
     """(date, speaker, kind) of the served passages of the seed's ``paragraph``."""
     store = IndexStore(Settings.from_env(data_dir=data).index_dir)
     rows = read_jsonl(store.version_dir(store.require_current()) / "passages.jsonl")
-    return {(r["date"], r["speaker"], r["kind"]) for r in rows
-            if r["source_id"] == SEED_ID and r["paragraph"] == paragraph}
+    return {
+        (r["date"], r["speaker"], r["kind"]) for r in rows if r["source_id"] == SEED_ID and r["paragraph"] == paragraph
+    }
 
 
 def audit(data: Path) -> list[dict]:
@@ -38,8 +39,7 @@ def test_fix_round_trip_build_and_rollback(data: Path, capsys: pytest.CaptureFix
     before = served(data, 19)
     assert before and all(d == "2024-11-25" for d, _, _ in before)
 
-    assert cli(data, "sources", "fix", SEED_ID, "19", "date=2024-11-26", "speaker=Steve Daines",
-               "kind=reported") == 0
+    assert cli(data, "sources", "fix", SEED_ID, "19", "date=2024-11-26", "speaker=Steve Daines", "kind=reported") == 0
     out = capsys.readouterr().out
     assert f"fixed {SEED_ID} paragraph 19: date=2024-11-26 speaker=Steve Daines kind=reported" in out
     assert "date: 2024-11-25 -> 2024-11-26" in out and "reused" in out
@@ -65,18 +65,22 @@ def test_fix_round_trip_build_and_rollback(data: Path, capsys: pytest.CaptureFix
     assert fixes[1]["result"].startswith("ok: paragraph 19 date=none speaker=Aliyev;")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["no_such", "3", "date=2025-01-01"], "no source with id 'no_such'"),
-    ([SEED_ID, "0", "date=2025-01-01"], "paragraph '0' is out of range: the source has paragraphs 1–54"),
-    ([SEED_ID, "55", "kind=quote"], "out of range"),
-    ([SEED_ID, "x", "kind=quote"], "out of range"),
-    ([SEED_ID, "3", "date=2025-02-30"], "bad date '2025-02-30'"),
-    ([SEED_ID, "3", "kind=speech"], "unknown kind 'speech'"),
-    ([SEED_ID, "3", "colour=blue"], "unknown field 'colour'"),
-    ([SEED_ID, "3", "Aliyev"], "write the changes as date=YYYY-MM-DD"),
-])
-def test_bad_input_is_refused_and_changes_nothing(data: Path, capsys: pytest.CaptureFixture[str],
-                                                  args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["no_such", "3", "date=2025-01-01"], "no source with id 'no_such'"),
+        ([SEED_ID, "0", "date=2025-01-01"], "paragraph '0' is out of range: the source has paragraphs 1–54"),
+        ([SEED_ID, "55", "kind=quote"], "out of range"),
+        ([SEED_ID, "x", "kind=quote"], "out of range"),
+        ([SEED_ID, "3", "date=2025-02-30"], "bad date '2025-02-30'"),
+        ([SEED_ID, "3", "kind=speech"], "unknown kind 'speech'"),
+        ([SEED_ID, "3", "colour=blue"], "unknown field 'colour'"),
+        ([SEED_ID, "3", "Aliyev"], "write the changes as date=YYYY-MM-DD"),
+    ],
+)
+def test_bad_input_is_refused_and_changes_nothing(
+    data: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     registry = (data / "sources.yaml").read_bytes()
     current = (data / "index" / "CURRENT").read_text()
     assert cli(data, "sources", "fix", *args) == 1

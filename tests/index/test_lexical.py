@@ -28,8 +28,9 @@ def test_loaded_index_scores_exactly_as_bm25s(tmp_path: Path) -> None:
     reference = bm25s.BM25.load(str(tmp_path))
     for query in QUERIES:
         known = [t for t in query if t in reference.vocab_dict]
-        expected = (np.asarray(reference.get_scores(known), dtype=np.float32) if known
-                    else np.zeros(len(TEXTS), np.float32))
+        expected = (
+            np.asarray(reference.get_scores(known), dtype=np.float32) if known else np.zeros(len(TEXTS), np.float32)
+        )
         assert np.array_equal(loaded.scores(query), expected), query
         assert np.array_equal(built.scores(query), expected), query
         assert loaded.doc_count(query) == int((expected > 0).sum())
@@ -63,9 +64,16 @@ def test_loaded_index_cannot_be_saved_again(tmp_path: Path) -> None:
 def test_serving_imports_leave_out_build_libraries() -> None:
     """Answering needs neither bm25s (it pulls in scipy) nor the corpus model's natasha and
     pymorphy3: importing the engine, the public API and the CLI must not load them."""
-    code = ("import sys, index, index.search.engine, quotebot.cli; "
-            "heavy = [m for m in ('bm25s', 'scipy', 'natasha', 'pymorphy3', 'torch', 'index.build') "
-            "if m in sys.modules]; print(heavy)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[2])
+    code = (
+        "import sys, index, index.search.engine, quotebot.cli; "
+        "heavy = [m for m in ('bm25s', 'scipy', 'natasha', 'pymorphy3', 'torch', 'index.build') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert out.stdout.strip() == "[]", out.stdout

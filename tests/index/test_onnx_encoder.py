@@ -23,9 +23,15 @@ from index.store.versions import IndexStore
 from tests.conftest import flip_byte
 
 REPO = Path(__file__).resolve().parents[2]
-TEXTS = ["Когда Алиев позвонил Трампу?", "What did Trump share on Truth Social?", "трамп новруз",
-         "«Азербайджан и США всегда тесно сотрудничали в борьбе с глобальными вызовами» " * 20,
-         "ё Ё — <b>&amp;</b> 🙂", "ꙮꙮ", ""]
+TEXTS = [
+    "Когда Алиев позвонил Трампу?",
+    "What did Trump share on Truth Social?",
+    "трамп новруз",
+    "«Азербайджан и США всегда тесно сотрудничали в борьбе с глобальными вызовами» " * 20,
+    "ё Ё — <b>&amp;</b> 🙂",
+    "ꙮꙮ",
+    "",
+]
 
 
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -36,12 +42,15 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize(("encoder", "min_cos", "mean_cos"), [("onnx", 0.99999, 0.99999), ("onnx-int8", 0.97, 0.99)])
-def test_parity_with_sentence_transformers(shared_cache: Path, reference: Embedder, encoder: str, min_cos: float,
-                                           mean_cos: float) -> None:
+def test_parity_with_sentence_transformers(
+    shared_cache: Path, reference: Embedder, encoder: str, min_cos: float, mean_cos: float
+) -> None:
     onnx = load_embedder(DEFAULT_MODEL, shared_cache, encoder=encoder)
     assert onnx.fingerprint == reference.fingerprint == WEIGHTS_SHA256
-    for ours, ref in ((onnx.encode_queries(TEXTS), reference.encode_queries(TEXTS)),
-                      (onnx.encode_passages(TEXTS, batch_size=3), reference.encode_passages(TEXTS, batch_size=3))):
+    for ours, ref in (
+        (onnx.encode_queries(TEXTS), reference.encode_queries(TEXTS)),
+        (onnx.encode_passages(TEXTS, batch_size=3), reference.encode_passages(TEXTS, batch_size=3)),
+    ):
         assert ours.shape == (len(TEXTS), 384) and ours.dtype == np.float32
         np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
         cos = _cosines(ours, ref)
@@ -107,19 +116,25 @@ def small_cache(tmp_path: Path, shared_cache: Path) -> Path:
 
 def test_copied_export_serves(small_cache: Path) -> None:
     emb = load_embedder(DEFAULT_MODEL, small_cache, encoder="onnx-int8")
-    assert emb.encoder == {"format": "onnx", "quantisation": "int8",
-                           "checksum": onx.read_record(default_onnx_folder(small_cache))["files"]["model.int8.onnx"]}
+    assert emb.encoder == {
+        "format": "onnx",
+        "quantisation": "int8",
+        "checksum": onx.read_record(default_onnx_folder(small_cache))["files"]["model.int8.onnx"],
+    }
     assert emb.encode_queries(["трамп новруз"]).shape == (1, 384)
     assert not (small_cache / "models" / FOLDER_NAME).exists()  # serving never needs the torch folder
 
 
-@pytest.mark.parametrize(("damage", "why"), [
-    (lambda f: (f / "model.int8.onnx").unlink(), "model.int8.onnx is missing"),
-    (lambda f: flip_byte(f / "model.int8.onnx", 5_000_000), "checksum mismatch for model.int8.onnx"),
-    (lambda f: (f / "tokenizer.json").write_text("{}"), "checksum mismatch for tokenizer.json"),
-    (lambda f: (f / onx.CHECKSUM_FILE).unlink(), "missing or unreadable"),
-    (lambda f: shutil.rmtree(f), "does not exist"),
-])
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (lambda f: (f / "model.int8.onnx").unlink(), "model.int8.onnx is missing"),
+        (lambda f: flip_byte(f / "model.int8.onnx", 5_000_000), "checksum mismatch for model.int8.onnx"),
+        (lambda f: (f / "tokenizer.json").write_text("{}"), "checksum mismatch for tokenizer.json"),
+        (lambda f: (f / onx.CHECKSUM_FILE).unlink(), "missing or unreadable"),
+        (lambda f: shutil.rmtree(f), "does not exist"),
+    ],
+)
 def test_missing_or_damaged_export_says_how_to_fix(small_cache: Path, damage: object, why: str) -> None:
     damage(default_onnx_folder(small_cache))  # type: ignore[operator]
     with pytest.raises(ModelMissingError) as err:
@@ -197,15 +212,15 @@ def test_serving_path_never_imports_torch(built_data: Path) -> None:
     env["QUOTEBOT_DATA_DIR"] = str(built_data)
     if os.environ.get("QUOTEBOT_CACHE_DIR"):
         env["QUOTEBOT_CACHE_DIR"] = os.environ["QUOTEBOT_CACHE_DIR"]
-    proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert '"answered": true' in proc.stdout
     assert "IMPORTED []" in proc.stdout
 
 
-def test_verified_files_are_not_hashed_again_until_they_change(small_cache: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verified_files_are_not_hashed_again_until_they_change(
+    small_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A start checks the model by its stat once its checksum was verified (hashing 470 MB at
     every start cost seconds); rewriting the file changes its ctime, so damage is still found."""
     folder = default_onnx_folder(small_cache)

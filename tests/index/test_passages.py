@@ -29,7 +29,7 @@ def test_seed_has_54_paragraphs_and_exact_passage_text(seed) -> None:
     source, passages, _events, paras = seed
     assert len(paras) == 54
     for p in passages:
-        assert source.text[p.start:p.end] == p.text
+        assert source.text[p.start : p.end] == p.text
         assert paras[p.paragraph].start <= p.start < p.end <= paras[p.paragraph].end
 
 
@@ -120,7 +120,7 @@ def test_events_of_the_seed(seed) -> None:
 def test_english_article_rules() -> None:
     text = (
         "Relations have improved lately, analysts say.\n\n"
-        "On August 8, 2025, President Trump said at the White House: \"This is a historic day for peace.\"\n\n"
+        'On August 8, 2025, President Trump said at the White House: "This is a historic day for peace."\n\n'
         "Trump added that the sides would sign more deals.\n\n"
         "In 1992 Congress passed Section 907.\n\n"
         "The relationship has a long way to go.\n\n"

@@ -27,7 +27,8 @@ def truncate(path: Path) -> None:
 
 @pytest.mark.parametrize("damage", ["vectors.npy", "bm25/params.index.json", "manifest.json", "texts"])
 def test_a_corrupt_new_version_is_refused_and_the_old_keeps_serving(
-        data: Path, damage: str, caplog: pytest.LogCaptureFixture) -> None:
+    data: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
     settings = Settings.from_env(data_dir=data)
     engine = Engine.open(settings)
     old = engine.version
@@ -79,7 +80,8 @@ def test_a_transient_read_error_is_retried(data: Path, monkeypatch: pytest.Monke
 
 
 def test_a_version_pruned_under_the_reader_is_replaced_by_the_current_one(
-        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = Settings.from_env(data_dir=data)
     store = IndexStore(settings.index_dir)
     first = store.current()
@@ -165,6 +167,9 @@ def test_manifest_lists_every_file(data: Path) -> None:
     store = IndexStore(data / "index")
     version = store.require_current()
     files = json.loads((store.version_dir(version) / "manifest.json").read_text())["files"]
-    on_disk = {p.relative_to(store.version_dir(version)).as_posix()
-               for p in store.version_dir(version).rglob("*") if p.is_file()} - {"manifest.json"}
+    on_disk = {
+        p.relative_to(store.version_dir(version)).as_posix()
+        for p in store.version_dir(version).rglob("*")
+        if p.is_file()
+    } - {"manifest.json"}
     assert set(files) == on_disk and {"vectors.npy", "faiss.index", "passages.jsonl"} <= on_disk

@@ -62,8 +62,12 @@ def test_english_question_finds_russian_passage(engine: Engine) -> None:
 
 
 def test_out_of_scope_is_declined(engine: Engine) -> None:
-    for q in ("Как сварить борщ?", "What is the best smartphone to buy?", "Привет, как дела?",
-              "Что Алиев говорил о Путине?"):
+    for q in (
+        "Как сварить борщ?",
+        "What is the best smartphone to buy?",
+        "Привет, как дела?",
+        "Что Алиев говорил о Путине?",
+    ):
         ans = engine.ask(q)
         assert not ans.answered and ans.hits == [] and ans.reason == "not_covered", q
 
@@ -149,12 +153,14 @@ def test_interview_question_turn_leads_to_its_answer(built_data, tmp_path) -> No
     data = tmp_path / "data"
     shutil.copytree(built_data, data)
     settings = Settings.from_env(data_dir=data)
-    text = ("# Hajiyev on the Caspian route\n\n"
-            "Hikmet Hajiyev gave an interview to Reuters on 2 June 2025.\n\n"
-            "Question: What do you expect from the new American envoy for the trans-Caspian pipeline talks?\n\n"
-            "Answer: We hope the talks move quickly and that the route is agreed before winter.\n\n"
-            "Question: And what about the peace treaty with Armenia?\n\n"
-            "Answer: The text is ready, and it can be signed once the constitution is changed.")
+    text = (
+        "# Hajiyev on the Caspian route\n\n"
+        "Hikmet Hajiyev gave an interview to Reuters on 2 June 2025.\n\n"
+        "Question: What do you expect from the new American envoy for the trans-Caspian pipeline talks?\n\n"
+        "Answer: We hope the talks move quickly and that the route is agreed before winter.\n\n"
+        "Question: And what about the peace treaty with Armenia?\n\n"
+        "Answer: The text is ready, and it can be signed once the constitution is changed."
+    )
     add_source(settings, prepare_source(settings, text.encode(), "iv.md", {"language": "en"}), user="t")
     ans = Engine.open(settings).ask("What does Hajiyev expect from the American envoy for the trans-Caspian pipeline?")
     assert ans.answered

@@ -35,8 +35,10 @@ def lines(*paragraphs: str) -> str:
 
 
 def test_dateline_and_yesterday(speakers) -> None:
-    text = ("Баку, 3 июня — Новости. Ильхам Алиев вчера выступил на конференции и заявил, что партнерство "
-            "с США крепнет.\n\nНаблюдатели называют это потеплением.")
+    text = (
+        "Баку, 3 июня — Новости. Ильхам Алиев вчера выступил на конференции и заявил, что партнерство "
+        "с США крепнет.\n\nНаблюдатели называют это потеплением."
+    )
     paras, _, _ = paras_of(text, speakers)
     assert paras[1].date == "2025-06-02"
     assert paras[1].speaker == "aliyev"
@@ -50,11 +52,13 @@ def test_weekday_counts_back_from_publication(speakers) -> None:
 
 
 def test_chronology_relative_days(speakers) -> None:
-    text = ("5 марта 2019 года министр Стивен Бэрри провел переговоры в Лиссабоне.\n\n"
-            "На следующий день Дональд Трамп написал, что переговоры прошли успешно.\n\n"
-            "В тот же день Никол Пашинян поблагодарил Вашингтон за посредничество.\n\n"
-            "Через три дня после переговоров в Лиссабоне стороны обменялись пленными.\n\n"
-            "В сентябре 2019 года Майк Помпео заявил о новом этапе.")
+    text = (
+        "5 марта 2019 года министр Стивен Бэрри провел переговоры в Лиссабоне.\n\n"
+        "На следующий день Дональд Трамп написал, что переговоры прошли успешно.\n\n"
+        "В тот же день Никол Пашинян поблагодарил Вашингтон за посредничество.\n\n"
+        "Через три дня после переговоров в Лиссабоне стороны обменялись пленными.\n\n"
+        "В сентябре 2019 года Майк Помпео заявил о новом этапе."
+    )
     paras, _, _ = paras_of(text, speakers)
     assert [paras[n].date for n in range(1, 6)] == ["2019-03-05", "2019-03-06", "2019-03-06", "2019-03-08", None]
     assert paras[2].speaker == "trump"
@@ -63,9 +67,11 @@ def test_chronology_relative_days(speakers) -> None:
 
 
 def test_mentioned_years_and_quoted_dates_are_not_events(speakers) -> None:
-    text = ("В 1992 году Конгресс принял 907-ю поправку.\n\n"
-            "10 мая 2025 года Алиев сказал: «14 января в Вашингтоне подписали хартию, и это был плохой шаг»."
-            "\n\nОн добавил, что ждет перемен.")
+    text = (
+        "В 1992 году Конгресс принял 907-ю поправку.\n\n"
+        "10 мая 2025 года Алиев сказал: «14 января в Вашингтоне подписали хартию, и это был плохой шаг»."
+        "\n\nОн добавил, что ждет перемен."
+    )
     paras, _, events = paras_of(text, speakers)
     assert paras[1].date is None
     assert [e.date for e in events] == ["2025-05-10"]
@@ -73,11 +79,20 @@ def test_mentioned_years_and_quoted_dates_are_not_events(speakers) -> None:
 
 
 def test_letter_is_attributed_to_its_signer(speakers) -> None:
-    paras, passages, _ = paras_of(lines(
-        "# A letter", "Washington, 4 July 2025. The White House published a letter to President Aliyev.",
-        "Dear Mr. President,", "I am glad to congratulate you and the people of Azerbaijan.",
-        "We value our partnership and wish it to grow stronger every year.", "Sincerely,", "Donald J. Trump",
-        "The letter was read at a reception."), speakers, "en")
+    paras, passages, _ = paras_of(
+        lines(
+            "# A letter",
+            "Washington, 4 July 2025. The White House published a letter to President Aliyev.",
+            "Dear Mr. President,",
+            "I am glad to congratulate you and the people of Azerbaijan.",
+            "We value our partnership and wish it to grow stronger every year.",
+            "Sincerely,",
+            "Donald J. Trump",
+            "The letter was read at a reception.",
+        ),
+        speakers,
+        "en",
+    )
     assert paras[1].date is None  # the title
     for n in range(3, 8):
         assert paras[n].speaker == "trump" and paras[n].date == "2025-07-04", n
@@ -85,11 +100,17 @@ def test_letter_is_attributed_to_its_signer(speakers) -> None:
 
 
 def test_interview_turns(speakers) -> None:
-    paras, passages, _ = paras_of(lines(
-        "Hikmet Hajiyev gave an interview to Reuters on 2 June 2025.",
-        "Question: What comes next for the peace treaty?",
-        "Answer: The text is ready, and we expect it to be signed this year, if Armenia changes its constitution.",
-        "Question: And Washington?", "Answer: We welcome the role of the United States."), speakers, "en")
+    paras, passages, _ = paras_of(
+        lines(
+            "Hikmet Hajiyev gave an interview to Reuters on 2 June 2025.",
+            "Question: What comes next for the peace treaty?",
+            "Answer: The text is ready, and we expect it to be signed this year, if Armenia changes its constitution.",
+            "Question: And Washington?",
+            "Answer: We welcome the role of the United States.",
+        ),
+        speakers,
+        "en",
+    )
     assert paras[2].speaker == "Reuters correspondent" and paras[2].role == "question:Reuters correspondent"
     assert paras[3].speaker == "hajiyev" and paras[5].speaker == "hajiyev"
     assert paras[5].date == "2025-06-02"
@@ -97,8 +118,10 @@ def test_interview_turns(speakers) -> None:
 
 
 def test_posts_with_timestamps_and_unknown_speakers(speakers) -> None:
-    text = ("14.07.2024 08:20 — Хафиз Пашаев заявил: «Мы осуждаем любое насилие в политике».\n\n"
-            "15.07.2024 10:00 — Агентство Turan обратило внимание на реакцию Баку.")
+    text = (
+        "14.07.2024 08:20 — Хафиз Пашаев заявил: «Мы осуждаем любое насилие в политике».\n\n"
+        "15.07.2024 10:00 — Агентство Turan обратило внимание на реакцию Баку."
+    )
     paras, _, _ = paras_of(text, speakers)
     assert paras[1].date == "2024-07-14" and paras[1].speaker == "Хафиз Пашаев"
     assert paras[2].date == "2024-07-15" and "Turan" in (paras[2].speaker or "")
@@ -111,8 +134,10 @@ def test_joint_statement_has_no_speaker(speakers) -> None:
 
 
 def test_azerbaijani_dates_and_speaker(speakers) -> None:
-    text = ("Bakı, 30 may 2018-ci il. ABŞ Prezidenti Donald Tramp Prezident İlham Əliyevə təbrik məktubu "
-            "ünvanlayıb.\n\nXatırladaq ki, bir gün əvvəl, mayın 29-da terminalın açılışı olub.")
+    text = (
+        "Bakı, 30 may 2018-ci il. ABŞ Prezidenti Donald Tramp Prezident İlham Əliyevə təbrik məktubu "
+        "ünvanlayıb.\n\nXatırladaq ki, bir gün əvvəl, mayın 29-da terminalın açılışı olub."
+    )
     paras, _, _ = paras_of(text, speakers, "az", published="2018-05-30")
     assert paras[1].date == "2018-05-30" and paras[1].speaker == "trump"  # "Əliyevə" is a dative
     assert paras[2].date == "2018-05-29"
@@ -133,12 +158,14 @@ def test_name_key_is_script_free() -> None:
 
 
 def test_dash_interview(speakers) -> None:
-    text = ("5 мая 2025 года Президент Ильхам Алиев дал интервью газете «Известия».\n\n"
-            "— Господин президент, как вы оцениваете отношения с Вашингтоном?\n\n"
-            "— Мы видим большой потенциал, и новая администрация действует решительно.\n\n"
-            "Второй абзац ответа: партнерство в энергетике остается основой.\n\n"
-            "— А мирный договор?\n\n"
-            "— Текст согласован, ждем подписания.")
+    text = (
+        "5 мая 2025 года Президент Ильхам Алиев дал интервью газете «Известия».\n\n"
+        "— Господин президент, как вы оцениваете отношения с Вашингтоном?\n\n"
+        "— Мы видим большой потенциал, и новая администрация действует решительно.\n\n"
+        "Второй абзац ответа: партнерство в энергетике остается основой.\n\n"
+        "— А мирный договор?\n\n"
+        "— Текст согласован, ждем подписания."
+    )
     paras, _, _ = paras_of(text, speakers)
     assert paras[2].speaker == "корреспондент Известия"
     assert paras[3].speaker == paras[4].speaker == paras[6].speaker == "aliyev"
@@ -146,29 +173,33 @@ def test_dash_interview(speakers) -> None:
 
 
 def test_dash_quote_in_news_is_not_an_interview(speakers) -> None:
-    text = ("10 мая 2025 года Майк Помпео выступил в Баку.\n\n"
-            "— Мы ценим партнерство, — сказал он.\n\n"
-            "— Как будет дальше?")
+    text = (
+        "10 мая 2025 года Майк Помпео выступил в Баку.\n\n— Мы ценим партнерство, — сказал он.\n\n— Как будет дальше?"
+    )
     paras, _, _ = paras_of(text, speakers)
     assert paras[3].speaker != "корреспондент"  # no interview named: not a turn
 
 
 def test_name_labelled_interview(speakers) -> None:
-    text = ("Hikmet Hajiyev gave an interview to CNN on 2 June 2025.\n\n"
-            "CNN: What comes next for the peace treaty?\n\n"
-            "Hikmet Hajiyev: The text is ready, and we expect it to be signed this year.\n\n"
-            "It depends on the constitution of Armenia, he said.\n\n"
-            "CNN: And Washington?\n\n"
-            "Hikmet Hajiyev: We welcome the role of the United States.")
+    text = (
+        "Hikmet Hajiyev gave an interview to CNN on 2 June 2025.\n\n"
+        "CNN: What comes next for the peace treaty?\n\n"
+        "Hikmet Hajiyev: The text is ready, and we expect it to be signed this year.\n\n"
+        "It depends on the constitution of Armenia, he said.\n\n"
+        "CNN: And Washington?\n\n"
+        "Hikmet Hajiyev: We welcome the role of the United States."
+    )
     paras, _, _ = paras_of(text, speakers, "en")
     assert paras[2].speaker == paras[5].speaker == "CNN correspondent"
     assert paras[3].speaker == paras[4].speaker == paras[6].speaker == "hajiyev"
 
 
 def test_date_after_a_quoted_name_dates_the_event(speakers) -> None:
-    text = ("Ильхам Алиев дал интервью газете «Известия» 5 мая 2025 года.\n\n"
-            "Он сказал, что партнерство с США крепнет и будет расти.\n\n"
-            "Форум «Баку, 10 апреля» открылся вновь.")
+    text = (
+        "Ильхам Алиев дал интервью газете «Известия» 5 мая 2025 года.\n\n"
+        "Он сказал, что партнерство с США крепнет и будет расти.\n\n"
+        "Форум «Баку, 10 апреля» открылся вновь."
+    )
     paras, _, _ = paras_of(text, speakers)
     assert paras[1].date == "2025-05-05" and paras[1].speaker == "aliyev"
     assert paras[2].date == "2025-05-05"
@@ -176,10 +207,12 @@ def test_date_after_a_quoted_name_dates_the_event(speakers) -> None:
 
 
 def test_chronology_weeks_months_and_the_year_in_play(speakers) -> None:
-    text = ("12 марта 2018 года госсекретарь Рекс Тиллерсон позвонил Алиеву.\n\n"
-            "Спустя неделю Алиев направил ответное письмо.\n\n"
-            "В апреле того же года Трамп поздравил Алиева с переизбранием.\n\n"
-            "15 мая Пашинян заявил, что готов к переговорам.")
+    text = (
+        "12 марта 2018 года госсекретарь Рекс Тиллерсон позвонил Алиеву.\n\n"
+        "Спустя неделю Алиев направил ответное письмо.\n\n"
+        "В апреле того же года Трамп поздравил Алиева с переизбранием.\n\n"
+        "15 мая Пашинян заявил, что готов к переговорам."
+    )
     paras, _, _ = paras_of(text, speakers, published="2019-01-10")
     assert [paras[n].date for n in range(1, 5)] == ["2018-03-12", "2018-03-19", None, "2018-05-15"]
     assert relative_day("Two weeks later, Rubio wrote").offset == 14
@@ -192,10 +225,12 @@ def test_a_day_after_publication_is_last_year(speakers) -> None:
 
 
 def test_post_header_line_and_name_labels(speakers) -> None:
-    text = ("Posted by @StateDept · Jan 31, 2025\n\n"
-            "Secretary Rubio: The United States values its partnership with Azerbaijan.\n\n"
-            "Posted by @presidentaz · Feb 1, 2025\n\n"
-            "Ilham Aliyev: Thank you, Secretary Rubio, for the warm words.")
+    text = (
+        "Posted by @StateDept · Jan 31, 2025\n\n"
+        "Secretary Rubio: The United States values its partnership with Azerbaijan.\n\n"
+        "Posted by @presidentaz · Feb 1, 2025\n\n"
+        "Ilham Aliyev: Thank you, Secretary Rubio, for the warm words."
+    )
     paras, _, _ = paras_of(text, speakers, "en", published="2025-02-02")
     assert paras[2].date == "2025-01-31" and paras[2].speaker == "rubio"
     assert paras[3].speaker is None  # "Feb" is a month, not a name
@@ -203,16 +238,20 @@ def test_post_header_line_and_name_labels(speakers) -> None:
 
 
 def test_reported_speech_of_an_unnamed_person_continues_the_event(speakers) -> None:
-    text = ("Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.\n\n"
-            "Американский дипломат, в свою очередь, подчеркнул важность мира в регионе.")
+    text = (
+        "Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.\n\n"
+        "Американский дипломат, в свою очередь, подчеркнул важность мира в регионе."
+    )
     paras, _, _ = paras_of(text, speakers, published="2025-03-14")
     assert paras[2].date == "2025-03-13" and paras[2].speaker is None
 
 
 def test_analysis_quotes_experts_without_dates(speakers) -> None:
-    text = ("\"This is a pragmatic choice for both capitals,\" said Matthew Bryza, a former US ambassador.\n\n"
-            "According to Richard Kauzlarich, another former envoy, Section 907 remains the main obstacle.\n\n"
-            "The analysts agree on one thing: the momentum is real.")
+    text = (
+        '"This is a pragmatic choice for both capitals," said Matthew Bryza, a former US ambassador.\n\n'
+        "According to Richard Kauzlarich, another former envoy, Section 907 remains the main obstacle.\n\n"
+        "The analysts agree on one thing: the momentum is real."
+    )
     paras, passages, _ = paras_of(text, speakers, "en")
     assert paras[1].speaker == "Matthew Bryza" and paras[1].date is None
     assert {p.kind for p in passages if p.paragraph == 1} == {"quote"}
@@ -227,7 +266,9 @@ def test_a_namesake_is_another_person(speakers) -> None:
 
 
 def test_unnamed_groups_noting_things_are_commentary(speakers) -> None:
-    text = ("Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.\n\n"
-            "Наблюдатели отметили, что тон Баку заметно изменился.")
+    text = (
+        "Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.\n\n"
+        "Наблюдатели отметили, что тон Баку заметно изменился."
+    )
     paras, _, _ = paras_of(text, speakers, published="2025-03-14")
     assert paras[2].date is None and paras[2].speaker is None

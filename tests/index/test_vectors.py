@@ -51,8 +51,9 @@ def test_above_the_threshold_hnsw_keeps_recall(monkeypatch: pytest.MonkeyPatch, 
 
 
 @pytest.mark.parametrize("threshold", [10_000, 1000])
-def test_loaded_index_scores_from_its_own_vectors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                  threshold: int) -> None:
+def test_loaded_index_scores_from_its_own_vectors(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, threshold: int
+) -> None:
     """Flat and HNSW indexes hold the float32 vectors: exact scores come from them (one copy in
     memory), equal to the originals even when vectors.npy is stored as float16."""
     monkeypatch.setattr(vectors, "HNSW_THRESHOLD", threshold)

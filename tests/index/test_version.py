@@ -27,13 +27,23 @@ def _unit(n: int, dim: int = 8, seed: int = 0) -> np.ndarray:
 
 def _content() -> VersionContent:
     passages = [{"source_id": "s1", "paragraph": i + 1, "text": t, "text_hash": f"h{i}"} for i, t in enumerate(TEXTS)]
-    paragraphs = [{"source_id": "s1", "number": i + 1, "start": 0, "end": len(t), "text_hash": f"p{i}"}
-                  for i, t in enumerate(TEXTS)]
+    paragraphs = [
+        {"source_id": "s1", "number": i + 1, "start": 0, "end": len(t), "text_hash": f"p{i}"}
+        for i, t in enumerate(TEXTS)
+    ]
     return VersionContent(
-        passages=passages, paragraphs=paragraphs, events=[{"date": "2024-11-25", "paragraphs": [1]}],
-        texts={"s1": "\n\n".join(TEXTS)}, registry="sources: []\n", speakers=b"speakers: []\n",
-        vectors=VectorIndex.build(_unit(3)), paragraph_vectors=_unit(3, seed=1), offtopic_vectors=_unit(2, seed=2),
-        lexical=LexicalIndex.build(TEXTS), paragraph_lexical=LexicalIndex.build(TEXTS), vector_dtype="float16",
+        passages=passages,
+        paragraphs=paragraphs,
+        events=[{"date": "2024-11-25", "paragraphs": [1]}],
+        texts={"s1": "\n\n".join(TEXTS)},
+        registry="sources: []\n",
+        speakers=b"speakers: []\n",
+        vectors=VectorIndex.build(_unit(3)),
+        paragraph_vectors=_unit(3, seed=1),
+        offtopic_vectors=_unit(2, seed=2),
+        lexical=LexicalIndex.build(TEXTS),
+        paragraph_lexical=LexicalIndex.build(TEXTS),
+        vector_dtype="float16",
     )
 
 
@@ -59,8 +69,9 @@ def documented_layout() -> set[str]:
 def test_layout_doc_lists_exactly_what_write_produces(written: IndexVersion) -> None:
     produced = {p.name for p in written.directory.iterdir()}
     assert documented_layout() == produced
-    assert {p.relative_to(written.directory).as_posix() for p in written.directory.rglob("*") if p.is_file()} \
-        - {"manifest.json"} == set(written.manifest["files"])
+    assert {p.relative_to(written.directory).as_posix() for p in written.directory.rglob("*") if p.is_file()} - {
+        "manifest.json"
+    } == set(written.manifest["files"])
 
 
 def test_what_write_stores_reads_back(written: IndexVersion) -> None:

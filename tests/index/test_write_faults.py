@@ -17,11 +17,34 @@ from index.store import faults
 from index.store.versions import IndexStore
 from tests.index.crashkit import ARTICLE_EN, QUESTION, MemoEncoder, answer_ok
 
-BEFORE_SWITCH = ["source.write", "staging.mkdir", "staging.texts", "staging.vectors", "staging.bm25",
-                 "staging.manifest", "journal.write", "journal.fsync", "journal.rename", "staging.fsync",
-                 "publish.rename", "publish.dirsync", "current.write", "current.fsync", "current.rename"]
-AFTER_SWITCH = ["current.dirsync", "registry.write", "registry.fsync", "registry.rename", "registry.dirsync",
-                "audit.write", "audit.fsync", "journal.unlink", "journal.unlink.dirsync"]
+BEFORE_SWITCH = [
+    "source.write",
+    "staging.mkdir",
+    "staging.texts",
+    "staging.vectors",
+    "staging.bm25",
+    "staging.manifest",
+    "journal.write",
+    "journal.fsync",
+    "journal.rename",
+    "staging.fsync",
+    "publish.rename",
+    "publish.dirsync",
+    "current.write",
+    "current.fsync",
+    "current.rename",
+]
+AFTER_SWITCH = [
+    "current.dirsync",
+    "registry.write",
+    "registry.fsync",
+    "registry.rename",
+    "registry.dirsync",
+    "audit.write",
+    "audit.fsync",
+    "journal.unlink",
+    "journal.unlink.dirsync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +83,9 @@ def test_a_failure_before_the_switch_changes_nothing(data: Path, encoder: MemoEn
     assert not [p.name for p in settings.index_dir.iterdir() if p.name.startswith(".build-")]
     assert [(e["action"], e["result"]) for e in audit_entries(settings)] == [("add", "failed: OSError")]
     assert answer_ok(Engine.open(settings, embedder=encoder).ask(QUESTION, top_k=5))
-    report = add_source(settings, prepare_source(settings, ARTICLE_EN.read_bytes(), "article_en.md"),
-                        user="7", encoder=encoder)  # and the next try goes through
+    report = add_source(
+        settings, prepare_source(settings, ARTICLE_EN.read_bytes(), "article_en.md"), user="7", encoder=encoder
+    )  # and the next try goes through
     assert store.current() == report.version
 
 
@@ -117,8 +141,9 @@ def test_rollback_faults(data: Path, encoder: MemoEncoder, step: str) -> None:
     assert [e["result"].split(":")[0] for e in rollbacks] == (["ok"] if switched else ["failed"])
 
 
-def test_prune_failure_does_not_fail_the_change(data: Path, encoder: MemoEncoder,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_prune_failure_does_not_fail_the_change(
+    data: Path, encoder: MemoEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from index import rebuild
     from index.store import versions as store_module
 
