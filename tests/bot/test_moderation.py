@@ -107,8 +107,8 @@ def test_preview_shows_each_paragraph_and_cuts_what_does_not_fit(names: FakeName
     text = "\n\n".join(validate_message(c).text for c in preview_chunks(preview, "en", names))
     assert "Paragraphs (date · speaker · kind)" in text and "/fix" in text
     assert "\n1 · undated · commentary — Washington summit: what the leaders said\n" in text
-    assert "\n5 · 2025-08-08 · Ilham Aliyev · reported — Ilham Aliyev said in his remarks" in text
-    assert "\n7 · 2025-09-08 · Ilham Aliyev · reported — 08.09.2025" in text and "more" not in text
+    assert "\n5 · 2025-08-08 · Ilham Aliyev · quote — Ilham Aliyev said in his remarks" in text
+    assert "\n7 · 2025-09-08 · Ilham Aliyev · quote — 08.09.2025" in text and "more" not in text
 
     rows = [
         ParagraphView(i, "2025-08-08" if i % 2 else None, "Hikmet Hajiyev" if i % 3 else "trump", "quote", NASTY * 5)
