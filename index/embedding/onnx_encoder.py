@@ -42,6 +42,7 @@ import numpy as np
 
 from ..errors import ModelMissingError
 from ..store.checksums import sha256_file
+from ..store.durable import read_json_object
 
 FORMAT_VERSION = 2  # 2: fp32 weights as external data (model.onnx.data)
 CHECKSUM_FILE = "quotebot_onnx.json"
@@ -59,11 +60,7 @@ def onnx_folder(st_folder: Path) -> Path:
 
 
 def read_record(folder: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((folder / CHECKSUM_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+    return read_json_object(folder / CHECKSUM_FILE)
 
 
 def model_files(quantisation: str, record: dict[str, Any]) -> list[str]:

@@ -27,7 +27,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 import time
 import warnings
 from collections.abc import Callable
@@ -36,8 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from ..store.checksums import sha256_file
+from ..store.durable import building_dir, install_dir
 from ..store.durable import fsync_path as _fsync
-from ..store.durable import install_dir
 from .onnx_encoder import (
     CHECKSUM_FILE,
     DATA_SUFFIX,
@@ -179,8 +178,7 @@ def export_onnx(st_folder: Path, *, say: Progress | None = None, fingerprint: st
         return target
     if target.exists():
         say(f"re-exporting {target.name}: {verify_onnx_folder(target, fingerprint, None)}")
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
-    try:
+    with building_dir(target) as tmp:
         os.chmod(tmp, 0o755)
         t0 = time.monotonic()
         say("exporting to ONNX (fp32, torch.onnx, opset 17)")
@@ -196,9 +194,6 @@ def export_onnx(st_folder: Path, *, say: Progress | None = None, fingerprint: st
         int8_cos = _check_parity(tmp, st_folder, "int8", 0.97)
         _write_checksums(tmp, st_folder, fingerprint, {"none": fp32_cos, "int8": int8_cos})
         install_dir(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     say(f"ONNX encoder ready: {target}")
     return target
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from . import faults
 
@@ -82,6 +84,29 @@ def install_dir(tmp: Path, target: Path) -> None:
         if trash is not None:
             shutil.rmtree(trash, ignore_errors=True)
         fsync_path(target.parent)
+
+
+@contextlib.contextmanager
+def building_dir(target: Path) -> Iterator[Path]:
+    """A fresh ``.tmp-<name>-*`` directory beside ``target`` to build it in, removed on the way
+    out unless it was installed (:func:`install_dir`) meanwhile: a half-built directory is never
+    left behind, whatever fails."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
+    try:
+        yield tmp
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_json_object(path: Path) -> dict[str, Any] | None:
+    """The JSON object in ``path``; None when it is missing, unreadable or not an object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def remove(path: Path, step: str | None = None) -> None:
