@@ -33,10 +33,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib.metadata import version as _installed
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import faiss
 import numpy as np
 
@@ -70,7 +70,8 @@ LIBRARIES: dict[str, int] = {"bm25s": 2, "faiss": 2, "numpy": 1}
 
 def library_versions() -> dict[str, str]:
     """The installed versions of :data:`LIBRARIES`."""
-    return {"bm25s": str(bm25s.__version__), "faiss": str(faiss.__version__), "numpy": str(np.__version__)}
+    # from the installed metadata: importing bm25s would pull scipy into every reader's start
+    return {"bm25s": _installed("bm25s"), "faiss": str(faiss.__version__), "numpy": str(np.__version__)}
 
 
 def check_libraries(version: str, recorded: Any, installed: Mapping[str, str] | None = None) -> None:

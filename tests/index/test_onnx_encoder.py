@@ -236,12 +236,12 @@ def test_verified_files_are_not_hashed_again_until_they_change(
     assert hashed == ["model.int8.onnx"]
 
 
-def test_fp32_weights_are_external_data_listed_in_the_record(cache: Path) -> None:
+def test_fp32_weights_are_external_data_listed_in_the_record(shared_cache: Path) -> None:
     """The fp32 graph keeps its weights in model.onnx.data (memory-mapped by onnxruntime); both
     files are checksummed and both are in the encoder's checksum."""
-    folder = default_onnx_folder(cache)
+    folder = default_onnx_folder(shared_cache)
     record = onx.read_record(folder) or {}
     assert onx.model_files("none", record) == ["model.onnx", "model.onnx.data"]
     assert (folder / "model.onnx").stat().st_size < 10_000_000 < (folder / "model.onnx.data").stat().st_size
-    emb = load_embedder(DEFAULT_MODEL, cache, encoder="onnx")
+    emb = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx")
     assert emb.encoder["checksum"] == f"{record['files']['model.onnx']}:{record['files']['model.onnx.data']}"
