@@ -263,7 +263,7 @@ class FakeTelegram:
         await self._notify()
         return web.json_response({"ok": True, "result": result})
 
-    async def _handle_file(self, request: web.Request) -> web.Response:
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return web.Response(status=401, text="Unauthorized")
         path = request.match_info["path"]
@@ -473,11 +473,11 @@ class FakeTelegram:
         if key not in self.messages:
             raise ApiError(400, "Bad Request: message to edit not found")
         self._check_markup(p.get("reply_markup"))
-        self.messages[key]["reply_markup"] = p.get("reply_markup")  # type: ignore[index]
-        return self._public(self.messages[key])  # type: ignore[index]
+        self.messages[key]["reply_markup"] = p.get("reply_markup")
+        return self._public(self.messages[key])
 
     def _m_deleteMessage(self, p: Params, f: dict[str, bytes]) -> bool:
-        if self.messages.pop((p.get("chat_id"), int(p.get("message_id") or 0)), None) is None:  # type: ignore[arg-type]
+        if self.messages.pop((p.get("chat_id"), int(p.get("message_id") or 0)), None) is None:
             raise ApiError(400, "Bad Request: message to delete not found")
         return True
 

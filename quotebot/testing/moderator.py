@@ -25,7 +25,7 @@ def upload(fake: FakeTelegram, user: dict[str, Any], content: bytes | None, name
     file_id = fake.add_file(content) if content is not None else "F-not-downloadable"  # Telegram names it
     document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name, "mime_type": "text/plain",
                 "file_size": len(content or b"") if file_size is None else file_size}
-    extra = {"caption": caption} if caption else {}
+    extra: dict[str, Any] = {"caption": caption} if caption else {}
     return fake.send_content(user, document=document, **extra)
 
 
