@@ -29,7 +29,8 @@ import time
 from pathlib import Path
 
 from bench.bench_cold_start import QUESTION, distinct_questions
-from bench.common import REPO, copy_seed, loadavg, save_result, table
+from bench.common import copy_seed, loadavg, save_result
+from bench.results import REPO, table
 
 
 def env_for(data_dir: Path) -> dict[str, str]:

@@ -1,9 +1,11 @@
-"""bench/ runs on installed code: no module of it touches ``sys.path`` or imports ``tests``, and the
-report does not import the helpers that render it (no import cycle)."""
+"""bench/ runs on installed code: every module of it imports as ``bench.<name>``, none touches
+``sys.path`` or imports ``tests``, and the report does not import the helpers that render it (no
+import cycle)."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,12 @@ def test_bench_imports_only_installed_code(path: Path) -> None:
     names = imported(path)
     assert not {n for n in names if n == "tests" or n.startswith("tests.")}, "bench/ must not import tests/"
     assert "sys.path" not in path.read_text(encoding="utf-8"), "bench/ runs as `python -m bench.<name>`"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_bench_modules_import(path: Path) -> None:
+    """Each benchmark imports as ``bench.<name>`` (what ``python -m`` does): its names still exist."""
+    importlib.import_module(f"bench.{path.stem}")
 
 
 def test_report_and_results_do_not_import_the_benchmarks_helpers() -> None:

@@ -22,7 +22,7 @@ from bot.config import BotConfig
 
 from .fake_telegram import FakeTelegram
 
-App = Application[Any, Any, Any, Any, Any, Any]
+App = Application[Any, Any, Any, Any, Any, Any]  # the bot's Application, whatever its context types
 
 
 def bot_config(fake: FakeTelegram, state: Path, **overrides: Any) -> BotConfig:
