@@ -188,7 +188,8 @@ class _Speaker(Protocol):
 
 
 class _Speakers(Protocol):
-    items: Sequence[Any]
+    @property
+    def items(self) -> Sequence[Any]: ...
 
 
 def resolve_speaker(name: str, speakers: _Speakers | None) -> str:
