@@ -34,6 +34,7 @@ from ..search.lexical import stem
 from ..types import Event, Passage
 from .attribution import JOINT, PRONOUN, Attributor
 from .dates import RelativeDay, find_dates, mentions_month_only, relative_day, resolve_weekday, shift
+from .documents import split_blocks
 from .lexicon import load_lexicon
 from .shapes import find_shapes
 from .sources import Source, Speakers
@@ -77,7 +78,7 @@ class Paragraph:
 
 def split_paragraphs(text: str) -> list[Paragraph]:
     """Paragraphs with offsets. Blank lines separate paragraphs when the text has any."""
-    blocks = re.split(r"\n[ \t]*\n", text) if re.search(r"\n[ \t]*\n", text) else text.split("\n")
+    blocks = split_blocks(text)
     paragraphs: list[Paragraph] = []
     pos = 0
     for block in blocks:
