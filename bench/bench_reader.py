@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.bench_bot_latency import prepare
 from bench.common import loadavg, save_result
-from bench.results import table
+from bench.report import section_reader
 from bot.app import build_application
 from bot.config import BotConfig
 from bot.gateway import EngineGateway
@@ -138,32 +138,9 @@ def main() -> None:
             asyncio.run(bench_broadcast(engine, args.subscribers, flood, Path(tmp) / f"state-{flood}"))
             for flood in (True, False)
         ]
-    print(
-        f"\n/timeline picture ({render['width']}×{render['height']} px, {render['events']} events, "
-        f"{render['png_bytes']} bytes): first render {render['cold_ms']} ms, cached {render['cached_us']} µs"
-    )
-    warm = render["warm_ms"]
-    assert isinstance(warm, dict)
-    print(table(["language", "warm p50 ms", "max ms"], [[k, v["p50"], v["max"]] for k, v in warm.items()]))
-    print()
-    print(
-        table(
-            ["flood limits", "subscribers", "sent", "blocked (403)", "seconds", "messages/s", "peak in 1 s"],
-            [
-                [
-                    "on" if b["flood_limits"] else "off",
-                    b["subscribers"],
-                    b["sent"],
-                    b["blocked"],
-                    b["seconds"],
-                    b["messages_per_s"],
-                    b["peak_per_1s"],
-                ]
-                for b in broadcasts
-            ],
-        )
-    )
-    path = save_result("reader", {"loadavg_before": load, "render": render, "broadcast": broadcasts}, render=False)
+    result = {"loadavg_before": load, "render": render, "broadcast": broadcasts}
+    print("\n".join(section_reader(result)))  # the same section docs/performance.md gets
+    path = save_result("reader", result, render=False)
     print(f"\nsaved {path}")
 
 

@@ -64,6 +64,7 @@ REPEATABLE = frozenset(
 )
 
 Json = bool | dict[str, Any] | list[dict[str, Any]]
+Request = Callable[..., Coroutine[Any, Any, Json]]  # one Bot API call, as PTB hands it to a rate limiter
 MAX_PAUSED_CHATS = 1024
 
 
@@ -104,12 +105,7 @@ class ResilientLimiter(BaseRateLimiter[int]):
             await self._flood.shutdown()
 
     async def _send(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Json]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
+        self, callback: Request, args: Any, kwargs: dict[str, Any], endpoint: str, data: dict[str, Any]
     ) -> Json:
         group = group_of(data)
         resume = max(self._resume_at, self._chat_resume_at.get(group, 0.0) if group is not None else 0.0)
@@ -135,7 +131,7 @@ class ResilientLimiter(BaseRateLimiter[int]):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, Json]],
+        callback: Request,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,

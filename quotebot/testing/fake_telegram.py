@@ -722,34 +722,16 @@ class FakeTelegram:
             message = message.result
         assert isinstance(message, dict)
         stored = self.messages.get((message["chat"]["id"], message["message_id"]), message)
-        qid = str(next(self._ids) * 1000 + 7)
+        return self._callback_query(user, data, 7, chat_instance="ci-1", message=self._public(stored))
+
+    def _callback_query(self, user: dict[str, Any], data: str, kind: int, **where: Any) -> dict[str, Any]:
+        """A tap Telegram reports as a callback query (``where``: the message or inline message id)."""
+        qid = str(next(self._ids) * 1000 + kind)
         self.pending_callbacks.add(qid)
-        return self.push(
-            {
-                "callback_query": {
-                    "id": qid,
-                    "from": user,
-                    "chat_instance": "ci-1",
-                    "data": data,
-                    "message": self._public(stored),
-                }
-            }
-        )
+        return self.push({"callback_query": {"id": qid, "from": user, "data": data, **where}})
 
     def press_inline(self, user: dict[str, Any], inline_message_id: str, data: str) -> dict[str, Any]:
-        qid = str(next(self._ids) * 1000 + 9)
-        self.pending_callbacks.add(qid)
-        return self.push(
-            {
-                "callback_query": {
-                    "id": qid,
-                    "from": user,
-                    "chat_instance": "ci-2",
-                    "data": data,
-                    "inline_message_id": inline_message_id,
-                }
-            }
-        )
+        return self._callback_query(user, data, 9, chat_instance="ci-2", inline_message_id=inline_message_id)
 
     def inline_query(self, user: dict[str, Any], query: str) -> dict[str, Any]:
         qid = str(next(self._ids) * 1000 + 3)
