@@ -475,7 +475,7 @@ def section_reader(r: dict[str, Any]) -> list[str]:
     """/timeline picture render time and the new-source broadcast to N subscribers (bench_reader.py)."""
     render = r["render"]
     rows = [[lang, v["p50"], v["max"]] for lang, v in render["warm_ms"].items()]
-    out = [
+    return [
         "## Reader features: /timeline picture and subscriber digests",
         "",
         f"The seed's picture ({render['width']}×{render['height']} px, {render['events']} events, "
@@ -504,7 +504,6 @@ def section_reader(r: dict[str, Any]) -> list[str]:
             ],
         ),
     ]
-    return out
 
 
 def section_before_after(r: dict[str, Any]) -> list[str]:
@@ -555,8 +554,7 @@ def section_before_after(r: dict[str, Any]) -> list[str]:
             rows,
         ),
         "",
-        _src(r) + f" Load average after: {(r.get('load') or {}).get('loadavg_after')}.",
-        "",
+        f"Load average after the runs: {(r.get('load') or {}).get('loadavg_after')}.",
     ]
 
 

@@ -150,6 +150,18 @@ def png_size(data: bytes) -> tuple[int, int] | None:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
+#: a sticker as Telegram sends one: content the bot has no answer for
+STICKER: dict[str, Any] = {
+    "file_id": "s1",
+    "file_unique_id": "s1",
+    "width": 1,
+    "height": 1,
+    "is_animated": False,
+    "is_video": False,
+    "type": "regular",
+}
+
+
 class FakeTelegram:
     def __init__(self, token: str = DEFAULT_TOKEN, bot_id: int = 424242, username: str = "QuoteTestBot") -> None:
         self.token = token

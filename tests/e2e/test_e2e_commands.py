@@ -6,7 +6,7 @@ import pytest
 from telegram.ext import Application
 
 from index import Engine
-from quotebot.testing.fake_telegram import FakeTelegram
+from quotebot.testing.fake_telegram import STICKER, FakeTelegram
 from quotebot.testing.telegram_html import validate_message
 
 pytestmark = pytest.mark.slow  # needs the embedding model
@@ -86,19 +86,7 @@ async def test_groups_answer_only_commands_mentions_and_replies(fake: FakeTelegr
     fake.send_text(user, "Когда Алиев позвонил Трампу?", group)  # not addressed to the bot
     fake.send_text(user, "/help@OtherBot", group)
     fake.send_text(user, "/frobnicate", group)
-    fake.send_content(
-        user,
-        group,
-        sticker={
-            "file_id": "s1",
-            "file_unique_id": "s1",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-            "type": "regular",
-        },
-    )
+    fake.send_content(user, group, sticker=STICKER)
     await fake.settle(0.5)
     assert not fake.calls_of("sendMessage", since, chat_id=gid)
 

@@ -21,7 +21,7 @@ from quotebot.testing.fake_telegram import FakeTelegram
 from quotebot.testing.moderator import ask_to_confirm, has_confirm, press_and_wait, upload
 
 from .conftest import StartBot
-from .test_e2e_moderation_kit import MOD_ID, USER_ID, long_article, moderated_bot, say
+from .test_e2e_moderation_kit import MOD_ID, USER_ID, long_article, moderated_bot, moderator_of, say
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 QUESTION = "Когда Алиев позвонил Трампу?"
@@ -108,8 +108,7 @@ async def test_a_confirm_that_meets_a_locked_index_can_be_pressed_again(
         return original(self, wait=0.3)
 
     monkeypatch.setattr(IndexStore, "lock", impatient)
-    await moderated_bot(start_bot, corpus_engine)
-    mod = fake.user(MOD_ID, language_code="en")
+    mod = await moderator_of(fake, start_bot, corpus_engine)
     since = fake.mark()
     upload(fake, mod, long_article(3_000).encode(), "summit.md", "title: Summit notes")
     preview = await ask_to_confirm(fake, mod, since)

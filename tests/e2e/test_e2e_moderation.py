@@ -25,6 +25,7 @@ from .test_e2e_moderation_kit import (
     USER_ID,
     long_article,
     moderated_bot,
+    moderator_of,
     say,
 )
 
@@ -88,8 +89,7 @@ async def test_moderator_adds_an_article_and_users_are_answered_from_it(
 async def test_questions_during_an_update_are_all_answered_from_one_version(
     fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
 ) -> None:
-    await moderated_bot(start_bot, corpus_engine)
-    mod = fake.user(MOD_ID, language_code="en")
+    mod = await moderator_of(fake, start_bot, corpus_engine)
     users = [fake.user(6100 + i, language_code="en") for i in range(4)]
     article = long_article(20_000).encode()
     assert 19_000 < len(article) < 22_000

@@ -35,3 +35,9 @@ def long_article(target_bytes: int = 20_000, variant: int = 0) -> str:
 
 async def moderated_bot(start_bot: Any, engine: Engine, **overrides: Any) -> Application:  # type: ignore[type-arg]
     return await start_bot(engine, moderators=(MOD_ID,), **overrides)
+
+
+async def moderator_of(fake: FakeTelegram, start_bot: Any, engine: Engine) -> dict[str, Any]:
+    """Start the bot with :data:`MOD_ID` as its moderator and return that user (English)."""
+    await moderated_bot(start_bot, engine)
+    return fake.user(MOD_ID, language_code="en")

@@ -11,7 +11,16 @@ from quotebot.testing.fake_telegram import FakeTelegram
 from quotebot.testing.moderator import ask_to_confirm, cited, press_and_wait
 
 from .conftest import StartBot
-from .test_e2e_moderation_kit import ARTICLE, ARTICLE_TITLE, MOD_ID, PEACE_QUESTION, USER_ID, moderated_bot, say
+from .test_e2e_moderation_kit import (
+    ARTICLE,
+    ARTICLE_TITLE,
+    MOD_ID,
+    PEACE_QUESTION,
+    USER_ID,
+    moderated_bot,
+    moderator_of,
+    say,
+)
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
@@ -76,8 +85,7 @@ async def test_remove_and_rollback_change_the_answers(
 async def test_pasted_text_cancel_and_expired_buttons(
     fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
 ) -> None:
-    await moderated_bot(start_bot, corpus_engine)
-    mod = fake.user(MOD_ID, language_code="en")
+    mod = await moderator_of(fake, start_bot, corpus_engine)
     before = snapshot(corpus)
     [prompt] = await say(fake, mod, "/add title: Pasted summit notes\nlanguage: en")
     assert prompt.startswith("Send the article's text as your next message")

@@ -10,7 +10,7 @@ from quotebot.testing.fake_telegram import FakeTelegram
 from quotebot.testing.moderator import upload
 
 from .conftest import StartBot
-from .test_e2e_moderation_kit import ARTICLE, MOD_ID, USER_ID, moderated_bot, say
+from .test_e2e_moderation_kit import ARTICLE, MOD_ID, USER_ID, moderated_bot, moderator_of, say
 
 pytestmark = pytest.mark.slow  # needs the embedding model
 
@@ -92,8 +92,7 @@ BAD_UPLOADS = [
 async def test_bad_uploads_get_clear_messages_and_change_nothing(
     fake: FakeTelegram, start_bot: StartBot, corpus: Settings, corpus_engine: Engine
 ) -> None:
-    await moderated_bot(start_bot, corpus_engine)
-    mod = fake.user(MOD_ID, language_code="en")
+    mod = await moderator_of(fake, start_bot, corpus_engine)
     before = snapshot(corpus)
     for content, name, caption, expected in BAD_UPLOADS:
         since = fake.mark()

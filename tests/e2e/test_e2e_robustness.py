@@ -9,7 +9,7 @@ import pytest
 from telegram.ext import Application
 
 from index import Answer, Engine
-from quotebot.testing.fake_telegram import DEFAULT_TOKEN, FakeTelegram
+from quotebot.testing.fake_telegram import DEFAULT_TOKEN, STICKER, FakeTelegram
 from quotebot.testing.telegram_html import validate_message
 
 from .conftest import StartBot
@@ -121,15 +121,7 @@ async def test_bad_input_gets_short_helpful_replies(fake: FakeTelegram, bot: App
 
     photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 10, "height": 10}]
     voice = {"file_id": "v1", "file_unique_id": "v1", "duration": 2}
-    sticker = {
-        "file_id": "s1",
-        "file_unique_id": "s1",
-        "width": 1,
-        "height": 1,
-        "is_animated": False,
-        "is_video": False,
-        "type": "regular",
-    }
+    sticker = STICKER
     for content in ({"photo": photo}, {"voice": voice}, {"sticker": sticker}):
         text = await reply_to(lambda c=content: fake.send_content(user, **c))
         assert "только текстовые вопросы" in text

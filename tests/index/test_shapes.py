@@ -100,17 +100,14 @@ def test_letter_is_attributed_to_its_signer(speakers) -> None:
 
 
 def test_interview_turns(speakers) -> None:
-    paras, passages, _ = paras_of(
-        lines(
-            "Hikmet Hajiyev gave an interview to Reuters on 2 June 2025.",
-            "Question: What comes next for the peace treaty?",
-            "Answer: The text is ready, and we expect it to be signed this year, if Armenia changes its constitution.",
-            "Question: And Washington?",
-            "Answer: We welcome the role of the United States.",
-        ),
-        speakers,
-        "en",
+    text = lines(
+        "Hikmet Hajiyev gave an interview to Reuters on 2 June 2025.",
+        "Question: What comes next for the peace treaty?",
+        "Answer: The text is ready, and we expect it to be signed this year, if Armenia changes its constitution.",
+        "Question: And Washington?",
+        "Answer: We welcome the role of the United States.",
     )
+    paras, passages, _ = paras_of(text, speakers, "en")
     assert paras[2].speaker == "Reuters correspondent" and paras[2].role == "question:Reuters correspondent"
     assert paras[3].speaker == "hajiyev" and paras[5].speaker == "hajiyev"
     assert paras[5].date == "2025-06-02"
@@ -158,13 +155,13 @@ def test_name_key_is_script_free() -> None:
 
 
 def test_dash_interview(speakers) -> None:
-    text = (
-        "5 мая 2025 года Президент Ильхам Алиев дал интервью газете «Известия».\n\n"
-        "— Господин президент, как вы оцениваете отношения с Вашингтоном?\n\n"
-        "— Мы видим большой потенциал, и новая администрация действует решительно.\n\n"
-        "Второй абзац ответа: партнерство в энергетике остается основой.\n\n"
-        "— А мирный договор?\n\n"
-        "— Текст согласован, ждем подписания."
+    text = lines(
+        "5 мая 2025 года Президент Ильхам Алиев дал интервью газете «Известия».",
+        "— Господин президент, как вы оцениваете отношения с Вашингтоном?",
+        "— Мы видим большой потенциал, и новая администрация действует решительно.",
+        "Второй абзац ответа: партнерство в энергетике остается основой.",
+        "— А мирный договор?",
+        "— Текст согласован, ждем подписания.",
     )
     paras, _, _ = paras_of(text, speakers)
     assert paras[2].speaker == "корреспондент Известия"
@@ -173,21 +170,21 @@ def test_dash_interview(speakers) -> None:
 
 
 def test_dash_quote_in_news_is_not_an_interview(speakers) -> None:
-    text = (
-        "10 мая 2025 года Майк Помпео выступил в Баку.\n\n— Мы ценим партнерство, — сказал он.\n\n— Как будет дальше?"
+    text = lines(
+        "10 мая 2025 года Майк Помпео выступил в Баку.", "— Мы ценим партнерство, — сказал он.", "— Как будет дальше?"
     )
     paras, _, _ = paras_of(text, speakers)
     assert paras[3].speaker != "корреспондент"  # no interview named: not a turn
 
 
 def test_name_labelled_interview(speakers) -> None:
-    text = (
-        "Hikmet Hajiyev gave an interview to CNN on 2 June 2025.\n\n"
-        "CNN: What comes next for the peace treaty?\n\n"
-        "Hikmet Hajiyev: The text is ready, and we expect it to be signed this year.\n\n"
-        "It depends on the constitution of Armenia, he said.\n\n"
-        "CNN: And Washington?\n\n"
-        "Hikmet Hajiyev: We welcome the role of the United States."
+    text = lines(
+        "Hikmet Hajiyev gave an interview to CNN on 2 June 2025.",
+        "CNN: What comes next for the peace treaty?",
+        "Hikmet Hajiyev: The text is ready, and we expect it to be signed this year.",
+        "It depends on the constitution of Armenia, he said.",
+        "CNN: And Washington?",
+        "Hikmet Hajiyev: We welcome the role of the United States.",
     )
     paras, _, _ = paras_of(text, speakers, "en")
     assert paras[2].speaker == paras[5].speaker == "CNN correspondent"
@@ -195,10 +192,10 @@ def test_name_labelled_interview(speakers) -> None:
 
 
 def test_date_after_a_quoted_name_dates_the_event(speakers) -> None:
-    text = (
-        "Ильхам Алиев дал интервью газете «Известия» 5 мая 2025 года.\n\n"
-        "Он сказал, что партнерство с США крепнет и будет расти.\n\n"
-        "Форум «Баку, 10 апреля» открылся вновь."
+    text = lines(
+        "Ильхам Алиев дал интервью газете «Известия» 5 мая 2025 года.",
+        "Он сказал, что партнерство с США крепнет и будет расти.",
+        "Форум «Баку, 10 апреля» открылся вновь.",
     )
     paras, _, _ = paras_of(text, speakers)
     assert paras[1].date == "2025-05-05" and paras[1].speaker == "aliyev"
@@ -207,11 +204,11 @@ def test_date_after_a_quoted_name_dates_the_event(speakers) -> None:
 
 
 def test_chronology_weeks_months_and_the_year_in_play(speakers) -> None:
-    text = (
-        "12 марта 2018 года госсекретарь Рекс Тиллерсон позвонил Алиеву.\n\n"
-        "Спустя неделю Алиев направил ответное письмо.\n\n"
-        "В апреле того же года Трамп поздравил Алиева с переизбранием.\n\n"
-        "15 мая Пашинян заявил, что готов к переговорам."
+    text = lines(
+        "12 марта 2018 года госсекретарь Рекс Тиллерсон позвонил Алиеву.",
+        "Спустя неделю Алиев направил ответное письмо.",
+        "В апреле того же года Трамп поздравил Алиева с переизбранием.",
+        "15 мая Пашинян заявил, что готов к переговорам.",
     )
     paras, _, _ = paras_of(text, speakers, published="2019-01-10")
     assert [paras[n].date for n in range(1, 5)] == ["2018-03-12", "2018-03-19", None, "2018-05-15"]
@@ -225,11 +222,11 @@ def test_a_day_after_publication_is_last_year(speakers) -> None:
 
 
 def test_post_header_line_and_name_labels(speakers) -> None:
-    text = (
-        "Posted by @StateDept · Jan 31, 2025\n\n"
-        "Secretary Rubio: The United States values its partnership with Azerbaijan.\n\n"
-        "Posted by @presidentaz · Feb 1, 2025\n\n"
-        "Ilham Aliyev: Thank you, Secretary Rubio, for the warm words."
+    text = lines(
+        "Posted by @StateDept · Jan 31, 2025",
+        "Secretary Rubio: The United States values its partnership with Azerbaijan.",
+        "Posted by @presidentaz · Feb 1, 2025",
+        "Ilham Aliyev: Thank you, Secretary Rubio, for the warm words.",
     )
     paras, _, _ = paras_of(text, speakers, "en", published="2025-02-02")
     assert paras[2].date == "2025-01-31" and paras[2].speaker == "rubio"
@@ -238,9 +235,9 @@ def test_post_header_line_and_name_labels(speakers) -> None:
 
 
 def test_reported_speech_of_an_unnamed_person_continues_the_event(speakers) -> None:
-    text = (
-        "Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.\n\n"
-        "Американский дипломат, в свою очередь, подчеркнул важность мира в регионе."
+    text = lines(
+        "Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.",
+        "Американский дипломат, в свою очередь, подчеркнул важность мира в регионе.",
     )
     paras, _, _ = paras_of(text, speakers, published="2025-03-14")
     assert paras[2].date == "2025-03-13" and paras[2].speaker is None
@@ -266,9 +263,9 @@ def test_a_namesake_is_another_person(speakers) -> None:
 
 
 def test_unnamed_groups_noting_things_are_commentary(speakers) -> None:
-    text = (
-        "Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.\n\n"
-        "Наблюдатели отметили, что тон Баку заметно изменился."
+    text = lines(
+        "Баку, 13 марта, Trend. Президент Ильхам Алиев в четверг принял помощника госсекретаря США.",
+        "Наблюдатели отметили, что тон Баку заметно изменился.",
     )
     paras, _, _ = paras_of(text, speakers, published="2025-03-14")
     assert paras[2].date is None and paras[2].speaker is None
