@@ -52,6 +52,9 @@ COPY pyproject.toml README.md ./
 COPY index/ index/
 COPY bot/ bot/
 COPY quotebot/ quotebot/
+# the seed corpus is the wheel's data files too (pyproject: share/quotebot/seed)
+COPY data/sources.yaml data/speakers.yaml data/
+COPY data/sources/ data/sources/
 RUN pip install --no-cache-dir --no-deps --no-build-isolation --no-index . \
     && pip check \
     && quotebot --help >/dev/null
