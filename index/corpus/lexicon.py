@@ -19,6 +19,7 @@ class Lexicon:
     reporting: re.Pattern[str]
     abbreviations: dict[str, str]
     generic_subjects: re.Pattern[str] | None = None
+    background: re.Pattern[str] | None = None  # openers of a news item's background paragraph
 
     def expand_abbreviations(self, text: str) -> str:
         """``text`` with colloquial short forms ("соцсеть", "госдеп") followed by their full form."""
@@ -52,6 +53,10 @@ class Lexicon:
             return False
         return self.generic_subjects is None or self.generic_subjects.search(text) is None
 
+    def opens_background(self, text: str) -> bool:
+        """Whether ``text`` opens with a background marker ("Напомним, …", "Earlier, …")."""
+        return self.background is not None and self.background.match(text.lstrip()) is not None
+
     def occasion_name(self, occasion: str, lang: str) -> str:
         names = self.occasion_names.get(occasion, {})
         return names.get(lang) or names.get("en") or occasion
@@ -80,5 +85,8 @@ def load_lexicon() -> Lexicon:
             re.IGNORECASE,
         )
         if raw.get("generic_subjects")
+        else None,
+        background=_stems_pattern([w for ws in raw["background_openers"].values() for w in ws])
+        if raw.get("background_openers")
         else None,
     )

@@ -35,7 +35,7 @@ from ..types import Event, Passage
 from .attribution import JOINT, PRONOUN, Attributor
 from .dates import RelativeDay, find_dates, mentions_month_only, relative_day, resolve_weekday, shift
 from .documents import split_blocks
-from .lexicon import load_lexicon
+from .lexicon import Lexicon, load_lexicon
 from .shapes import find_shapes
 from .sources import Source, Speakers
 
@@ -246,11 +246,14 @@ class _Dating:
         self.published = source.info.published
         self.year = int(source.info.published[:4]) if source.info.published else _first_year(source.text)
         self.context_year: int | None = None  # the year of the latest event that named one
+        self.placed = False  # the latest header was a dateline with a place ("Баку, 10 апреля — АПА.")
 
     def header_date(self, zone: str, events: list[_Event]) -> tuple[bool, str | None, bool]:
         """(starts an event, its ISO date or None, dated by a calendar day)."""
         days = [d for d in find_dates(zone) if d.is_day]
         rel = relative_day(zone)
+        before = zone[: days[0].start] if days else ""
+        self.placed = bool(before.strip()) and bool(_DATELINE.match(before))
         year_hint = self.context_year or self.year
         if days:
             day = days[0]
@@ -309,6 +312,7 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
     dating = _Dating(source)
     events: list[_Event] = []
     current: _Event | None = None
+    story: _Event | None = None  # a news item's event, opened by a dateline: see _story_goes_on
 
     for para in paragraphs:
         role = shapes.get(para.number)
@@ -338,14 +342,18 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             events.append(current)
             para.header = True
             para.speaker = speaker
-        elif current is not None:
-            continues = bool(
-                in_block
-                or para.depth_at_start
-                or para.speech
-                or own
-                or _bare(current)
-                or lex.reports_someone(_first_sentence(outside))
+            if story is not None or (dating.placed and len(events) == 1):
+                story = current  # a news item's later events are its story too
+        elif current is not None or story is not None:
+            first = _first_sentence(outside)
+            reports = bool(para.depth_at_start or para.speech or own or lex.reports_someone(first))
+            background = story is not None and lex.opens_background(first)  # "Earlier, X said …"
+            if current is None and reports and story is not None and not background:
+                current = story  # the item's story goes on after a background paragraph
+            continues = (
+                current is not None
+                and not (current is story and background)
+                and bool(in_block or reports or _bare(current) or (current is story and _story_goes_on(first, lex)))
             )
             if not continues:
                 current = None
@@ -400,6 +408,17 @@ def _set_context(source: Source, paragraphs: list[Paragraph], events: list[_Even
         if prev is not None and (para.role or "").startswith("speaker:") and (prev.role or "").startswith("question:"):
             parts.append(prev.text)
         para.context = "\n".join(x for x in parts if x and x not in para.text)
+
+
+def _story_goes_on(first_sentence: str, lex: Lexicon) -> bool:
+    """Whether narration after a news item's dateline lead is still its story ("Стороны обсудили
+    мирный процесс.", "The two discussed …"): yes, unless it is background, which opens with a
+    marker ("Напомним, …", "Earlier, …"), names a year ("в 1992 году") or is an unnamed group's
+    view ("Наблюдатели отмечают …"). Only news items under a dateline tell one story this way;
+    in an analysis or a chronology undated narration is the author's."""
+    if lex.opens_background(first_sentence) or _first_year(first_sentence) is not None:
+        return False  # background: "Напомним, …", "Section 907 was adopted in 1992."
+    return lex.generic_subjects is None or lex.generic_subjects.search(first_sentence) is None
 
 
 def _bare(event: _Event) -> bool:

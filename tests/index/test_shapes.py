@@ -269,3 +269,59 @@ def test_unnamed_groups_noting_things_are_commentary(speakers) -> None:
     )
     paras, _, _ = paras_of(text, speakers, published="2025-03-14")
     assert paras[2].date is None and paras[2].speaker is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "ru",
+            lines(
+                "Баку, 10 июня — АПА. Ильхам Алиев провел телефонный разговор с Марко Рубио.",
+                "Стороны обсудили мирный процесс между Азербайджаном и Арменией.",
+                "В ходе разговора Алиев отметил, что Баку готов к подписанию соглашения.",
+                "Напомним, что в 1992 году Конгресс США принял 907-ю поправку.",
+                "Алиев также поблагодарил американскую сторону за поддержку.",
+            ),
+        ),
+        (
+            "en",
+            lines(
+                "BAKU, June 10 (Reuters) - Ilham Aliyev and Marco Rubio held a phone call.",
+                "The two discussed the peace process with Armenia and regional transport links.",
+                "Aliyev said Baku was ready to sign the agreement.",
+                "Earlier, the State Department had welcomed the talks.",
+                "Aliyev also thanked Washington for its support, his office said.",
+            ),
+        ),
+        (
+            "az",
+            lines(
+                "Bakı, 10 iyun, AZƏRTAC. Prezident İlham Əliyev ABŞ dövlət katibi Marko Rubio ilə telefonla danışıb.",
+                "Tərəflər Azərbaycan ilə Ermənistan arasında sülh prosesini müzakirə ediblər.",
+                "Prezident İlham Əliyev bildirib ki, Bakı sazişi imzalamağa hazırdır.",
+                "Xatırladaq ki, 1992-ci ildə ABŞ Konqresi 907-ci düzəlişi qəbul edib.",
+                "Prezident İlham Əliyev dəstəyə görə təşəkkür edib.",
+            ),
+        ),
+    ],
+)
+def test_a_news_item_tells_one_story_under_its_dateline(speakers, lang: str, text: str) -> None:
+    """Narration after a dateline lead ("the two discussed …") is still the item's event, and so
+    is the speech after it; a background paragraph is not, and the story goes on after it."""
+    paras, _, _ = paras_of(text, speakers, lang)
+    assert [paras[n].date for n in (1, 2, 3, 5)] == ["2025-06-10"] * 4
+    assert paras[2].speaker is None  # narration: nobody's words
+    assert paras[3].speaker == "aliyev" and paras[5].speaker == "aliyev"
+    assert paras[4].date is None and paras[4].occasion == "commentary"
+
+
+def test_undated_narration_in_an_analysis_is_commentary(speakers) -> None:
+    """Without a dateline the same narration is the author's: the story rule is for news items."""
+    text = lines(
+        "On 10 June, Ilham Aliyev and Marco Rubio held a phone call.",
+        "The two discussed the peace process with Armenia and regional transport links.",
+    )
+    paras, _, _ = paras_of(text, speakers, "en")
+    assert paras[1].date == "2025-06-10"
+    assert paras[2].date is None
