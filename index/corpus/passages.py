@@ -222,7 +222,11 @@ def _is_title(para: Paragraph, count: int) -> bool:
     )
 
 
-_DATELINE = re.compile(r"^\s*(?:[^\W\d][\w\-]*(?:[ \t][^\W\d][\w\-]*){0,2},\s*)?$")
+_DATELINE = re.compile(r"^\s*(?:[^\W\d][\w\-]*(?:[ \t][^\W\d][\w\-]*){0,2}[,.]\s*)?$")
+#: a wire dateline without a day: "WASHINGTON (AP) —", "МОСКВА (Reuters) -"
+_AGENCY_DATELINE = re.compile(
+    r"^\s*[^\W\d\sa-zа-яё][^\W\da-zа-яё]+(?:[ \t][^\W\da-zа-яё]+){0,2}\s*\([^()]{2,30}\)\s*[—–-]"
+)
 
 
 @dataclass
@@ -253,7 +257,7 @@ class _Dating:
         days = [d for d in find_dates(zone) if d.is_day]
         rel = relative_day(zone)
         before = zone[: days[0].start] if days else ""
-        self.placed = bool(before.strip()) and bool(_DATELINE.match(before))
+        self.placed = (bool(before.strip()) and bool(_DATELINE.match(before))) or bool(_AGENCY_DATELINE.match(zone))
         year_hint = self.context_year or self.year
         if days:
             day = days[0]

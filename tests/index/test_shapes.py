@@ -325,3 +325,19 @@ def test_undated_narration_in_an_analysis_is_commentary(speakers) -> None:
     paras, _, _ = paras_of(text, speakers, "en")
     assert paras[1].date == "2025-06-10"
     assert paras[2].date is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "lead"),
+    [
+        ("ru", "ВАШИНГТОН, 10 июня. /ТАСС/. Госсекретарь Марко Рубио провел разговор с Ильхамом Алиевым."),
+        ("ru", "Баку. 10 июня. INTERFAX.AZ — Ильхам Алиев провел разговор с Марко Рубио."),
+        ("az", "Bakı. 10 iyun. REPORT.AZ. Prezident İlham Əliyev Marko Rubio ilə telefonla danışıb."),
+        ("en", "WASHINGTON (AP) — Marco Rubio spoke with Ilham Aliyev on Tuesday."),
+    ],
+)
+def test_datelines_of_every_print(speakers, lang: str, lead: str) -> None:
+    """A place with a comma or a full stop before the day, or in capitals before "(Agency) —"."""
+    narration = {"ru": "Стороны обсудили мирный процесс.", "az": "Tərəflər sülh prosesini müzakirə ediblər."}
+    paras, _, _ = paras_of(lines(lead, narration.get(lang, "The two discussed the peace process.")), speakers, lang)
+    assert paras[1].date == paras[2].date == "2025-06-10"  # 2025-06-12 is a Thursday
