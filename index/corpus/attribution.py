@@ -185,6 +185,8 @@ class Attributor:
         words = name.lemma.split()
         if len(words) < 2 or name.kind != "PER" or len(words[0].strip(".")) <= 2:
             return False  # a surname alone, or an initial ("И. Алиев")
+        if name_key(words[0]) in _cached(self.speakers, "", _surname_keys):
+            return False  # two people side by side, not a first name: "Tramp Əliyevə məktub göndərib"
         firsts = _cached(self.speakers, "", _first_name_keys).get(sid)
         return bool(firsts) and name_key(words[0]) not in firsts
 

@@ -68,7 +68,9 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
 
 
 def normalise(text: str) -> str:
-    return text.lower().replace("ё", "е")
+    """Lower case, "ё" as "е", and Azerbaijani's "İ" as "i": ``"İlham".lower()`` is an i with a
+    combining dot, which splits the word in two ("i", "lham")."""
+    return text.replace("İ", "i").lower().replace("ё", "е")
 
 
 def stem(word: str) -> str:

@@ -341,3 +341,17 @@ def test_datelines_of_every_print(speakers, lang: str, lead: str) -> None:
     narration = {"ru": "Стороны обсудили мирный процесс.", "az": "Tərəflər sülh prosesini müzakirə ediblər."}
     paras, _, _ = paras_of(lines(lead, narration.get(lang, "The two discussed the peace process.")), speakers, lang)
     assert paras[1].date == paras[2].date == "2025-06-10"  # 2025-06-12 is a Thursday
+
+
+def test_azerbaijani_chronology_with_two_surnames_side_by_side(speakers) -> None:
+    """ "Tramp Əliyevə" is Trump writing to Aliyev, not a person called Tramp Əliyev; "İki gün
+    sonra" is two days (a capital dotted İ lowercases to an i with a combining dot)."""
+    text = lines(
+        "31 may 2017-ci ildə Tramp Əliyevə məktub göndərib.",
+        "İki gün sonra Əliyev Trampa cavab məktubu yazıb.",
+        "2018-ci ilin aprelində Tramp Əliyevi təbrik edib.",
+    )
+    paras, _, _ = paras_of(text, speakers, "az", published="2021-01-10")
+    assert (paras[1].date, paras[1].speaker) == ("2017-05-31", "trump")
+    assert (paras[2].date, paras[2].speaker) == ("2017-06-02", "aliyev")
+    assert (paras[3].date, paras[3].speaker) == (None, "trump")  # a month only: no day
