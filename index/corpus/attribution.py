@@ -276,6 +276,13 @@ class Attributor:
             found.append(Mention(t.start, t.end, sid, nominative, True))
         return sorted(found, key=lambda m: m.start)
 
+    def sole_person(self, start: int, end: int) -> str | None:
+        """The one person ``text[start:end]`` names as a subject (nominative), or None when it
+        names none or several: the interviewee of an introduction that has no reporting verb
+        ("In an interview with Politico, presidential aide Hikmet Hajiyev discussed …")."""
+        people = {m.speaker for m in self.mentions_in(start, end) if m.kind == "PER" and m.nominative}
+        return people.pop() if len(people) == 1 else None
+
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         """Mentions inside ``text[start:end]`` (bisection over the sorted starts: called per sentence)."""
         lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)

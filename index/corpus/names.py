@@ -236,6 +236,12 @@ _TITLES = {
     "director",
     "head",
     "chief",
+    "expert",
+    "analyst",
+    "professor",
+    "prof",
+    "journalist",
+    "correspondent",
     "of",
     "for",
     "and",
@@ -258,6 +264,14 @@ _TITLES = {
     "vitse-prezidenti",
     "müşaviri",
     "rəhbəri",
+    "ekspert",
+    "eksperti",
+    "politoloq",
+    "analitik",
+    "jurnalist",
+    "müxbir",
+    "deputat",
+    "deputatı",
 }
 _WORD = r"(?:[A-ZƏİŞÇĞÖÜ][\w\-]*(?:['’]s?\w*)?|[A-Z]\.)"
 _RUN = re.compile(rf"(?<![\w'’]){_WORD}(?:[ \t]+(?:{_WORD}|of|the|de|van|von))*")

@@ -333,6 +333,8 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             header_outside = outside[:zone_end] if zone_end else outside
             speaker = own if own not in (PRONOUN, JOINT) else (current.speaker if own == PRONOUN and current else None)
             occasion = lex.occasion_of(header_outside) or lex.occasion_of(outside) or "statement"
+            if speaker is None and own is None and occasion == "interview":
+                speaker = who.sole_person(para.start, para.end)  # the interviewee its answers are by
             current = _Event(
                 len(events),
                 date,

@@ -355,3 +355,29 @@ def test_azerbaijani_chronology_with_two_surnames_side_by_side(speakers) -> None
     assert (paras[1].date, paras[1].speaker) == ("2017-05-31", "trump")
     assert (paras[2].date, paras[2].speaker) == ("2017-06-02", "aliyev")
     assert (paras[3].date, paras[3].speaker) == (None, "trump")  # a month only: no day
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "who"),
+    [
+        ("ru", "«Это окно возможностей», — отмечает американский эксперт Бренда Шаффер.", "Бренда Шаффер"),
+        ("en", "Expert Brenda Shaffer notes that ties have improved.", "Brenda Shaffer"),
+        ("az", "Ekspert Bruce Jentleson hesab edir ki, bu yeni mərhələdir.", "Bruce Jentleson"),
+    ],
+)
+def test_analyses_report_in_the_present_tense(speakers, lang: str, text: str, who: str) -> None:
+    """Analyses quote people in the present ("отмечает", "notes", "hesab edir"); a title before
+    the name ("Ekspert") is not part of it."""
+    paras, _, _ = paras_of(text, speakers, lang)
+    assert paras[1].speaker == who and paras[1].date is None
+
+
+def test_interviewee_named_without_a_reporting_verb(speakers) -> None:
+    text = lines(
+        "In an interview with Politico on 12 May 2025, presidential aide Hikmet Hajiyev discussed ties with the US.",
+        "Q: How do you see the new administration?",
+        "A: We see a pragmatic approach.",
+    )
+    paras, _, _ = paras_of(text, speakers, "en")
+    assert paras[3].speaker == "hajiyev" and paras[3].date == "2025-05-12"
+    assert paras[2].role.startswith("question:")
