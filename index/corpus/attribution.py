@@ -70,6 +70,13 @@ _PREPOSITIONS = {
     "urged",
     "received",
     "invited",
+    "phoned",
+    "visited",
+    "hosted",
+    "briefed",
+    "greeted",
+    "praised",
+    "assured",
 }
 _PRONOUN_RE = re.compile(
     r"(?<!\w)(?:он|она|его|её|ее|he|she|his|her|him|in\s+his\s+words|in\s+her\s+words|onun)"
@@ -183,12 +190,15 @@ class Attributor:
     def _other_person(self, sid: str, name: NameMention) -> bool:
         """Whether ``name`` (a full name) gives another first name than speaker ``sid`` has."""
         words = name.lemma.split()
-        if len(words) < 2 or name.kind != "PER" or len(words[0].strip(".")) <= 2:
+        # the first name is the word before the surname: a capitalised opener may precede it
+        # ("Hücumu Nikol Paşinyan da pisləyib": the attack, Nikol Pashinyan condemned it too)
+        first = words[-2] if len(words) >= 2 else ""
+        if name.kind != "PER" or len(first.strip(".")) <= 2:
             return False  # a surname alone, or an initial ("И. Алиев")
-        if name_key(words[0]) in _cached(self.speakers, "", _surname_keys):
+        if name_key(first) in _cached(self.speakers, "", _surname_keys):
             return False  # two people side by side, not a first name: "Tramp Əliyevə məktub göndərib"
         firsts = _cached(self.speakers, "", _first_name_keys).get(sid)
-        return bool(firsts) and name_key(words[0]) not in firsts
+        return bool(firsts) and name_key(first) not in firsts
 
     def _all_mentions(self) -> list[Mention]:
         known = [

@@ -381,3 +381,18 @@ def test_interviewee_named_without_a_reporting_verb(speakers) -> None:
     paras, _, _ = paras_of(text, speakers, "en")
     assert paras[3].speaker == "hajiyev" and paras[3].date == "2025-05-12"
     assert paras[2].role.startswith("question:")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "who", "occasion"),
+    [
+        ("en", "25 Jul 2025, 19:30 — Aliyev phoned Trump and congratulated him.", "aliyev", "phone_call"),
+        ("az", "20.07.2025 19:30 — Əliyev Trampa zəng edib və onu təbrik edib.", "aliyev", "phone_call"),
+        ("az", "14.07.2025 11:05 — Hücumu Nikol Paşinyan da pisləyib.", "pashinyan", "statement"),
+    ],
+)
+def test_post_speakers_objects_and_openers(speakers, lang: str, text: str, who: str, occasion: str) -> None:
+    """The one who phoned, not the one phoned ("phoned Trump" makes Trump an object); a
+    capitalised opener before a full name ("Hücumu Nikol Paşinyan") is not the first name."""
+    paras, _, _ = paras_of(text, speakers, lang, published="2025-08-01")
+    assert (paras[1].speaker, paras[1].occasion) == (who, occasion)
