@@ -8,8 +8,8 @@ reads them.
 
 Layout, beside the materialised sentence-transformers folder ``<models>/<name>``::
 
-    <models>/<name>.onnx-v2/
-        model.onnx             fp32 graph: input_ids, attention_mask -> mean-pooled vector ...
+    <models>/<name>.onnx-v3/
+        model.onnx             fp32 graph, fused for onnxruntime: input_ids, attention_mask -> mean-pooled vector ...
         model.onnx.data        ... and its weights, as ONNX external data (memory-mapped)
         model.int8.onnx        the same, linear weights int8 (dynamic quantisation)
         tokenizer.json         copied from the model folder
@@ -44,7 +44,7 @@ from ..errors import ModelMissingError
 from ..store.checksums import sha256_file
 from ..store.durable import read_json_object
 
-FORMAT_VERSION = 2  # 2: fp32 weights as external data (model.onnx.data)
+FORMAT_VERSION = 3  # 2: fp32 weights as external data (model.onnx.data); 3: fused graph
 CHECKSUM_FILE = "quotebot_onnx.json"
 TOKENIZER_FILE = "tokenizer.json"
 VERIFIED_FILE = ".quotebot_verified.json"  # stat of files whose checksum was verified
