@@ -361,7 +361,7 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
                 and not (current is story and background)
                 and bool(in_block or reports or _bare(current) or (current is story and _story_goes_on(first, lex)))
             )
-            if not continues:
+            if not continues or current is None:
                 current = None
             else:
                 current.paragraphs.append(para.number)

@@ -8,11 +8,13 @@ reads them.
 
 Layout, beside the materialised sentence-transformers folder ``<models>/<name>``::
 
-    <models>/<name>.onnx-v3/
+    <models>/<name>.onnx-v4/
         model.onnx             fp32 graph, fused for onnxruntime: input_ids, attention_mask -> mean-pooled vector ...
         model.onnx.data        ... and its weights, as ONNX external data (memory-mapped)
         model.int8.onnx        the same, linear weights int8 (dynamic quantisation)
         tokenizer.json         copied from the model folder
+        tokenizer.core.json    its core for Latin and Cyrillic text, and the core ids' map
+        tokenizer.core.ids.npy   to the full vocabulary (index.embedding.script_tokenizer)
         quotebot_onnx.json     written last: weights sha256 it came from, dim, max length,
                                prompts, parity measured at export, sha256 of every file
 
@@ -43,8 +45,9 @@ import numpy as np
 from ..errors import ModelMissingError
 from ..store.checksums import sha256_file
 from ..store.durable import read_json_object
+from .script_tokenizer import CORE_FILE, CORE_IDS_FILE, ScriptTokenizer
 
-FORMAT_VERSION = 3  # 2: fp32 weights as external data (model.onnx.data); 3: fused graph
+FORMAT_VERSION = 4  # 2: fp32 weights external (model.onnx.data); 3: fused graph; 4: tokenizer core
 CHECKSUM_FILE = "quotebot_onnx.json"
 TOKENIZER_FILE = "tokenizer.json"
 VERIFIED_FILE = ".quotebot_verified.json"  # stat of files whose checksum was verified
@@ -134,6 +137,7 @@ def verify_onnx_folder(folder: Path, fingerprint: str | None, quantisation: str 
         return "checksum file lists no files"
     wanted = [
         TOKENIZER_FILE,
+        *(name for name in (CORE_FILE, CORE_IDS_FILE) if name in files),
         *(name for q in (MODEL_FILES if quantisation is None else [quantisation]) for name in model_files(q, record)),
     ]
     verified = _verified(folder)
@@ -196,7 +200,9 @@ class OnnxEncoder:
             checked = pool.submit(verify_onnx_folder, folder, fingerprint, quantisation) if verify else None
             session = pool.submit(self.session, preload_threads) if preload_threads else None
             try:
-                tokenizer = _load_tokenizer(folder / TOKENIZER_FILE, self.max_seq_length)
+                has_core = CORE_FILE in (record.get("files") or {})
+                core = (folder / CORE_FILE, folder / CORE_IDS_FILE) if has_core else None
+                tokenizer = ScriptTokenizer(folder / TOKENIZER_FILE, self.max_seq_length, core=core)
             except ModelMissingError as exc:
                 tokenizer, failed = None, exc
             problem = checked.result() if checked is not None else None
@@ -246,33 +252,21 @@ class OnnxEncoder:
             return sorted(self._sessions)
 
     def token_lengths(self, texts: list[str], prefix: str) -> list[int]:
-        return [len(e.ids) for e in self._tokenizer.encode_batch([prefix + t for t in texts])]
+        return [len(ids) for ids in self._tokenizer.ids([prefix + t for t in texts])]
 
     def encode(self, texts: list[str], prefix: str, *, threads: int = 1) -> np.ndarray:
         """float32 ``[len(texts), dim]``, L2-normalised; ``texts`` run as one padded batch."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        encs = self._tokenizer.encode_batch([prefix + t for t in texts])
-        longest = max(len(e.ids) for e in encs)
+        encs = self._tokenizer.ids([prefix + t for t in texts])
+        longest = max(len(e) for e in encs)
         ids = np.full((len(encs), longest), self._pad, dtype=np.int64)
         mask = np.zeros((len(encs), longest), dtype=np.int64)
         for row, e in enumerate(encs):
-            ids[row, : len(e.ids)] = e.ids
-            mask[row, : len(e.ids)] = 1
+            ids[row, : len(e)] = e
+            mask[row, : len(e)] = 1
         (pooled,) = self.session(threads).run(None, {"input_ids": ids, "attention_mask": mask})
         pooled = np.asarray(pooled, dtype=np.float32)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         unit: np.ndarray = pooled / np.maximum(norms, 1e-12)
         return unit
-
-
-def _load_tokenizer(path: Path, max_length: int) -> Any:
-    from tokenizers import Tokenizer
-
-    try:
-        tok = Tokenizer.from_file(str(path))
-    except Exception as exc:  # tokenizers raises a bare Exception on a bad file
-        raise ModelMissingError(f"{path} could not be read ({exc}); {FIX}") from exc
-    tok.no_padding()
-    tok.enable_truncation(max_length)
-    return tok

@@ -50,6 +50,7 @@ from .onnx_encoder import (
     onnx_folder,
     verify_onnx_folder,
 )
+from .script_tokenizer import save_core
 
 OPSET = 17
 #: Minimum cosine between the exported fp32 graph and sentence-transformers on the sample texts.
@@ -225,6 +226,7 @@ def export_onnx(st_folder: Path, *, say: Progress | None = None, fingerprint: st
         say("exporting to ONNX (fp32, torch.onnx, opset 17, fused for onnxruntime)")
         _export_fp32(st_folder, tmp / MODEL_FILES["none"])
         shutil.copyfile(st_folder / TOKENIZER_FILE, tmp / TOKENIZER_FILE)
+        save_core(tmp / TOKENIZER_FILE, tmp)
         fp32_cos = _check_parity(tmp, st_folder, "none", PARITY_MIN_COSINE)
         say(f"quantising to int8 (dynamic, per channel) after {time.monotonic() - t0:.0f}s")
         _quantise_int8(tmp / MODEL_FILES["none"], tmp / MODEL_FILES["int8"])

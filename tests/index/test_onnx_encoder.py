@@ -109,7 +109,7 @@ def small_cache(tmp_path: Path, shared_cache: Path) -> Path:
     src = default_onnx_folder(shared_cache)
     dst = default_onnx_folder(tmp_path)
     dst.mkdir(parents=True)
-    for name in (onx.CHECKSUM_FILE, onx.TOKENIZER_FILE, onx.MODEL_FILES["int8"]):
+    for name in (onx.CHECKSUM_FILE, onx.TOKENIZER_FILE, onx.CORE_FILE, onx.CORE_IDS_FILE, onx.MODEL_FILES["int8"]):
         shutil.copyfile(src / name, dst / name)
     return tmp_path
 
@@ -131,6 +131,8 @@ def test_copied_export_serves(small_cache: Path) -> None:
         (lambda f: (f / "model.int8.onnx").unlink(), "model.int8.onnx is missing"),
         (lambda f: flip_byte(f / "model.int8.onnx", 5_000_000), "checksum mismatch for model.int8.onnx"),
         (lambda f: (f / "tokenizer.json").write_text("{}"), "checksum mismatch for tokenizer.json"),
+        (lambda f: flip_byte(f / "tokenizer.core.json", 1000), "checksum mismatch for tokenizer.core.json"),
+        (lambda f: (f / "tokenizer.core.ids.npy").unlink(), "tokenizer.core.ids.npy is missing"),
         (lambda f: (f / onx.CHECKSUM_FILE).unlink(), "missing or unreadable"),
         (lambda f: shutil.rmtree(f), "does not exist"),
     ],
