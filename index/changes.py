@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import yaml
-
 from .build import BuildReport, Encoder, build_locked
 from .config import Settings
 from .corpus.corrections import ParagraphView, paragraph_views
@@ -39,6 +37,7 @@ from .store.auditlog import entry as audit_entry
 from .store.checksums import sha256_text
 from .store.durable import atomic_write
 from .store.writer import audit_failure, audited, finish_publish, writing
+from .yamlio import parse_yaml
 
 __all__ = [
     "Preview",
@@ -239,7 +238,7 @@ def rollback(settings: Settings, *, user: str = "cli") -> str:
             # never switch readers to a version they would refuse
             stored = store.open(parent, store.verify(parent))
             registry = stored.registry()
-            for entry in (yaml.safe_load(registry) or {}).get("sources", []):
+            for entry in (parse_yaml(registry) or {}).get("sources", []):
                 target = settings.data_dir / entry["file"]
                 snapshot = stored.text_file(entry["id"])
                 if not target.is_file() and snapshot.is_file():

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from ..yamlio import parse_yaml
 
 _PATH = Path(__file__).with_name("lexicon.yaml")
 
@@ -69,7 +69,7 @@ def _stems_pattern(stems: list[str]) -> re.Pattern[str]:
 
 @cache
 def load_lexicon() -> Lexicon:
-    raw = yaml.safe_load(_PATH.read_text(encoding="utf-8"))
+    raw = parse_yaml(_PATH.read_text(encoding="utf-8"))
     occ = {
         name: _stems_pattern([*langs.get("ru", []), *langs.get("en", []), *langs.get("az", [])])
         for name, langs in raw["occasions"].items()

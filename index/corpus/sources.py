@@ -18,6 +18,7 @@ from ..errors import CorpusError
 from ..store.checksums import sha256_text
 from ..store.durable import atomic_write
 from ..types import SourceInfo
+from ..yamlio import parse_yaml
 from .corrections import Correction, load_corrections
 
 REGISTRY_FILE = "sources.yaml"
@@ -98,7 +99,7 @@ def _read_yaml(path: Path) -> Any:
     if not path.is_file():
         raise CorpusError(f"{path}: file not found")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{path}: not valid YAML: {exc}") from exc
 
