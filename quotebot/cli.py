@@ -9,9 +9,10 @@ import argparse
 import json
 import logging
 import os
+import select
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -95,16 +96,55 @@ def answer_text(answer: Answer, engine: Engine) -> str:
 
 
 def _ask_stream(engine: Engine, stream: TextIO, out: TextIO, top_k: int) -> int:
-    for raw in stream:
-        line = raw.rstrip("\n")
+    """One JSON answer per input line. Lines already waiting are answered together
+    (``Engine.ask_many`` encodes them in one batch), each answer as soon as its batch is done: a
+    caller that writes one line and waits for its answer gets it at once."""
+    for lines in _waiting_lines(stream):
         try:
-            obj = answer_json(engine.ask(line, top_k=top_k))
-        except Exception as exc:  # one bad line never kills the batch
-            log.exception("question failed")
-            obj = {"query": line[:200], "answered": False, "reason": f"error: {type(exc).__name__}", "results": []}
-        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            answers: list[Any] = engine.ask_many(lines, top_k=top_k)
+        except Exception:  # a bad line must not cost the others their answers: one at a time
+            log.exception("batch failed; answering one question at a time")
+            answers = [None] * len(lines)
+        for line, answer in zip(lines, answers, strict=True):
+            try:
+                obj = answer_json(answer if answer is not None else engine.ask(line, top_k=top_k))
+            except Exception as exc:  # one bad line never kills the batch
+                log.exception("question failed")
+                obj = {"query": line[:200], "answered": False, "reason": f"error: {type(exc).__name__}", "results": []}
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         out.flush()
     return 0
+
+
+_BATCH_LINES = 32
+
+
+def _waiting_lines(stream: TextIO) -> Iterator[list[str]]:
+    """Lines of ``stream`` in groups: at least one (waiting for it), plus up to ``_BATCH_LINES``
+    in all that have already arrived. Reads the file descriptor directly where there is one
+    (Python's buffer hides from ``select`` what it has read ahead); undecodable bytes become
+    U+FFFD, which the engine then declines as unreadable."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # io.StringIO and the like: everything is there
+        lines = [raw.rstrip("\n") for raw in stream]
+        for i in range(0, len(lines), _BATCH_LINES):
+            yield lines[i : i + _BATCH_LINES]
+        return
+    buf, eof = b"", False
+    while not eof or buf:
+        while b"\n" not in buf and not eof:  # wait for one whole line
+            chunk = os.read(fd, 1 << 16)
+            buf, eof = buf + chunk, not chunk
+        while not eof and select.select([fd], [], [], 0)[0]:  # and take what else is there
+            chunk = os.read(fd, 1 << 16)
+            buf, eof = buf + chunk, not chunk
+        *complete, buf = buf.split(b"\n")
+        if eof and buf:
+            complete, buf = [*complete, buf], b""
+        lines = [raw.decode("utf-8", errors="replace").rstrip("\r") for raw in complete]
+        for i in range(0, len(lines), _BATCH_LINES):
+            yield lines[i : i + _BATCH_LINES]
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -151,13 +151,15 @@ class Embedder:
             f"encoder={self.encoder['format']}/{self.encoder['quantisation']})"
         )
 
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
+    def encode_queries(self, texts: list[str], *, batch: bool = False) -> np.ndarray:
         """float32 ``[len(texts), dim]``, L2-normalised, with the ``query: `` prompt.
 
         Meant for a few short user questions per call. Runs on ``threads.query`` intra-op threads
         (``QUOTEBOT_QUERY_THREADS``, default 1): on a small shared box a second thread saves little and
-        stalls a question whenever another process holds a core (docs/performance.md)."""
-        return self._encode(texts, self._query, batch_size=32, progress=False, threads=self.threads.query)
+        stalls a question whenever another process holds a core (docs/performance.md). ``batch``:
+        many questions at once (``quotebot ask --jsonl``), on the batch threads, like passages."""
+        threads = self.threads.batch if batch and len(texts) > 1 else self.threads.query
+        return self._encode(texts, self._query, batch_size=32, progress=False, threads=threads)
 
     def encode_passages(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
         """float32 ``[len(texts), dim]``, L2-normalised, with the ``passage: `` prompt; batches

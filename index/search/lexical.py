@@ -155,6 +155,7 @@ class LexicalIndex:
         self._vocab = set(vocab)
         self._sorted_vocab = sorted(self._vocab)
         self._expanded: dict[str, list[str]] = {}
+        self._reversed: list[str] | None = None  # reversed stems, sorted (see prefixed)
         self.size = size
 
     @classmethod
@@ -222,6 +223,24 @@ class LexicalIndex:
             ):
                 found.append(self._sorted_vocab[i])
                 i += 1
+        return found
+
+    def prefixed(self, token: str) -> list[str]:
+        """Vocabulary stems that are ``token`` with a short prefix before it: "позвон" for
+        "звон" (Russian verbs pair up by prefix: звонил/позвонил, писал/написал), for tokens of
+        four or more characters and prefixes of one to three. The reversed vocabulary is sorted
+        once per index, on first use."""
+        if len(token) < 4:
+            return []
+        if self._reversed is None:
+            self._reversed = sorted(t[::-1] for t in self._vocab)
+        key = token[::-1]
+        found: list[str] = []
+        i = bisect.bisect_right(self._reversed, key)
+        while i < len(self._reversed) and self._reversed[i].startswith(key) and len(found) < MAX_EXPANSIONS:
+            if len(self._reversed[i]) - len(key) <= 3:
+                found.append(self._reversed[i][::-1])
+            i += 1
         return found
 
     def knows_name(self, stem: str) -> bool:

@@ -39,6 +39,35 @@ def test_jsonl_contract_and_bad_lines(built_data: Path) -> None:
     assert out[5]["answered"]
 
 
+def test_jsonl_answers_a_waiting_caller_line_by_line(built_data: Path) -> None:
+    """Lines that arrive together are answered in one batch, but a caller that writes one line
+    and waits gets its answer without closing stdin; the answers equal one-by-one answers."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quotebot", "--data-dir", str(built_data), "ask", "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        answers = []
+        for question in ("Когда Алиев позвонил Трампу?", "трамп новруз"):
+            proc.stdin.write(question + "\n")
+            proc.stdin.flush()
+            answers.append(json.loads(proc.stdout.readline()))  # would hang if it waited for more
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+    together = [
+        json.loads(line)
+        for line in run(
+            ["ask", "--jsonl"], built_data, "Когда Алиев позвонил Трампу?\nтрамп новруз\n"
+        ).stdout.splitlines()
+    ]
+    assert [a["results"][0]["text"] for a in answers] == [a["results"][0]["text"] for a in together]
+
+
 def test_human_output_and_json(built_data: Path) -> None:
     proc = run(["ask", "трамп", "новруз"], built_data)
     assert proc.returncode == 0 and "2025-04-10" in proc.stdout and "абзац" in proc.stdout

@@ -77,3 +77,16 @@ def test_serving_imports_leave_out_build_libraries() -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_a_verb_is_known_by_its_prefixed_pair() -> None:
+    """ "звонил" is known where the corpus says "позвонил" (the same stem after a short prefix)."""
+    index = LexicalIndex.build(["Алиев позвонил Трампу.", "Трамп написал письмо."])
+    assert index.prefixed(tokenize("звонил")[0]) == [tokenize("позвонил")[0]]
+    assert index.prefixed(tokenize("писал")[0]) == [tokenize("написал")[0]]
+    assert index.prefixed("ал") == []  # too short to say anything
+
+
+def test_azerbaijani_dotted_capital_keeps_the_word_whole() -> None:
+    assert tokenize("İlham Əliyev") == tokenize("ilham əliyev")[:1] + tokenize("İlham Əliyev")[1:]
+    assert "lham" not in tokenize("İlham")

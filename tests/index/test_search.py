@@ -167,3 +167,8 @@ def test_interview_question_turn_leads_to_its_answer(built_data, tmp_path) -> No
     assert ans.hits[0].text.startswith("Answer: We hope the talks move quickly")
     assert ans.hits[0].speaker == "hajiyev"
     assert not any(h.text.startswith("Question:") for h in ans.hits)
+
+
+def test_a_verb_the_corpus_has_with_a_prefix_is_not_unknown(engine: Engine) -> None:
+    """The seed says "позвонил"; "Когда Трамп звонил Алиеву?" is in scope all the same."""
+    assert engine.ask("Когда Трамп звонил Алиеву?").answered
