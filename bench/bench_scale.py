@@ -63,7 +63,7 @@ SCALE_QUESTIONS = [
 
 def child(phase: str, out: Path, *args: str) -> dict:
     """Run ``bench_scale.py _<phase>`` in a fresh process; its JSON result."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), f"_{phase}", "--json", str(out), *args]
+    cmd = [sys.executable, "-m", "bench.bench_scale", f"_{phase}", "--json", str(out), *args]
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=REPO)
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -150,7 +150,7 @@ def phase_build(args: argparse.Namespace) -> dict:
     tokens = 0
     for chunk in range(0, len(texts) + len(paras), 5000):
         part = (texts + paras)[chunk : chunk + 5000]
-        tokens += sum(embedder._token_lengths(part, "passage: "))
+        tokens += sum(embedder.token_lengths(part, "passage: "))
     count_seconds = time.perf_counter() - t0
     per_token = encoder.real_seconds / max(encoder.real_tokens, 1)
     non_embedding = build - encoder.real_seconds - encoder.compose_seconds
@@ -348,12 +348,12 @@ def phase_faiss(args: argparse.Namespace) -> dict:
         for _ in range(n):
             for i in range(len(xq)):
                 w = time.perf_counter()
-                index.search.engine(xq[i : i + 1], 64)
+                index.search(xq[i : i + 1], 64)
                 times.append(time.perf_counter() - w)
         return summary_ms(times)
 
     def recall(index) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-        _, got = index.search.engine(xq, 64)
+        _, got = index.search(xq, 64)
         r10 = np.mean([len(set(got[i, :10]) & set(gt[i, :10])) / 10 for i in range(len(xq))])
         r64 = np.mean([len(set(got[i]) & set(gt[i])) / 64 for i in range(len(xq))])
         return round(float(r10), 4), round(float(r64), 4)

@@ -20,7 +20,7 @@ from bench.report import write_report
 BENCH = Path(__file__).resolve().parent
 SCRIPTS = {
     "ask": (["bench_ask", "--threads", "2", "1"], ["--rounds", "2"]),
-    "bot": (["bench_bot"], ["--repeat", "1"]),
+    "bot": (["bench_bot", "--name", "bot", "--threads", "2"], ["--repeat", "1"]),
     "bot_threads1": (["bench_bot", "--name", "bot_threads1", "--threads", "1"], ["--repeat", "1"]),
     "cold_start": (["bench_cold_start"], ["--repeat", "3"]),
     "encoder": (["bench_encoder"], ["--texts", "500"]),

@@ -222,6 +222,7 @@ class SynthEncoder:
 
         self.embedder = embedder
         self.name, self.dim, self.fingerprint = embedder.name, embedder.dim, embedder.fingerprint
+        self.encoder = embedder.encoder  # the wrapped encoder's record: the index is served by it
         self.sentences = sentences
         self.real_left = real
         self.noise = noise
@@ -279,7 +280,7 @@ class SynthEncoder:
         n_real = min(self.real_left, len(texts))
         if n_real:
             sample = list(texts[:n_real])
-            lengths = self.embedder._token_lengths(sample, "passage: ")
+            lengths = self.embedder.token_lengths(sample, "passage: ")
             self.real_tokens += sum(lengths)
             self.padded_tokens += sum(
                 len(b) * max(lengths[i] for i in b) for b in length_batches(lengths, batch_size, MAX_BATCH_TOKENS)

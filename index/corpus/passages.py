@@ -316,7 +316,7 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
     dating = _Dating(source)
     events: list[_Event] = []
     current: _Event | None = None
-    story: _Event | None = None  # a news item's event, opened by a dateline: see _story_goes_on
+    story: _Event | None = None  # a news item's lead event, opened by a dateline: see _story_goes_on
 
     for para in paragraphs:
         role = shapes.get(para.number)
@@ -348,8 +348,8 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             events.append(current)
             para.header = True
             para.speaker = speaker
-            if story is not None or (dating.placed and len(events) == 1):
-                story = current  # a news item's later events are its story too
+            if dating.placed and len(events) == 1:
+                story = current  # the lead under a dateline: the item's story
         elif current is not None or story is not None:
             first = _first_sentence(outside)
             reports = bool(para.depth_at_start or para.speech or own or lex.reports_someone(first))

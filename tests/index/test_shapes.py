@@ -396,3 +396,18 @@ def test_post_speakers_objects_and_openers(speakers, lang: str, text: str, who: 
     capitalised opener before a full name ("Hücumu Nikol Paşinyan") is not the first name."""
     paras, _, _ = paras_of(text, speakers, lang, published="2025-08-01")
     assert (paras[1].speaker, paras[1].occasion) == (who, occasion)
+
+
+def test_speech_after_a_side_event_returns_to_the_lead(speakers) -> None:
+    """A wire item's side event ("the day before, …") is not its story: speech after background
+    goes back to the lead's event."""
+    text = lines(
+        "Баку, 10 июня — АПА. Ильхам Алиев вчера выступил на форуме в Университете ADA.",
+        "За день до форума участники посетили Карабах.",
+        "Напомним, что в 1992 году Конгресс США принял 907-ю поправку.",
+        "Алиев также отметил, что Баку готов к диалогу.",
+    )
+    paras, _, _ = paras_of(text, speakers)
+    assert paras[1].date == "2025-06-09" and paras[2].date == "2025-06-08"
+    assert paras[3].date is None
+    assert (paras[4].date, paras[4].speaker) == ("2025-06-09", "aliyev")
