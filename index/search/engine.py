@@ -332,19 +332,52 @@ class Engine:
         """Answer ``question`` from the served version; ``source_ids`` limits the search (and the
         "not covered" decision) to those sources' passages, e.g. a source that was just added."""
         t0 = time.perf_counter()
-        top_k = top_k or self.settings.top_k
         state = self.loaded  # one version for the whole question
+        return self._answer(state, question, self._read(state, question), t0, top_k, offset, source_ids)
+
+    def ask_many(self, questions: Sequence[str], *, top_k: int | None = None) -> list[Answer]:
+        """Answers to ``questions``, in order, as :meth:`ask` gives them. Their vectors are
+        encoded together first, in batches on every core: a forward pass over 32 short questions
+        costs a few single ones, so a bulk caller (``quotebot ask --jsonl``) pays much less per
+        question than one at a time."""
+        state = self.loaded  # one version for all of them
+        reads = [self._read(state, q) for q in questions]
+        if self.tuning.use_dense:
+            texts = dict.fromkeys(r[1].semantic_text for r in reads if not isinstance(r, BadQuery))
+            with self._qcache_lock:
+                new = [t for t in texts if t not in self._qcache][:QUERY_CACHE]
+            if len(new) > 1:
+                self._remember(new, self.embedder.encode_queries(new, batch=True))
+        return [self._answer(state, q, r, time.perf_counter(), top_k) for q, r in zip(questions, reads, strict=True)]
+
+    def _read(self, state: LoadedVersion, question: str) -> tuple[str, Intent] | BadQuery:
+        """The cleaned question and what it asks, or why it cannot be read."""
         try:
             text = clean(question, self.settings.max_query_chars)
         except BadQuery as exc:
+            return exc
+        return text, parse(text, state.speakers)
+
+    def _answer(
+        self,
+        state: LoadedVersion,
+        question: str,
+        read: tuple[str, Intent] | BadQuery,
+        t0: float,
+        top_k: int | None,
+        offset: int = 0,
+        source_ids: Collection[str] | None = None,
+    ) -> Answer:
+        top_k = top_k or self.settings.top_k
+        if isinstance(read, BadQuery):
             log.info(
                 "question answered=False hits=0 reason=%s version=%s ms=%.1f",
-                exc.reason,
+                read.reason,
                 state.manifest.version,
                 (time.perf_counter() - t0) * 1000,
             )
-            return Answer(query=question if isinstance(question, str) else "", answered=False, reason=exc.reason)
-        intent = parse(text, state.speakers)
+            return Answer(query=question if isinstance(question, str) else "", answered=False, reason=read.reason)
+        text, intent = read
         hits, reason = self._rank(state, intent, source_ids)
         answered = bool(hits) and reason is None
         answer = Answer(
@@ -368,37 +401,6 @@ class Engine:
             (time.perf_counter() - t0) * 1000,
         )
         return answer
-
-    def ask_many(self, questions: Sequence[str], *, top_k: int | None = None) -> list[Answer]:
-        """Answers to ``questions``, in order, as :meth:`ask` gives them. Their vectors are
-        encoded together first, in batches on every core: a forward pass over 32 short questions
-        costs a few single ones, so a bulk caller (``quotebot ask --jsonl``) pays much less per
-        question than one at a time."""
-        self._encode_ahead(list(questions)[:QUERY_CACHE])
-        return [self.ask(q, top_k=top_k) for q in questions]
-
-    def _encode_ahead(self, questions: list[str]) -> None:
-        """Put the vectors of ``questions`` (those that parse and are not cached yet) in the cache."""
-        if not self.tuning.use_dense:
-            return
-        state = self.loaded
-        texts: dict[str, None] = {}
-        for question in questions:
-            try:
-                text = parse(clean(question, self.settings.max_query_chars), state.speakers).semantic_text
-            except BadQuery:
-                continue
-            with self._qcache_lock:
-                if text not in self._qcache:
-                    texts[text] = None
-        if len(texts) < 2:
-            return
-        vectors = np.asarray(self.embedder.encode_queries(list(texts), batch=True), dtype=np.float32)
-        with self._qcache_lock:
-            for text, vec in zip(texts, vectors, strict=True):
-                self._qcache[text] = vec
-            while len(self._qcache) > QUERY_CACHE:
-                self._qcache.popitem(last=False)
 
     def _candidates(self, state: LoadedVersion, intent: Intent, qvec: np.ndarray, lex_scores: np.ndarray) -> np.ndarray:
         n = self.tuning.candidates
@@ -529,11 +531,16 @@ class Engine:
                 self._qcache.move_to_end(text)
                 return cached
         vec = np.asarray(self.embedder.encode_queries([text])[0], dtype=np.float32)
+        self._remember([text], vec[None, :])
+        return vec
+
+    def _remember(self, texts: list[str], vectors: np.ndarray) -> None:
+        """Keep the vectors of ``texts`` in the question cache, the oldest going first."""
         with self._qcache_lock:
-            self._qcache[text] = vec
+            for text, vec in zip(texts, np.asarray(vectors, dtype=np.float32), strict=True):
+                self._qcache[text] = vec
             while len(self._qcache) > QUERY_CACHE:
                 self._qcache.popitem(last=False)
-        return vec
 
     def _covered(
         self,
