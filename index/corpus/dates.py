@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .names import lower
+
 _RU_MONTHS = {
     1: r"январ[ьяею]",
     2: r"феврал[ьяею]",
@@ -380,10 +382,10 @@ def relative_day(text: str) -> RelativeDay | None:
             continue
         if offset is None or offset == -999:
             n = next((v for k, v in m.groupdict().items() if k[0] == "n" and v), "")
-            unit = _lower(next((v for k, v in m.groupdict().items() if k[0] == "u" and v), ""))
+            unit = lower(next((v for k, v in m.groupdict().items() if k[0] == "u" and v), ""))
             if not n and unit not in _SINGULAR_UNITS:
                 continue  # "спустя несколько дней": no day to count
-            value = int(n) if n.isdigit() else _NUMBER_WORDS.get(_lower(n), 1)
+            value = int(n) if n.isdigit() else _NUMBER_WORDS.get(lower(n), 1)
             value *= 7 if unit.startswith(("недел", "week", "həftə")) else 1
             offset = value if offset is None else -value
         after = ""
@@ -396,12 +398,6 @@ def relative_day(text: str) -> RelativeDay | None:
         day = next(int(k[1:]) for k, v in m.groupdict().items() if v)
         found.append(RelativeDay("weekday", day, m.start()))
     return min(found, key=lambda r: r.start) if found else None
-
-
-def _lower(word: str) -> str:
-    """Lower case that keeps Azerbaijani's dotted capital: ``"İki".lower()`` is "i̇ki" (an i and
-    a combining dot), which no word list holds; "İki gün sonra" is two days, not one."""
-    return word.replace("İ", "i").lower()
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:

@@ -49,9 +49,11 @@ class Lexicon:
     def reports_someone(self, text: str) -> bool:
         """A reporting verb whose speaker is not an unnamed group ("Наблюдатели отмечают…",
         "Analysts noted…" are the author's commentary)."""
-        if not self.has_reporting_verb(text):
-            return False
-        return self.generic_subjects is None or self.generic_subjects.search(text) is None
+        return self.has_reporting_verb(text) and not self.names_unnamed_group(text)
+
+    def names_unnamed_group(self, text: str) -> bool:
+        """Whether ``text`` speaks of an unnamed group or the author ("Наблюдатели", "Analysts")."""
+        return self.generic_subjects is not None and self.generic_subjects.search(text) is not None
 
     def opens_background(self, text: str) -> bool:
         """Whether ``text`` opens with a background marker ("Напомним, …", "Earlier, …")."""

@@ -53,6 +53,13 @@ class NameMention:
 
 # -- one key for a name in any script ----------------------------------------------------
 
+
+def lower(text: str) -> str:
+    """Lower case that keeps Azerbaijani's dotted capital: ``"İki".lower()`` is "i̇ki" (an i and
+    a combining dot), which no word list holds and which splits a word in two for a tokenizer."""
+    return text.replace("İ", "i").lower()
+
+
 _PRE = str.maketrans(
     {
         "ə": "e",

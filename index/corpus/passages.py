@@ -422,9 +422,8 @@ def _story_goes_on(first_sentence: str, lex: Lexicon) -> bool:
     marker ("Напомним, …", "Earlier, …"), names a year ("в 1992 году") or is an unnamed group's
     view ("Наблюдатели отмечают …"). Only news items under a dateline tell one story this way;
     in an analysis or a chronology undated narration is the author's."""
-    if lex.opens_background(first_sentence) or _first_year(first_sentence) is not None:
-        return False  # background: "Напомним, …", "Section 907 was adopted in 1992."
-    return lex.generic_subjects is None or lex.generic_subjects.search(first_sentence) is None
+    background = lex.opens_background(first_sentence) or _first_year(first_sentence) is not None
+    return not background and not lex.names_unnamed_group(first_sentence)
 
 
 def _bare(event: _Event) -> bool:

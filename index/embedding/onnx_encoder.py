@@ -45,7 +45,7 @@ import numpy as np
 from ..errors import ModelMissingError
 from ..store.checksums import sha256_file
 from ..store.durable import read_json_object
-from .script_tokenizer import CORE_FILE, CORE_IDS_FILE, ScriptTokenizer
+from .script_tokenizer import CORE_FILE, CORE_IDS_FILE, FIX, ScriptTokenizer
 
 FORMAT_VERSION = 4  # 2: fp32 weights external (model.onnx.data); 3: fused graph; 4: tokenizer core
 CHECKSUM_FILE = "quotebot_onnx.json"
@@ -54,7 +54,6 @@ VERIFIED_FILE = ".quotebot_verified.json"  # stat of files whose checksum was ve
 DATA_SUFFIX = ".data"  # a graph's external weights: <graph file> + DATA_SUFFIX
 #: quantisation -> file name (of the graph; its weights may be beside it, see ``model_files``)
 MODEL_FILES = {"none": "model.onnx", "int8": "model.int8.onnx"}
-FIX = "run `quotebot model fetch` (set-up, needs torch) to export it again"
 
 
 def onnx_folder(st_folder: Path) -> Path:

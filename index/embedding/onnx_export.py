@@ -27,13 +27,14 @@ layout.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -127,13 +128,8 @@ def _fuse(traced: Path, target: Path, *, heads: int, hidden: int) -> None:
     CPU). Raises when nothing was fused, so an exporter change cannot silently cost the speed."""
     from onnxruntime.transformers.optimizer import optimize_model
 
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)
-    try:
+    with _root_log_errors_only():  # the optimizer logs each fusion pass at info level
         fused = optimize_model(str(traced), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=0)
-    finally:
-        root.setLevel(level)
     stats = fused.get_fused_operator_statistics()
     missing = [op for op in _FUSED if not stats.get(op)]
     if missing:
@@ -145,10 +141,8 @@ def _quantise_int8(fp32: Path, target: Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # "consider pre-processing": shape inference adds nothing to a BERT graph
-    try:
+    # "consider pre-processing": shape inference adds nothing to a BERT graph
+    with _root_log_errors_only():
         quantize_dynamic(
             str(fp32),
             str(target),
@@ -157,6 +151,16 @@ def _quantise_int8(fp32: Path, target: Path) -> None:
             # the fused contrib operators have no type inference: their outputs are float
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
+
+
+@contextlib.contextmanager
+def _root_log_errors_only() -> Iterator[None]:
+    """onnxruntime's tools log through the root logger: only errors, while they run."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        yield
     finally:
         root.setLevel(level)
 

@@ -36,7 +36,8 @@ CORE_IDS_FILE = "tokenizer.core.ids.npy"  # core id -> id in the full vocabulary
 #: general punctuation, currency signs, and the metaspace "▁" pieces start with.
 CORE_CHARS = "\u0000-\u024f\u0259\u0400-\u052f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20bf\u2581"
 _OUTSIDE = re.compile(f"[^{CORE_CHARS}]")
-_FIX = "run `quotebot model fetch` (set-up, needs torch) to export it again"
+#: what to do about a missing or damaged export (every ModelMissingError of the ONNX folder says it)
+FIX = "run `quotebot model fetch` (set-up, needs torch) to export it again"
 
 
 def save_core(full: Path, folder: Path) -> tuple[Path, Path]:
@@ -72,7 +73,7 @@ def _load(path: Path, max_length: int) -> Any:
     try:
         tok = Tokenizer.from_file(str(path))
     except Exception as exc:  # tokenizers raises a bare Exception on a bad file
-        raise ModelMissingError(f"{path} could not be read ({exc}); {_FIX}") from exc
+        raise ModelMissingError(f"{path} could not be read ({exc}); {FIX}") from exc
     tok.no_padding()
     tok.enable_truncation(max_length)
     return tok
@@ -97,7 +98,7 @@ class ScriptTokenizer:
         try:
             self._core_ids = np.load(core[1], allow_pickle=False)
         except (OSError, ValueError) as exc:
-            raise ModelMissingError(f"{core[1]} could not be read ({exc}); {_FIX}") from exc
+            raise ModelMissingError(f"{core[1]} could not be read ({exc}); {FIX}") from exc
 
     def full(self) -> Any:
         """The full tokenizer (loaded on first call)."""

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import Stemmer
 
-from ..corpus.names import name_key, strip_az_suffix
+from ..corpus.names import lower, name_key, strip_az_suffix
 
 if TYPE_CHECKING:
     import bm25s
@@ -68,9 +68,8 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
 
 
 def normalise(text: str) -> str:
-    """Lower case, "ё" as "е", and Azerbaijani's "İ" as "i": ``"İlham".lower()`` is an i with a
-    combining dot, which splits the word in two ("i", "lham")."""
-    return text.replace("İ", "i").lower().replace("ё", "е")
+    """Lower case (keeping "İlham" one word, see ``names.lower``) with "ё" as "е"."""
+    return lower(text).replace("ё", "е")
 
 
 def stem(word: str) -> str:
