@@ -9,8 +9,10 @@
   dash, as Russian papers print them ("— Господин президент, …?" / "— Мы …"), a turn that
   ends with a question mark being a question; or labelled with the speaker's name
   ("Ильхам Алиев: …", "Euronews: …"). Dash and name turns count only in a text that says it
-  is an interview, so a quote opened by a dash or an "Источник:" line in a news item is not
-  one. Answers are the interviewee's (the event's speaker, or the named one); questions are
+  is an interview (the lexicon's interview words: "интервью", "answered questions", …),
+  so a quote opened by a dash or an "Источник:" line in a news item is not one. Labels may be
+  set in markdown emphasis ("**Question:**", "**Aliyev:**"), as sources pasted from the web
+  often are. Answers are the interviewee's (the event's speaker, or the named one); questions are
   the interviewer's, named after the outlet the introduction gives ("an interview to
   Euronews" → "Euronews correspondent"). Unlabelled paragraphs between an answer and the
   next turn continue that answer.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Protocol
 
 from .attribution import Attributor
@@ -43,7 +46,8 @@ _ANSWER = re.compile(r"^(?:Answer|A|Ответ|О|Cavab)\s*[:—–-]\s", re.I)
 _DASH_TURN = re.compile(r"^[—–-]\s*\w")
 _NAME_LABEL = re.compile(r"^(?P<label>[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*(?:\s+[A-ZА-ЯЁƏİŞÇĞÖÜ][\w.\-’']*){0,3})\s*:\s+\S")
 _ASKS = re.compile(r"\?[\s»\"”)]*$")
-_SAYS_INTERVIEW = re.compile(r"интервью|interview|müsahib", re.I)
+#: markdown emphasis around a turn's label ("**Question:**", "*Ильхам Алиев:*", "__Q__:")
+_EMPHASIS = re.compile(r"[*_]{1,3}")
 _OUTLET = [
     re.compile(r"interview\s+(?:to|with|for|given\s+to)\s+(?:the\s+)?(?P<o>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})"),
     re.compile(
@@ -113,12 +117,14 @@ def _letters(paragraphs: Sequence[_Para], who: Attributor, roles: dict[int, str]
 def _interviews(paragraphs: Sequence[_Para], lang: str, roles: dict[int, str], who: Attributor) -> None:
     turns = _labelled_turns(paragraphs)
     if turns is None:
-        turns = _dash_turns(paragraphs) or _name_turns(paragraphs, who)
+        turns = _dash_turns(paragraphs, who) or _name_turns(paragraphs, who)
     if not turns:
         return
     first = min(turns)
     intro = " ".join(p.text for p in paragraphs if p.number < first)
     outlet = next((m.group("o") for pattern in _OUTLET if (m := pattern.search(intro))), None)
+    if outlet is None:  # "Bloomberg: …?" / "Ильхам Алиев: …": the asking label is the outlet
+        outlet = _asking_label(paragraphs, turns, who)
     interviewer = _INTERVIEWER.get(lang, "{}").format(outlet) if outlet else _JOURNALIST.get(lang, "journalist")
     last, current = max(turns), None
     for para in paragraphs:
@@ -138,25 +144,30 @@ def _interviews(paragraphs: Sequence[_Para], lang: str, roles: dict[int, str], w
 _ASKING = "question"
 
 
+def _head(text: str) -> str:
+    """The opening of a paragraph as its label reads, without markdown emphasis marks."""
+    return _EMPHASIS.sub("", text[:120]) + text[120:]
+
+
 def _labelled_turns(paragraphs: Sequence[_Para]) -> dict[int, str] | None:
     """ "Question:"/"Answer:" turns; None when the text has no such interview."""
     turns = {
-        p.number: _ASKING if _QUESTION.match(p.text) else "speaker:"
+        p.number: _ASKING if _QUESTION.match(_head(p.text)) else "speaker:"
         for p in paragraphs
-        if _QUESTION.match(p.text) or _ANSWER.match(p.text)
+        if _QUESTION.match(_head(p.text)) or _ANSWER.match(_head(p.text))
     }
     return turns if len(turns) >= 2 and _ASKING in turns.values() else None
 
 
-def _says_interview(paragraphs: Sequence[_Para], before: int) -> bool:
-    return any(_SAYS_INTERVIEW.search(p.text) for p in paragraphs if p.number < before)
+def _says_interview(paragraphs: Sequence[_Para], before: int, who: Attributor) -> bool:
+    return any("interview" in who.lexicon.occasions_in(p.text) for p in paragraphs if p.number < before)
 
 
-def _dash_turns(paragraphs: Sequence[_Para]) -> dict[int, str]:
+def _dash_turns(paragraphs: Sequence[_Para], who: Attributor) -> dict[int, str]:
     """Turns led by a dash: a question ends with "?", an answer does not."""
     turns = {p.number: _ASKING if _ASKS.search(p.text) else "speaker:" for p in paragraphs if _DASH_TURN.match(p.text)}
     kinds = set(turns.values())
-    if len(turns) < 2 or kinds != {_ASKING, "speaker:"} or not _says_interview(paragraphs, min(turns)):
+    if len(turns) < 2 or kinds != {_ASKING, "speaker:"} or not _says_interview(paragraphs, min(turns), who):
         return {}
     return turns
 
@@ -166,15 +177,46 @@ def _name_turns(paragraphs: Sequence[_Para], who: Attributor) -> dict[int, str]:
     the known speaker its label names, else by the label as written."""
     turns: dict[int, str] = {}
     for p in paragraphs:
-        if _QUESTION.match(p.text) or _ANSWER.match(p.text):
-            turns[p.number] = _ASKING if _QUESTION.match(p.text) else "speaker:"
+        head = _head(p.text)
+        if _QUESTION.match(head) or _ANSWER.match(head):
+            turns[p.number] = _ASKING if _QUESTION.match(head) else "speaker:"
             continue
-        m = _NAME_LABEL.match(p.text)
+        m = _NAME_LABEL.match(head)
         if m is None:
             continue
         label = m.group("label")
-        names = who.mentions_in(p.start, p.start + len(label))
+        at = p.start + max(p.text.find(label), 0)
+        names = who.mentions_in(at, at + len(label))
         turns[p.number] = f"speaker:{names[0].speaker if names else label}"
-    if len(set(turns.values())) < 2 or len(turns) < 3 or not _says_interview(paragraphs, min(turns)):
+    if len(set(turns.values())) < 2 or len(turns) < 3:
+        return {}
+    if not _says_interview(paragraphs, min(turns), who) and not _asks_and_answers(paragraphs, turns):
         return {}
     return turns
+
+
+def _asking_label(paragraphs: Sequence[_Para], turns: dict[int, str], who: Attributor) -> str | None:
+    """The name-turn label (no known speaker) every turn of which is a question: the outlet
+    ("Bloomberg: Как вы оцениваете …?")."""
+    texts = {p.number: p.text for p in paragraphs}
+    for turn in sorted(set(turns.values())):
+        label = turn.removeprefix("speaker:")
+        if not turn.startswith("speaker:") or not label or who.speakers.get(label) is not None:
+            continue
+        if all(_ASKS.search(texts[n]) for n, t in turns.items() if t == turn):
+            return label
+    return None
+
+
+def _asks_and_answers(paragraphs: Sequence[_Para], turns: dict[int, str]) -> bool:
+    """Two labels taking turns, every turn of one of them a question: an interview by its
+    form, whatever the introduction calls it ("Ilham Aliyev spoke to Fox News …")."""
+    if len(set(turns.values())) != 2:
+        return False
+    texts = {p.number: p.text for p in paragraphs}
+    asking = {
+        label for label in set(turns.values()) if all(_ASKS.search(texts[n]) for n, t in turns.items() if t == label)
+    }
+    ordered = [turns[n] for n in sorted(turns)]
+    alternate = all(a != b for a, b in pairwise(ordered))
+    return len(asking) == 1 and alternate

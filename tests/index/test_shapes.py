@@ -411,3 +411,54 @@ def test_speech_after_a_side_event_returns_to_the_lead(speakers) -> None:
     assert paras[1].date == "2025-06-09" and paras[2].date == "2025-06-08"
     assert paras[3].date is None
     assert (paras[4].date, paras[4].speaker) == ("2025-06-09", "aliyev")
+
+
+@pytest.mark.parametrize(
+    ("lang", "intro", "asker", "answerer", "interviewer"),
+    [
+        # markdown emphasis around "Question:"/"Answer:" labels
+        (
+            "en",
+            "President Ilham Aliyev gave an interview to Fox News on 19 August.",
+            "**Question:**",
+            "**Answer:**",
+            "Fox News correspondent",
+        ),
+        # name labels in emphasis; no word "interview": two labels taking turns, one always asking
+        (
+            "en",
+            "Ilham Aliyev spoke to Fox News on 19 August.",
+            "**Fox News:**",
+            "**Aliyev:**",
+            "Fox News correspondent",
+        ),
+        # "ответил на вопросы" is an interview; the asking label is the outlet
+        (
+            "ru",
+            "Ильхам Алиев 19 августа ответил на вопросы агентства Bloomberg.",
+            "Bloomberg:",
+            "Ильхам Алиев:",
+            "корреспондент Bloomberg",
+        ),
+    ],
+)
+def test_interviews_printed_in_other_ways(speakers, lang, intro, asker, answerer, interviewer) -> None:
+    asks = (
+        ("How do you see the summit?", "And Section 907?")
+        if lang == "en"
+        else ("Как вы оцениваете итоги?", "Что дальше?")
+    )
+    text = lines(
+        "T",
+        intro,
+        f"{asker} {asks[0]}",
+        f"{answerer} It is a historic day for the region, and we are grateful.",
+        f"{asker} {asks[1]}",
+        f"{answerer} The waiver opens a new page.",
+    )
+    paras, _, _ = paras_of(text, speakers, lang, "2025-08-20")
+    assert paras[2].speaker == "aliyev" and paras[2].date == "2025-08-19"
+    for n in (3, 5):
+        assert paras[n].speaker == interviewer and paras[n].date == "2025-08-19"
+    for n in (4, 6):
+        assert paras[n].speaker == "aliyev" and paras[n].date == "2025-08-19"
