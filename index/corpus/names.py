@@ -340,8 +340,45 @@ def strip_az_suffix(word: str) -> tuple[str, bool]:
     return word, True
 
 
+#: head nouns of organisation names: a run that has one is one organisation up to it and its
+#: "of …" tail, titles and nationalities included ("Armenian National Committee of America")
+_ORG_HEADS = {
+    *"committee ministry department council assembly institute institution center centre agency".split(),
+    *"union party office foundation commission embassy parliament congress senate administration".split(),
+    *"nazirliyi komitəsi şurası assambleyası institutu mərkəzi agentliyi partiyası səfirliyi".split(),
+}
+
+
+def _is_title(word: str) -> bool:
+    return word.lower().strip(".") in _TITLES
+
+
+def _org_part(words: list[str]) -> list[int] | None:
+    """The indices of the organisation a capitalised run names, if it has an organisation head."""
+    head = next((i for i, w in enumerate(words) if w.lower().strip(".,") in _ORG_HEADS), None)
+    if head is None:
+        return None
+    start = 1 if words[0].lower() == "the" else 0
+    end, i = head, head + 1
+    while i < len(words) and words[i].lower() in ("of", "the"):  # "… Committee of America"
+        while i < len(words) and words[i].lower() in ("of", "the"):
+            i += 1
+        if i >= len(words) or _is_title(words[i]):
+            break
+        end = i
+        while end + 1 < len(words) and words[end + 1].lower() not in ("of", "the") and not _is_title(words[end + 1]):
+            end += 1
+        i = end + 1
+    return list(range(start, end + 1)) if start <= head else None
+
+
 def _segments(words: list[str]) -> list[list[int]]:
-    """Indices of the name parts of a capitalised run, split at titles ("Prime Minister")."""
+    """Indices of the name parts of a capitalised run, split at titles ("Prime Minister");
+    an organisation's name is one part (:func:`_org_part`)."""
+    org = _org_part(words)
+    if org:
+        rest = _segments(words[org[-1] + 1 :])
+        return [org, *([i + org[-1] + 1 for i in part] for part in rest)]
     parts: list[list[int]] = [[]]
     for i, w in enumerate(words):
         if w.lower().strip(".") in _TITLES or re.fullmatch(r"\w+(?:ian|ani|ese|ish|can|ci|li|lı)", w.lower()):
@@ -392,7 +429,8 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
             lemma_words[-1] = tail
             if len(tail) < 3:
                 continue
-            found.append(NameMention(start, end, text[start:end], " ".join(lemma_words), nominative, "PER"))
+            kind = "ORG" if any(words[i].lower().strip(".,") in _ORG_HEADS for i in part) else "PER"
+            found.append(NameMention(start, end, text[start:end], " ".join(lemma_words), nominative, kind))
     return found
 
 

@@ -462,3 +462,28 @@ def test_interviews_printed_in_other_ways(speakers, lang, intro, asker, answerer
         assert paras[n].speaker == interviewer and paras[n].date == "2025-08-19"
     for n in (4, 6):
         assert paras[n].speaker == "aliyev" and paras[n].date == "2025-08-19"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "who"),
+    [
+        # a nationality and a title word inside an organisation's name do not split it
+        (
+            "en",
+            "The Armenian National Committee of America said the deal ignored Armenian interests.",
+            "Armenian National Committee of America",
+        ),
+        (
+            "en",
+            "The House Foreign Affairs Committee said the waiver should be reviewed.",
+            "House Foreign Affairs Committee",
+        ),
+        # a person after the organisation in one capitalised run is still a person
+        ("en", "Foreign Ministry Spokesperson Aykhan Hajizada said the talks were constructive.", "Aykhan Hajizada"),
+    ],
+)
+def test_organisations_named_whole(speakers, lang: str, text: str, who: str) -> None:
+    paras, _, _ = paras_of(
+        lines("T", "On 9 August 2025 the declaration was signed in Washington.", text), speakers, lang
+    )
+    assert paras[3].speaker == who
