@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .lexicon import Lexicon
-from .names import Analysis, NameMention, analyse, lemmas, name_key
+from .names import Analysis, NameMention, analyse, is_title, lemmas, name_key
 from .sources import Speakers
 
 PRONOUN = "\x00pronoun"  # subject() result: "the speaker already in play"
@@ -234,9 +234,22 @@ class Attributor:
         if not name.nominative:
             return False
         if self.lang == "en":
-            before = self.text[max(0, name.start - 20) : name.start].split()
-            return not (before and before[-1].lower() in _PREPOSITIONS)
+            return not self._governed(name.start)
         return True
+
+    def _governed(self, start: int) -> bool:
+        """Whether an English name at ``start`` is the object of a preposition or a contact
+        verb, looking past its titles: "met U.S. special envoy Steve Witkoff" is an object as
+        much as "met Witkoff"."""
+        before = self.text[max(0, start - 60) : start].split()
+        while before:
+            word = before[-1].lower()
+            title = is_title(word) and word not in _PREPOSITIONS
+            inside_title = word in ("of", "the") and len(before) > 1 and is_title(before[-2])  # "Secretary of State"
+            if not (title or inside_title):
+                break
+            before.pop()
+        return bool(before) and before[-1].lower() in _PREPOSITIONS
 
     def _known_mentions(self) -> list[Mention]:
         table = _cached(self.speakers, self.lang, _alias_lemmas)
@@ -260,10 +273,7 @@ class Attributor:
             elif self.lang == "az":
                 nominative = span[-1].case != "Obl"
             else:
-                before = self.text[max(0, start - 20) : start].split()
-                nominative = not (before and before[-1].lower() in _PREPOSITIONS) and not re.match(
-                    r"['’]s\b", self.text[end : end + 3]
-                )
+                nominative = not self._governed(start) and not re.match(r"['’]s\b", self.text[end : end + 3])
             found.append(Mention(start, end, match[1], nominative, True))
             i += len(match[0])
         # a known surname in another script or spelling ("Tramp", "Pashinyan" for Пашинян)
@@ -279,10 +289,7 @@ class Attributor:
             elif self.lang == "az":
                 nominative = t.case != "Obl"
             else:
-                before = self.text[max(0, t.start - 20) : t.start].split()
-                nominative = not (before and before[-1].lower() in _PREPOSITIONS) and not re.match(
-                    r"['’]s\b", self.text[t.end : t.end + 3]
-                )
+                nominative = not self._governed(t.start) and not re.match(r"['’]s\b", self.text[t.end : t.end + 3])
             found.append(Mention(t.start, t.end, sid, nominative, True))
         return sorted(found, key=lambda m: m.start)
 

@@ -349,8 +349,9 @@ _ORG_HEADS = {
 }
 
 
-def _is_title(word: str) -> bool:
-    return word.lower().strip(".") in _TITLES
+def is_title(word: str) -> bool:
+    """Whether ``word`` is a title or rank word of English or Azerbaijani ("Secretary", "envoy")."""
+    return word.lower().strip(".,") in _TITLES
 
 
 def _org_part(words: list[str]) -> list[int] | None:
@@ -363,10 +364,10 @@ def _org_part(words: list[str]) -> list[int] | None:
     while i < len(words) and words[i].lower() in ("of", "the"):  # "… Committee of America"
         while i < len(words) and words[i].lower() in ("of", "the"):
             i += 1
-        if i >= len(words) or _is_title(words[i]):
+        if i >= len(words) or is_title(words[i]):
             break
         end = i
-        while end + 1 < len(words) and words[end + 1].lower() not in ("of", "the") and not _is_title(words[end + 1]):
+        while end + 1 < len(words) and words[end + 1].lower() not in ("of", "the") and not is_title(words[end + 1]):
             end += 1
         i = end + 1
     return list(range(start, end + 1)) if start <= head else None

@@ -487,3 +487,20 @@ def test_organisations_named_whole(speakers, lang: str, text: str, who: str) -> 
         lines("T", "On 9 August 2025 the declaration was signed in Washington.", text), speakers, lang
     )
     assert paras[3].speaker == who
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "who"),
+    [
+        # the caller is the speaker of a call, in every language (as "позвонил" always was)
+        ("en", "A day earlier, Trump phoned Aliyev to invite him to Washington.", "trump"),
+        ("az", "Dünən Prezident Tramp Əliyevə zəng edib və onu Vaşinqtona dəvət edib.", "trump"),
+        # a name governed by a contact verb is its object even with titles between them
+        ("en", "Ilham Aliyev met U.S. special envoy Steve Witkoff in Baku, his office said.", "aliyev"),
+        # "of" inside a title is not a preposition governing the name
+        ("en", "Secretary of State Marco Rubio reacted the next day and praised the treaty.", "rubio"),
+    ],
+)
+def test_callers_and_objects_past_titles(speakers, lang: str, text: str, who: str) -> None:
+    paras, _, _ = paras_of(lines("T", text), speakers, lang, "2025-08-09")
+    assert paras[2].speaker == who
