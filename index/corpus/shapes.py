@@ -76,17 +76,25 @@ def find_shapes(paragraphs: Sequence[_Para], who: Attributor, lang: str) -> dict
     return roles
 
 
+#: quotation marks a reproduced letter may be wrapped in ("«Уважаемый …", "… Дональд Трамп»")
+_QUOTES = "«»\"“”„'’"
+
+
+def _unquoted(text: str) -> str:
+    return text.strip().strip(_QUOTES).strip()
+
+
 def _letters(paragraphs: Sequence[_Para], who: Attributor, roles: dict[int, str]) -> None:
     i = 0
     while i < len(paragraphs):
-        if not _SALUTATION.match(paragraphs[i].text) or len(paragraphs[i].text) > 200:
+        if not _SALUTATION.match(_unquoted(paragraphs[i].text)) or len(paragraphs[i].text) > 200:
             i += 1
             continue
         close = next(
             (
                 j
                 for j in range(i + 1, min(len(paragraphs), i + 40))
-                if _CLOSING.match(paragraphs[j].text) and len(paragraphs[j].text) <= 120
+                if _CLOSING.match(_unquoted(paragraphs[j].text)) and len(paragraphs[j].text) <= 120
             ),
             None,
         )
@@ -102,7 +110,7 @@ def _letters(paragraphs: Sequence[_Para], who: Attributor, roles: dict[int, str]
             signature.append(para)
             end += 1
         signer = ""
-        if _CLOSING.sub("", closing.text, count=1).strip():
+        if _CLOSING.sub("", _unquoted(closing.text), count=1).strip():
             signature.insert(0, closing)
         for para in signature:
             names = who.mentions_in(para.start, para.start + len(para.text))

@@ -504,3 +504,47 @@ def test_organisations_named_whole(speakers, lang: str, text: str, who: str) -> 
 def test_callers_and_objects_past_titles(speakers, lang: str, text: str, who: str) -> None:
     paras, _, _ = paras_of(lines("T", text), speakers, lang, "2025-08-09")
     assert paras[2].speaker == who
+
+
+@pytest.mark.parametrize(
+    ("lang", "intro", "says", "letter"),
+    [
+        (
+            "ru",
+            "11 августа Президент Ильхам Алиев получил письмо от Президента США Дональда Трампа.",
+            "В письме говорится:",
+            [
+                "«Уважаемый господин Президент!",
+                "Для меня было честью принимать Вас в Белом доме.",
+                "С уважением, Дональд Трамп»",
+            ],
+        ),
+        (
+            "az",
+            "Avqustun 11-də Prezident İlham Əliyev ABŞ Prezidenti Donald Trampdan məktub alıb.",
+            "Məktubda deyilir:",
+            [
+                '"Hörmətli cənab Prezident,',
+                "Sizi Ağ Evdə qəbul etmək mənim üçün şərəf idi.",
+                'Hörmətlə,\nDonald J. Tramp"',
+            ],
+        ),
+        (
+            "en",
+            "On August 11, President Ilham Aliyev received a letter from U.S. President Donald Trump.",
+            "The letter reads:",
+            [
+                "“Dear President Aliyev:",
+                "It was an honor to host you at the White House.",
+                "Sincerely,\nDonald J. Trump”",
+            ],
+        ),
+    ],
+)
+def test_a_letter_in_quotation_marks_after_its_announcement(speakers, lang, intro, says, letter) -> None:
+    paras, _, events = paras_of(lines("T", intro, says, *letter), speakers, lang, "2025-08-12")
+    assert events[0].occasion == "letter"
+    for n in range(3, 6 + 1):
+        assert paras[n].date == "2025-08-11"
+    for n in range(4, 6 + 1):
+        assert paras[n].speaker == "trump"
