@@ -442,8 +442,7 @@ class Engine:
         cap = self.tuning.period_candidates
         if len(rows) <= cap:
             return rows
-        dense = state.vectors.score_subset(qvec, rows) if self.tuning.use_dense else np.zeros(len(rows))
-        by_dense = rows[np.argpartition(-dense, cap - 1)[:cap]]
+        by_dense = state.vectors.top_within(qvec, rows, cap) if self.tuning.use_dense else rows[:cap]
         by_lex = rows[_top_positive(lex_scores[rows], self.tuning.candidates)]
         return np.unique(np.concatenate([by_dense, by_lex]))
 

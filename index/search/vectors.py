@@ -24,6 +24,9 @@ HNSW_THRESHOLD = 20_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 256  # ≥ 4 × the 64 dense candidates the engine asks for
+#: a subset larger than this is searched in the HNSW graph (restricted to it), not scored row by
+#: row: gathering 28k rows of 100k costs ~18 ms, a restricted search ~2 ms (bench_scale, notes)
+SUBSET_EXACT_MAX = 8192
 
 
 def build_faiss(vectors: np.ndarray) -> faiss.Index:
@@ -100,6 +103,25 @@ class VectorIndex:
         scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]
+
+    def top_within(self, query: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
+        """The ``k`` passages of ``ids`` nearest to ``query`` (a question's period, when it
+        has many). Exact up to ``SUBSET_EXACT_MAX`` ids or without a graph; beyond, an HNSW
+        search restricted to ``ids`` by a bitmap, with a wider beam (2k): at 100k passages it
+        finds ~95 % of the exact top 256 of a year's 28k passages, the closest first."""
+        if len(ids) <= k:
+            return ids
+        if not isinstance(self.index, faiss.IndexHNSWFlat) or len(ids) <= SUBSET_EXACT_MAX:
+            scores = self.score_subset(query, ids)
+            return ids[np.argpartition(-scores, k - 1)[:k]]
+        mask = np.zeros(self.size, dtype=bool)
+        mask[ids] = True
+        bits = np.packbits(mask, bitorder="little")  # faiss reads bit i of byte i >> 3
+        params = faiss.SearchParametersHNSW(  # type: ignore[attr-defined]  # not in faiss's stubs
+            sel=faiss.IDSelectorBitmap(self.size, faiss.swig_ptr(bits)), efSearch=max(HNSW_EF_SEARCH, 2 * k)
+        )
+        _, found = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k, params=params)
+        return np.asarray(found[0][found[0] >= 0], dtype=np.int64)
 
     def score_subset(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Exact cosine scores of the given passages."""

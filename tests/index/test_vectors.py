@@ -79,3 +79,21 @@ def test_index_types_without_raw_vectors_fall_back_to_the_file(tmp_path: Path) -
     VectorIndex(index, xb).save(tmp_path)
     loaded = VectorIndex.load(tmp_path)
     assert isinstance(loaded.vectors, np.memmap) and np.array_equal(np.asarray(loaded.vectors), xb)
+
+
+@pytest.mark.parametrize("exact_max", [10_000, 500])  # scored row by row / searched in the graph
+def test_top_within_a_subset(monkeypatch: pytest.MonkeyPatch, exact_max: int) -> None:
+    """A question's period: the nearest passages among a subset only, ~all of the exact ones."""
+    monkeypatch.setattr(vectors, "HNSW_THRESHOLD", 1000)
+    monkeypatch.setattr(vectors, "SUBSET_EXACT_MAX", exact_max)
+    xb = clustered(4000)
+    index = VectorIndex.build(xb)
+    rng = np.random.default_rng(1)
+    ids = np.sort(rng.choice(len(xb), 1500, replace=False))
+    query = xb[7] + 0.1 * rng.standard_normal(xb.shape[1]).astype(np.float32)
+    query /= np.linalg.norm(query)
+    exact = set(ids[np.argsort(-(xb[ids] @ query))[:50]].tolist())
+    found = index.top_within(query, ids, 50)
+    assert set(found.tolist()) <= set(ids.tolist())
+    assert len(exact & set(found.tolist())) >= 45
+    assert list(index.top_within(query, ids[:30], 50)) == list(ids[:30])  # fewer than k: all of them
