@@ -32,6 +32,7 @@ from ..store.versions import IndexStore, Manifest
 from ..types import Answer, Event, Hit, Passage, SourceInfo
 from .lexical import LexicalIndex, coverage, name_token, stem, tokenize
 from .offtopic import load_offtopic, offtopic_hash
+from .passage_table import PassageTable
 from .query import BadQuery, Intent, clean, parse
 from .vectors import VectorIndex
 
@@ -67,12 +68,15 @@ class Tuning:
     center_languages: bool = True  # rank on cosines minus the question's cosine to each language's mean
 
 
+_PARAGRAPH_FIELDS = ("source_id", "number", "start", "end", "event", "role", "speaker", "occasion")
+
+
 @dataclass
 class LoadedVersion:
     """Everything one index version needs at query time (immutable once loaded)."""
 
     manifest: Manifest
-    passages: list[Passage]
+    passages: PassageTable
     vectors: VectorIndex
     lexical: LexicalIndex
     speakers: Speakers
@@ -105,14 +109,15 @@ class LoadedVersion:
         unless the caller passes the manifest :meth:`IndexStore.verify` returned."""
         manifest = manifest or store.verify(version)
         stored = store.open(version, manifest)
-        passages = [Passage(**{k: v for k, v in r.items() if k != "text_hash"}) for r in stored.passages()]
         speakers_file = stored.speakers_file
         speakers = load_speakers(speakers_file.parent) if speakers_file else load_speakers(data_dir)
         events = [Event(**{**e, "paragraphs": tuple(e["paragraphs"])}) for e in stored.events()]
         fields = set(SourceInfo.__dataclass_fields__)
         sources = {s["id"]: SourceInfo(**{k: v for k, v in s.items() if k in fields}) for s in manifest.raw["sources"]}
         texts = {sid: stored.text(sid) for sid in sources}
-        paras = stored.paragraphs()
+        passages = PassageTable.read(stored.iter_passages(), texts)
+        # only what serving reads of a paragraph: its context and text hash stay on disk
+        paras: list[dict[str, Any]] = [{k: p.get(k) for k in _PARAGRAPH_FIELDS} for p in stored.iter_paragraphs()]
         para_keys = [(p["source_id"], p["number"]) for p in paras]
         para_index = {k: i for i, k in enumerate(para_keys)}
         event_ids: dict[tuple[str, int], int] = {}
@@ -123,7 +128,7 @@ class LoadedVersion:
             ],
             dtype=np.int64,
         )
-        dated = sorted((p.date, i) for i, p in enumerate(passages) if p.date)
+        dated = sorted((d, i) for i, d in enumerate(passages.dates()) if d)
         para_vectors = stored.paragraph_vectors()
         langs = [sources[k[0]].language if k[0] in sources else "" for k in para_keys]
         para_lang, centroids = _language_centroids(langs, para_vectors)
@@ -169,7 +174,10 @@ class LoadedVersion:
             para_event=para_event,
             para_speaker=np.asarray([p.get("speaker") or "" for p in paras]),
             para_occasion=np.asarray([p.get("occasion") or "commentary" for p in paras]),
-            row_para=np.asarray([para_index[(p.source_id, p.paragraph)] for p in passages], dtype=np.int64),
+            row_para=np.asarray(
+                [para_index[key] for key in zip(passages.source_ids(), passages.paragraphs(), strict=True)],
+                dtype=np.int64,
+            ),
             date_keys=[d for d, _ in dated],
             date_rows=np.asarray([i for _, i in dated], dtype=np.int64),
             date_month_day=np.asarray([d[5:] for d, _ in dated], dtype="U5"),
@@ -431,7 +439,7 @@ class Engine:
     ) -> np.ndarray:
         """Only the passages of ``source_ids`` (within the question's period, if it names one)."""
         wanted = set(source_ids)
-        rows = np.asarray([i for i, p in enumerate(state.passages) if p.source_id in wanted], dtype=np.int64)
+        rows = state.passages.source_rows(wanted)
         if intent.date_range is not None:
             rows = np.intersect1d(rows, state.rows_in_range(intent.date_range.start, intent.date_range.end))
         return self._narrow(state, rows, qvec, lex_scores) if len(rows) else rows

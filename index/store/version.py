@@ -31,7 +31,7 @@ release whose format may differ (:class:`~index.errors.IndexFormatError`): rebui
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.metadata import version as _installed
 from pathlib import Path
@@ -117,8 +117,15 @@ def write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return list(iter_jsonl(path))
+
+
+def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The records of a JSON-lines file, one at a time (a 100k-passage file is never whole in memory)."""
     with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
 
 
 def _load_npy(path: Path, mmap: bool) -> np.ndarray:
@@ -214,6 +221,12 @@ class IndexVersion:
 
     def passages(self) -> list[dict[str, Any]]:
         return read_jsonl(self.directory / PASSAGES)
+
+    def iter_passages(self) -> Iterator[dict[str, Any]]:
+        return iter_jsonl(self.directory / PASSAGES)
+
+    def iter_paragraphs(self) -> Iterator[dict[str, Any]]:
+        return iter_jsonl(self.directory / PARAGRAPHS)
 
     def paragraphs(self) -> list[dict[str, Any]]:
         return read_jsonl(self.directory / PARAGRAPHS)
