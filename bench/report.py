@@ -268,7 +268,7 @@ def section_serve(s: dict[str, Any]) -> list[str]:
         "",
     ]
     rows = latency_rows(
-        s["latency_by_torch_threads"],
+        s.get("latency_by_query_threads", s.get("latency_by_torch_threads")),
         (
             ("hybrid", "hybrid ask"),
             ("hybrid_without_encoder", "hybrid ask minus query encoding"),
@@ -277,7 +277,7 @@ def section_serve(s: dict[str, Any]) -> list[str]:
         ("p50", "p95", "p99", "max"),
     )
     out += [
-        table(["torch threads", "what", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows),
+        table(["threads per question", "what", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows),
         "",
         "Stages whose cost depends on the corpus size, timed alone (all questions, all rounds):",
         "",
@@ -596,7 +596,7 @@ def targets() -> list[str]:
         )
     if scale and "serve" in scale["phases"]:
         s = scale["phases"]["serve"]
-        by = s["latency_by_torch_threads"]
+        by = s.get("latency_by_query_threads", s.get("latency_by_torch_threads"))
         p99 = {n: d["hybrid"]["median_of_rounds"]["p99"] for n, d in by.items()}
         best_n = min(p99, key=lambda n: p99[n])
         rows.append(
