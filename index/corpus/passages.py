@@ -440,10 +440,13 @@ def _first_sentence(text: str) -> str:
 def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | None:
     """The paragraph's own speaker: the first sentence (outside quotes) whose reporting verb has
     a subject, else the name that introduces the paragraph's quote. A paragraph opened by a
-    person's name and a colon ("Secretary Rubio: …", "Ильхам Алиев: …") is that person's."""
+    person's name and a colon ("Secretary Rubio: …", "Ильхам Алиев: …"), or whose second line
+    is (after a post's header line), is that person's."""
     label = _SPEAKER_LABEL.match(outside)
+    if label is None and "\n" in outside[:80]:  # a post's header line first ("Aug 8, 2025 · 9:14 PM")
+        label = _SPEAKER_LABEL.match(outside, outside.index("\n") + 1)
     if label:
-        names = [m for m in who.mentions_in(para.start, para.start + label.end()) if m.kind == "PER"]
+        names = [m for m in who.mentions_in(para.start + label.start(), para.start + label.end()) if m.kind == "PER"]
         if names:
             return names[-1].speaker
     for sent in sentenize(para.text):

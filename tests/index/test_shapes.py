@@ -548,3 +548,22 @@ def test_a_letter_in_quotation_marks_after_its_announcement(speakers, lang, intr
         assert paras[n].date == "2025-08-11"
     for n in range(4, 6 + 1):
         assert paras[n].speaker == "trump"
+
+
+def test_a_post_whose_second_line_names_its_author(speakers) -> None:
+    text = lines(
+        "Aug 8, 2025 · 9:14 PM\nDonald Trump: A historic day for the Caucasus.",
+        "Aug 9, 2025 · 10:02 AM\nIlham Aliyev: Thank you, President Trump.",
+    )
+    paras, _, _ = paras_of(text, speakers, "en", "2025-08-20")
+    assert (paras[1].date, paras[1].speaker) == ("2025-08-08", "trump")
+    assert (paras[2].date, paras[2].speaker) == ("2025-08-09", "aliyev")
+
+
+def test_the_head_of_state_in_an_english_wire_item(speakers) -> None:
+    text = lines(
+        "Washington, DC, August 8, 2025 (AZERTAC). President Ilham Aliyev met U.S. President Donald Trump.",
+        "The head of state said the meeting opened a new page.",
+    )
+    paras, _, _ = paras_of(text, speakers, "en", "2025-08-09")
+    assert (paras[2].date, paras[2].speaker) == ("2025-08-08", "aliyev")
