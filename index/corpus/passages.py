@@ -428,8 +428,15 @@ def _story_goes_on(first_sentence: str, lex: Lexicon) -> bool:
 
 def _bare(event: _Event) -> bool:
     """An event whose header says only when (and who posted): a timestamp line, a dateline. It
-    cannot be the whole event, so the next paragraph is its body."""
-    return len(event.paragraphs) == 1 and len(_WORD.findall(event.header_text)) <= _BARE_WORDS
+    cannot be the whole event, so the next paragraph is its body. A short line that tells
+    something ("20 августа Рубио встретился с Байрамовым.", a chronology's entry) has a word in
+    lower case outside its dates and is whole."""
+    if len(event.paragraphs) != 1 or len(_WORD.findall(event.header_text)) > _BARE_WORDS:
+        return False
+    text = event.header_text
+    for d in reversed(find_dates(text)):
+        text = text[: d.start] + " " + text[d.end :]
+    return not any(w[:1].islower() and len(w) >= 4 for w in _WORD.findall(text))
 
 
 def _first_sentence(text: str) -> str:

@@ -567,3 +567,31 @@ def test_the_head_of_state_in_an_english_wire_item(speakers) -> None:
     )
     paras, _, _ = paras_of(text, speakers, "en", "2025-08-09")
     assert (paras[2].date, paras[2].speaker) == ("2025-08-08", "aliyev")
+
+
+@pytest.mark.parametrize(
+    ("lang", "entries"),
+    [
+        (
+            "ru",
+            [
+                "8 августа 2025 года подписана декларация.",
+                "20 августа Рубио встретился с Байрамовым.",
+                "В 1992 году Конгресс принял 907-ю поправку.",
+            ],
+        ),
+        (
+            "az",
+            [
+                "8 avqust 2025-ci ildə Ağ Evdə birgə bəyannamə imzalanıb.",
+                "Avqustun 20-də Rubio Bayramovla görüşüb.",
+                "1992-ci ildə Konqres 907-ci düzəlişi qəbul edib.",
+            ],
+        ),
+    ],
+)
+def test_a_short_chronology_entry_is_a_whole_event(speakers, lang: str, entries: list[str]) -> None:
+    """Five words that tell something are an entry of their own, not a bare header whose body
+    follows: the background after it keeps no date."""
+    paras, _, _ = paras_of(lines("Хроника", *entries), speakers, lang, "2025-09-01")
+    assert [paras[n].date for n in (2, 3, 4)] == ["2025-08-08", "2025-08-20", None]
