@@ -310,7 +310,12 @@ class Attributor:
     def subject(self, start: int, end: int, blanked: str) -> str | None:
         """Speaker of the sentence ``text[start:end]``; ``blanked`` is that sentence with its
         quotations blanked out. Returns a speaker, :data:`PRONOUN`, :data:`JOINT` or None."""
-        mentions = [m for m in self.mentions_in(start, end) if blanked[m.start - start : m.end - start].strip()]
+        mentions = [
+            m
+            for m in self.mentions_in(start, end)
+            if blanked[m.start - start : m.end - start].strip()
+            and not self.lexicon.qualifies(self.text[m.end : m.end + 30])
+        ]
         if _OWN_WORDS.search(blanked):
             return PRONOUN
         acc = _ACCORDING.search(blanked)

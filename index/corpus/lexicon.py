@@ -20,6 +20,7 @@ class Lexicon:
     abbreviations: dict[str, str]
     generic_subjects: re.Pattern[str] | None = None
     background: re.Pattern[str] | None = None  # openers of a news item's background paragraph
+    name_modifiers: re.Pattern[str] | None = None  # "Trump administration": the name only qualifies
 
     def expand_abbreviations(self, text: str) -> str:
         """``text`` with colloquial short forms ("соцсеть", "госдеп") followed by their full form."""
@@ -59,6 +60,12 @@ class Lexicon:
         """Whether ``text`` opens with a background marker ("Напомним, …", "Earlier, …")."""
         return self.background is not None and self.background.match(text.lstrip()) is not None
 
+    def qualifies(self, after_name: str) -> bool:
+        """Whether the words after a name make it a qualifier of something else ("Trump
+        administration", "Tramp administrasiyası"), not a person who speaks."""
+        rest = re.sub(r"^(?:['’]s)?\s+", "", after_name)  # "Trump's administration" too
+        return self.name_modifiers is not None and rest != after_name and self.name_modifiers.match(rest) is not None
+
     def occasion_name(self, occasion: str, lang: str) -> str:
         names = self.occasion_names.get(occasion, {})
         return names.get(lang) or names.get("en") or occasion
@@ -90,5 +97,8 @@ def load_lexicon() -> Lexicon:
         else None,
         background=_stems_pattern([w for ws in raw["background_openers"].values() for w in ws])
         if raw.get("background_openers")
+        else None,
+        name_modifiers=_stems_pattern([w for ws in raw["name_modifiers"].values() for w in ws])
+        if raw.get("name_modifiers")
         else None,
     )

@@ -417,7 +417,10 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
                 continue
             first, last = part[0], part[-1]
             start, end = m.start() + spans[first][0], m.start() + spans[last][1]
-            sentence_start = start == 0 or re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[max(0, start - 3) : start])
+            # a sentence or a quotation opens here ("… unconvinced. \"This is …\"", "«Это …»")
+            sentence_start = start == 0 or re.search(
+                r"(?:^|[.!?:,]\s+|\n\s*|\s)[«\"“„'‘(\[]+$|(?:^|[.!?:]\s+|\n\s*)$", text[max(0, start - 4) : start]
+            )
             lemma_words = [words[i] for i in part]
             if len(part) == 1 and sentence_start and lemma_words[0] not in mid_caps:
                 continue  # "Məktubun", "Neither": a capitalised sentence opener, not a name

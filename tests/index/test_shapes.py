@@ -595,3 +595,30 @@ def test_a_short_chronology_entry_is_a_whole_event(speakers, lang: str, entries:
     follows: the background after it keeps no date."""
     paras, _, _ = paras_of(lines("Хроника", *entries), speakers, lang, "2025-09-01")
     assert [paras[n].date for n in (2, 3, 4)] == ["2025-08-08", "2025-08-20", None]
+
+
+@pytest.mark.parametrize(
+    ("lang", "entry", "who"),
+    [
+        # timelines tell in the present tense
+        ("en", "January 20: Trump is inaugurated. Aliyev sends a congratulatory letter.", "aliyev"),
+        ("ru", "20 января — инаугурация Трампа. Алиев направляет поздравительное письмо.", "aliyev"),
+        ("az", "20 yanvar: Trampın andiçmə mərasimi. Əliyev təbrik məktubu göndərir.", "aliyev"),
+        # a name that qualifies a noun is not the subject ("The Trump administration has sent …")
+        (
+            "en",
+            "The Trump administration has sent mixed signals. On 25 March Secretary Rubio told reporters "
+            "that the treaty was within reach.",
+            "rubio",
+        ),
+        # a capitalised word that opens a quotation is not a name
+        (
+            "en",
+            'On 25 March the critics were unconvinced. "This is wishful thinking," said Laurence Broers.',
+            "Laurence Broers",
+        ),
+    ],
+)
+def test_timelines_qualifiers_and_quotation_openers(speakers, lang: str, entry: str, who: str) -> None:
+    paras, _, _ = paras_of(lines("T", entry), speakers, lang, "2025-04-02")
+    assert paras[2].speaker == who
