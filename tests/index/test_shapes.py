@@ -622,3 +622,17 @@ def test_a_short_chronology_entry_is_a_whole_event(speakers, lang: str, entries:
 def test_timelines_qualifiers_and_quotation_openers(speakers, lang: str, entry: str, who: str) -> None:
     paras, _, _ = paras_of(lines("T", entry), speakers, lang, "2025-04-02")
     assert paras[2].speaker == who
+
+
+def test_azerbaijani_named_and_quoted_with_deye(speakers) -> None:
+    text = lines(
+        "Vaşinqton, 9 avqust, APA. Prezident İlham Əliyev Ağ Evdəki görüşü tarixi adlandırıb.",
+        '"Biz bu günə uzun müddət getdik", - deyə Prezident jurnalistlərə bildirib.',
+        'Ağ Evin mətbuat xidmətinin məlumatına görə, Tramp sazişi "böyük nailiyyət" adlandırıb.',
+    )
+    paras, _, _ = paras_of(text, speakers, "az", "2025-08-10")
+    assert [(paras[n].date, paras[n].speaker) for n in (1, 2, 3)] == [
+        ("2025-08-09", "aliyev"),
+        ("2025-08-09", "aliyev"),
+        ("2025-08-09", "trump"),
+    ]
