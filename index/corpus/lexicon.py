@@ -72,7 +72,13 @@ class Lexicon:
 
 
 def _stems_pattern(stems: list[str]) -> re.Pattern[str]:
-    parts = sorted({re.escape(s.strip().lower()).replace(r"\ ", r"\s+") for s in stems}, key=len, reverse=True)
+    """Stems matched at word starts, case-insensitively; an entry written ``re:…`` is a regular
+    expression (for the few words whose sense depends on what follows: "called Bayramov")."""
+    parts = sorted(
+        {s[3:] if s.startswith("re:") else re.escape(s.strip().lower()).replace(r"\ ", r"\s+") for s in stems},
+        key=len,
+        reverse=True,
+    )
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
 

@@ -636,3 +636,22 @@ def test_azerbaijani_named_and_quoted_with_deye(speakers) -> None:
         ("2025-08-09", "aliyev"),
         ("2025-08-09", "trump"),
     ]
+
+
+def test_a_wire_item_with_a_month_ahead_and_called_as_naming(speakers) -> None:
+    """ "called the meeting historic" names, "called Bayramov" phones; a month a news item
+    mentions ("talks will take place in September") opens no event of its own."""
+    text = lines(
+        "WASHINGTON, Aug 9 (Reuters) - Azerbaijan's President Ilham Aliyev called the White House meeting "
+        "historic on Saturday.",
+        '"We have walked a long road to this day," he told reporters.',
+        "According to a statement from the Azerbaijani Foreign Ministry, the next round of talks will take "
+        "place in September.",
+        'Armenian Prime Minister Nikol Pashinyan said separately that the deal was "irreversible".',
+        "On Friday, Secretary Rubio called Bayramov.",
+    )
+    paras, _, events = paras_of(text, speakers, "en", "2025-08-10")
+    assert events[0].occasion != "phone_call"
+    assert [paras[n].date for n in (1, 2, 3, 4)] == ["2025-08-09"] * 4
+    assert paras[3].speaker == "azerbaijan_mfa" and paras[4].speaker == "pashinyan"
+    assert paras[5].date == "2025-08-08" and paras[5].occasion == "phone_call"
