@@ -404,7 +404,10 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
     for m in _RUN.finditer(text):
         spans = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", m.group())]
         words = [w for _, _, w in spans]
-        for part in _segments(words):
+        parts = _segments(words)
+        if lang == "az":
+            parts = [piece for part in parts for piece in _az_name_pieces(words, part)]
+        for part in parts:
             part = [
                 i
                 for i in part
@@ -436,6 +439,18 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
             kind = "ORG" if any(words[i].lower().strip(".,") in _ORG_HEADS for i in part) else "PER"
             found.append(NameMention(start, end, text[start:end], " ".join(lemma_words), nominative, kind))
     return found
+
+
+def _az_name_pieces(words: list[str], part: list[int]) -> list[list[int]]:
+    """An Azerbaijani name takes its case suffix on its last word only, so an inflected word
+    ends it: "Əliyev X-də Trampa" is Əliyev, X and Tramp, not one person."""
+    pieces: list[list[int]] = [[]]
+    for i in part:
+        pieces[-1].append(i)
+        w = words[i].rstrip(".,;:")
+        if re.search(r"['’-][a-zəıöüğşç]{1,4}$", w) or not strip_az_suffix(w)[1]:
+            pieces.append([])
+    return [p for p in pieces if p]
 
 
 def analyse(text: str, lang: str) -> Analysis:

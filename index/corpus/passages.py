@@ -456,6 +456,8 @@ def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | 
     label = _SPEAKER_LABEL.match(outside)
     if label is None and "\n" in outside[:80]:  # a post's header line first ("Aug 8, 2025 · 9:14 PM")
         label = _SPEAKER_LABEL.match(outside, outside.index("\n") + 1)
+    if label is None:  # "10.08.2025 12:30 — Paşinyan: …": after the post's timestamp
+        label = _SPEAKER_LABEL.match(outside, _after_timestamp(outside))
     if label:
         names = [m for m in who.mentions_in(para.start + label.start(), para.start + label.end()) if m.kind == "PER"]
         if names:
@@ -474,6 +476,18 @@ def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | 
         first_quote = para.speech[0][0]
         return who.first_nominative(para.start, para.start + first_quote, outside[:first_quote])
     return None
+
+
+_TIME_AND_DASH = re.compile(r"(?:[\s,·|]*(?:в\s+)?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?)?[\s,·|]*(?:[—–-]\s*)?")
+
+
+def _after_timestamp(text: str) -> int:
+    """Where a paragraph's text starts after the date and time it opens with, if any."""
+    dates = find_dates(text[:40])
+    if not dates or dates[0].start > 2:
+        return 0
+    m = _TIME_AND_DASH.match(text, dates[0].end)
+    return m.end() if m else dates[0].end
 
 
 def _windows(para: Paragraph, max_chars: int) -> list[tuple[int, int]]:

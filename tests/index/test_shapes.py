@@ -655,3 +655,16 @@ def test_a_wire_item_with_a_month_ahead_and_called_as_naming(speakers) -> None:
     assert [paras[n].date for n in (1, 2, 3, 4)] == ["2025-08-09"] * 4
     assert paras[3].speaker == "azerbaijan_mfa" and paras[4].speaker == "pashinyan"
     assert paras[5].date == "2025-08-08" and paras[5].occasion == "phone_call"
+
+
+def test_azerbaijani_posts_name_each_person_once(speakers) -> None:
+    """An inflected word ends an Azerbaijani name ("Əliyev X-də Trampa" is three), and a name
+    label after a post's timestamp is its author's."""
+    text = lines(
+        "# Qafqaz xronikası",
+        "09.08.2025 10:02 — Əliyev X-də Trampa qonaqpərvərliyə görə təşəkkür edib.",
+        '10.08.2025 12:30 — Paşinyan: "Sülh artıq reallıqdır."',
+    )
+    paras, _, _ = paras_of(text, speakers, "az", "2025-08-15")
+    assert (paras[2].date, paras[2].speaker) == ("2025-08-09", "aliyev")
+    assert (paras[3].date, paras[3].speaker) == ("2025-08-10", "pashinyan")
