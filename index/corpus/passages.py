@@ -36,7 +36,7 @@ from .attribution import JOINT, PRONOUN, Attributor
 from .dates import RelativeDay, find_dates, mentions_month_only, relative_day, resolve_weekday, shift
 from .documents import split_blocks
 from .lexicon import Lexicon, load_lexicon
-from .shapes import find_shapes
+from .shapes import find_shapes, opens_letter
 from .sources import Source, Speakers
 
 OPENERS = {"«": "»", "“": "”", "„": "“"}
@@ -333,12 +333,32 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             # background told in the story, not an event of its own: the story's rules decide
             starts = False
         own = _paragraph_speaker(para, outside, who)
+        letter_by = None
+        if (
+            not starts
+            and current is None
+            and role is not None
+            and role.startswith("speaker:")
+            and opens_letter(para.text)
+        ):
+            # a letter no event introduces (a press release that is the letter): an event of its
+            # own, dated by the date line under its signature, else by the publication
+            letter_by = role.partition(":")[2] or None
+            starts, date, explicit = True, _letter_date(paragraphs, para.number, role, shapes, dating), True
         if starts:
             header_outside = outside[:zone_end] if zone_end else outside
             speaker = own if own not in (PRONOUN, JOINT) else (current.speaker if own == PRONOUN and current else None)
             occasion = lex.occasion_of(header_outside) or lex.occasion_of(outside) or "statement"
+            if letter_by is not None:
+                speaker, occasion = letter_by, "letter"
+            turns_follow = _turns_follow(shapes, para.number)
+            if turns_follow and occasion == "statement":
+                occasion = "interview"  # "… spoke with Politico on August 22." / "Q: …" / "A: …"
             if speaker is None and own is None and occasion == "interview":
-                speaker = who.sole_person(para.start, para.end)  # the interviewee its answers are by
+                # the interviewee its answers are by: the one person named, else the first
+                speaker = who.sole_person(para.start, para.end) or (
+                    who.first_nominative(para.start, para.end, outside) if turns_follow else None
+                )
             current = _Event(
                 len(events),
                 date,
@@ -428,6 +448,29 @@ def _story_goes_on(first_sentence: str, lex: Lexicon) -> bool:
     in an analysis or a chronology undated narration is the author's."""
     background = lex.opens_background(first_sentence) or _first_year(first_sentence) is not None
     return not background and not lex.names_unnamed_group(first_sentence)
+
+
+def _letter_date(
+    paragraphs: list[Paragraph], first: int, role: str, shapes: dict[int, str], dating: _Dating
+) -> str | None:
+    """The day a letter's own lines name last (its date line: "Баку, 3 июля 2025 года"), else
+    the publication date."""
+    found = None
+    for p in paragraphs:
+        if p.number < first:
+            continue
+        if shapes.get(p.number) != role:
+            break
+        for d in find_dates(p.text):
+            if d.is_day:
+                iso = d.iso(int(dating.published[:4]) if dating.published else None)
+                found = iso or found
+    return found or dating.published
+
+
+def _turns_follow(shapes: dict[int, str], number: int) -> bool:
+    """Whether an interview's question turn comes within two paragraphs after ``number``."""
+    return any(r.startswith("question:") for n, r in shapes.items() if number < n <= number + 3)
 
 
 def _bare(event: _Event) -> bool:

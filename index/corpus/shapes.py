@@ -49,7 +49,10 @@ _ASKS = re.compile(r"\?[\s»\"”)]*$")
 #: markdown emphasis around a turn's label ("**Question:**", "*Ильхам Алиев:*", "__Q__:")
 _EMPHASIS = re.compile(r"[*_]{1,3}")
 _OUTLET = [
-    re.compile(r"interview\s+(?:to|with|for|given\s+to)\s+(?:the\s+)?(?P<o>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})"),
+    re.compile(
+        r"(?:interview|spoke|talked|sat\s+down)\s+(?:to|with|for|given\s+to)\s+(?:the\s+)?"
+        r"(?P<o>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})"
+    ),
     re.compile(
         r"интервью\s+(?:телеканалу|агентству|газете|изданию|журналу|радио(?:станции)?|порталу)?\s*"
         r"«?(?P<o>[A-ZА-ЯЁ][\w\-]*(?:\s+[A-ZА-ЯЁ][\w\-]*){0,2})»?"
@@ -82,6 +85,11 @@ _QUOTES = "«»\"“”„'’"
 
 def _unquoted(text: str) -> str:
     return text.strip().strip(_QUOTES).strip()
+
+
+def opens_letter(text: str) -> bool:
+    """Whether a paragraph is a letter's salutation ("Уважаемый господин Президент!")."""
+    return len(text) <= 200 and _SALUTATION.match(_unquoted(text)) is not None
 
 
 def _letters(paragraphs: Sequence[_Para], who: Attributor, roles: dict[int, str]) -> None:

@@ -668,3 +668,39 @@ def test_azerbaijani_posts_name_each_person_once(speakers) -> None:
     paras, _, _ = paras_of(text, speakers, "az", "2025-08-15")
     assert (paras[2].date, paras[2].speaker) == ("2025-08-09", "aliyev")
     assert (paras[3].date, paras[3].speaker) == ("2025-08-10", "pashinyan")
+
+
+def test_an_interview_by_its_turns_names_its_interviewee_and_outlet(speakers) -> None:
+    text = lines(
+        "Hajiyev: the road is open",
+        "Hikmet Hajiyev, foreign policy aide to President Aliyev, spoke with Politico on August 22.",
+        "Q: What did the summit achieve?",
+        "A: It ended the war chapter. We now have a framework.",
+        "And the route through Armenia will open trade.",
+        "Q: What about Section 907?",
+        "A: The waiver is a first step.",
+    )
+    paras, _, events = paras_of(text, speakers, "en", "2025-08-25")
+    assert events[0].occasion == "interview"
+    assert paras[3].speaker == "Politico correspondent"
+    assert paras[4].speaker == paras[5].speaker == "hajiyev" and paras[5].date == "2025-08-22"
+
+
+def test_a_letter_no_event_introduces_is_an_event_of_its_own(speakers) -> None:
+    text = lines(
+        "Президент Ильхам Алиев направил поздравительное письмо Президенту США Дональду Трампу",
+        "Его Превосходительству господину Дональду Трампу, Президенту Соединенных Штатов Америки",
+        "Уважаемый господин Президент!",
+        "От имени народа Азербайджана поздравляю Вас с Днем независимости.",
+        "С уважением,",
+        "Ильхам Алиев",
+        "Президент Азербайджанской Республики",
+        "Баку, 3 июля 2025 года",
+    )
+    paras, _, events = paras_of(text, speakers, "ru", "2025-07-05")
+    assert events[0].occasion == "letter"
+    for n in range(3, 9):
+        assert (paras[n].date, paras[n].speaker) == ("2025-07-03", "aliyev")
+    # without a date line, the letter is dated by its publication
+    paras, _, _ = paras_of(lines(*text.split("\n\n")[:-1]), speakers, "ru", "2025-07-05")
+    assert (paras[4].date, paras[4].speaker) == ("2025-07-05", "aliyev")
