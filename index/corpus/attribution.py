@@ -346,7 +346,11 @@ class Attributor:
                 return chosen.speaker
             if _PRONOUN_RE.search(blanked[: verb.start()]):
                 return PRONOUN
-            after = [m for m in mentions if m.start >= ve and m.start - ve <= 40 and m.nominative]
+            after = [
+                m
+                for m in mentions
+                if m.start >= ve and m.start - ve <= 40 and m.nominative and self._names_next(ve, m.start)
+            ]
             if after:
                 if joint or self._joined(after[0], mentions):
                     return JOINT
@@ -354,6 +358,21 @@ class Attributor:
         if _PRONOUN_RE.search(blanked):
             return PRONOUN
         return None
+
+    def _names_next(self, verb_end: int, name_start: int) -> bool:
+        """Whether an English verb is followed by the name with nothing but titles and
+        capitalised words between ("said the US Secretary of State Marco Rubio"), not by a
+        clause of its own ("announced on August 8 would link mainland Azerbaijan")."""
+        if self.lang != "en":
+            return True
+        between = self.text[verb_end:name_start].replace(",", " ").split()
+        return all(
+            w[:1].isupper()
+            or is_title(w)
+            or w.lower() in ("the", "a", "an", "of", "by")
+            or not any(c.isalpha() for c in w)
+            for w in between
+        )
 
     def _joined(self, chosen: Mention, mentions: list[Mention]) -> bool:
         """Is ``chosen`` one of several names listed together ("Трамп, Макрон и Путин")?"""

@@ -359,7 +359,9 @@ def _org_part(words: list[str]) -> list[int] | None:
     head = next((i for i, w in enumerate(words) if w.lower().strip(".,") in _ORG_HEADS), None)
     if head is None:
         return None
-    start = 1 if words[0].lower() == "the" else 0
+    # the organisation starts after the last "of"/"the" before its head: "Svante Cornell of the
+    # American Foreign Policy Council" is a person of an organisation
+    start = max((i + 1 for i in range(head) if words[i].lower() in ("of", "the")), default=0)
     end, i = head, head + 1
     while i < len(words) and words[i].lower() in ("of", "the"):  # "… Committee of America"
         while i < len(words) and words[i].lower() in ("of", "the"):
@@ -378,8 +380,9 @@ def _segments(words: list[str]) -> list[list[int]]:
     an organisation's name is one part (:func:`_org_part`)."""
     org = _org_part(words)
     if org:
+        before = _segments(words[: org[0]])
         rest = _segments(words[org[-1] + 1 :])
-        return [org, *([i + org[-1] + 1 for i in part] for part in rest)]
+        return [*before, org, *([i + org[-1] + 1 for i in part] for part in rest)]
     parts: list[list[int]] = [[]]
     for i, w in enumerate(words):
         if w.lower().strip(".") in _TITLES or re.fullmatch(r"\w+(?:ian|ani|ese|ish|can|ci|li|lı)", w.lower()):

@@ -704,3 +704,16 @@ def test_a_letter_no_event_introduces_is_an_event_of_its_own(speakers) -> None:
     # without a date line, the letter is dated by its publication
     paras, _, _ = paras_of(lines(*text.split("\n\n")[:-1]), speakers, "ru", "2025-07-05")
     assert (paras[4].date, paras[4].speaker) == ("2025-07-05", "aliyev")
+
+
+def test_an_analysis_names_people_of_organisations(speakers) -> None:
+    """ "announced on August 8 would link mainland Azerbaijan" has no speaker after its verb,
+    and "Svante Cornell of the American Foreign Policy Council" is a person of an organisation."""
+    text = lines(
+        "Why the route matters",
+        "The route announced on August 8 would link mainland Azerbaijan with Nakhchivan. Svante Cornell of "
+        "the American Foreign Policy Council argues that it changes the map of the region.",
+        "In his view, Russia is the main loser.",
+    )
+    paras, _, _ = paras_of(text, speakers, "en", "2025-09-05")
+    assert paras[2].speaker == paras[3].speaker == "Svante Cornell"
