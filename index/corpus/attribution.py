@@ -88,7 +88,10 @@ _OWN_WORDS = re.compile(
     r"|onun\s+sözlərinə\s+görə)(?!\w)",
     re.I,
 )
-_ACCORDING = re.compile(r"(?<!\w)(?:according\s+to|по\s+словам|по\s+мнению|as\s+quoted\s+by|sözlərinə\s+görə)\s+", re.I)
+_ACCORDING = re.compile(
+    r"(?<!\w)(?:according\s+to|по\s+словам|по\s+мнению|as\s+quoted\s+by|sözlərinə\s+görə|fikrincə|fikrinə\s+görə)[\s,]+",
+    re.I,
+)
 _JOINT_RE = re.compile(
     r"(?<!\w)(?:совместн\w*\s+(?:заявлени|декларац|коммюнике|обращени)|joint\s+(?:statement|"
     r"declaration|communiqu)|birgə\s+(?:bəyanat|bəyannamə))",
@@ -321,6 +324,10 @@ class Attributor:
         acc = _ACCORDING.search(blanked)
         if acc and _PRONOUN_RE.match(blanked[acc.end() :]):
             return PRONOUN  # "по его словам", "according to him"
+        if acc and self.lang == "az":  # "Elxan Şahinoğlunun fikrincə, …": the name comes first
+            owner = [m for m in mentions if m.end - start <= acc.start() and acc.start() - (m.end - start) <= 40]
+            if owner:
+                return owner[-1].speaker
         if acc:  # "по мнению эксперта Центра … Вугара Байрамова": the person, else the body
             after = [m for m in mentions if m.start - start >= acc.end() and m.start - start - acc.end() <= 80]
             people = [m for m in after if m.kind == "PER"]

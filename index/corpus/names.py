@@ -337,6 +337,15 @@ def strip_az_suffix(word: str) -> tuple[str, bool]:
             and re.search(r"(?:ev|ov|yev|an|yan|p|ç)$", word[: -len(suffix)])
         ):
             return word[: -len(suffix)], False
+    for suffix in _AZ_SUFFIXES:  # a buffer consonant after a vowel: "Şahinoğlunun", "Rubionun"
+        if (
+            suffix[0] in "ny"
+            and len(suffix) >= 2
+            and word.endswith(suffix)
+            and len(word) - len(suffix) >= 4
+            and word[-len(suffix) - 1] in "aıoueəiöü"
+        ):
+            return word[: -len(suffix)], False
     return word, True
 
 

@@ -213,6 +213,8 @@ def _is_title(para: Paragraph, count: int) -> bool:
     text = para.text
     if text.startswith("#"):
         return True
+    if re.fullmatch(r"«[^«»]+»|\"[^\"]+\"|“[^“”]+”", text.strip()):
+        text = text.strip()[1:-1]  # a headline in quotation marks: «Мир стал реальностью»
     return (
         para.number == 1
         and count > 1
@@ -505,6 +507,9 @@ def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | 
         names = [m for m in who.mentions_in(para.start + label.start(), para.start + label.end()) if m.kind == "PER"]
         if names:
             return names[-1].speaker
+    author = _post_author(para, who)
+    if author:
+        return author
     for sent in sentenize(para.text):
         blanked = outside[sent.start : sent.stop]
         if not blanked.strip():
@@ -519,6 +524,19 @@ def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | 
         first_quote = para.speech[0][0]
         return who.first_nominative(para.start, para.start + first_quote, outside[:first_quote])
     return None
+
+
+def _post_author(para: Paragraph, who: Attributor) -> str | None:
+    """The person a post's header line opens with ("Ilham Aliyev (@presidentaz) · Aug 9, 2025"):
+    a first line that names a person first and holds a date."""
+    if "\n" not in para.text[:120]:
+        return None
+    end = para.text.index("\n")
+    dates = find_dates(para.text[:end])
+    if not dates or len(_WORD.findall(para.text[: dates[0].start])) > 4:
+        return None
+    before = [m for m in who.mentions_in(para.start, para.start + dates[0].start) if m.kind == "PER"]
+    return before[0].speaker if before else None
 
 
 _TIME_AND_DASH = re.compile(r"(?:[\s,·|]*(?:в\s+)?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?)?[\s,·|]*(?:[—–-]\s*)?")

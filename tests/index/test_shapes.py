@@ -717,3 +717,38 @@ def test_an_analysis_names_people_of_organisations(speakers) -> None:
     )
     paras, _, _ = paras_of(text, speakers, "en", "2025-09-05")
     assert paras[2].speaker == paras[3].speaker == "Svante Cornell"
+
+
+def test_a_conversation_in_dash_turns_under_a_quoted_headline(speakers) -> None:
+    text = lines(
+        "«Мир стал реальностью»",
+        "В беседе с корреспондентом ТАСС 22 августа помощник президента Хикмет Гаджиев рассказал о планах Баку.",
+        "— Что дал саммит?",
+        "— Он закрыл главу войны.",
+        "— А что с 907-й поправкой?",
+        "— Отмена — вопрос времени.",
+    )
+    paras, _, _ = paras_of(text, speakers, "ru", "2025-08-25")
+    assert paras[1].role == "title"
+    assert paras[3].speaker == "корреспондент ТАСС"
+    assert [(paras[n].date, paras[n].speaker) for n in (2, 4, 6)] == [("2025-08-22", "hajiyev")] * 3
+
+
+def test_post_headers_that_name_their_author(speakers) -> None:
+    text = lines(
+        "Ilham Aliyev (@presidentaz) · Aug 9, 2025\nThank you, President Trump, for your hospitality.",
+        "Donald J. Trump (@realDonaldTrump) · Aug 8, 2025\nA historic day for the Caucasus!",
+    )
+    paras, _, _ = paras_of(text, speakers, "en", "2025-08-15")
+    assert (paras[1].date, paras[1].speaker) == ("2025-08-09", "aliyev")
+    assert (paras[2].date, paras[2].speaker) == ("2025-08-08", "trump")
+
+
+def test_azerbaijani_opinion_of_a_named_expert(speakers) -> None:
+    paras, _, _ = paras_of(
+        lines("T", "Politoloq Elxan Şahinoğlunun fikrincə, Vaşinqton sammiti regionda yeni dövr açıb."),
+        speakers,
+        "az",
+        "2025-09-01",
+    )
+    assert paras[2].speaker == "Elxan Şahinoğlu"
