@@ -207,8 +207,11 @@ class Attributor:
         known = [
             m
             for m in self._known_mentions()
+            # a name that ends with this mention and gives another first name is another person;
+            # a run that goes on past it names more people ("Donald Tramp İlham Əliyevi təbrik edib")
             if not any(
-                n.start <= m.start and m.end <= n.end and self._other_person(m.speaker, n) for n in self.analysis.names
+                n.start <= m.start and m.end <= n.end and n.end - m.end <= 1 and self._other_person(m.speaker, n)
+                for n in self.analysis.names
             )
         ]
         full_names: dict[str, str] = {}

@@ -752,3 +752,16 @@ def test_azerbaijani_opinion_of_a_named_expert(speakers) -> None:
         "2025-09-01",
     )
     assert paras[2].speaker == "Elxan Şahinoğlu"
+
+
+def test_two_full_names_side_by_side_in_azerbaijani(speakers) -> None:
+    """ "Donald Tramp İlham Əliyevi … təbrik edib": Trump congratulated Aliyev, two people in one
+    capitalised run, not a namesake of Aliyev's called "Donald Tramp İlham"."""
+    text = lines(
+        "Telefon danışığı",
+        "Avqustun 9-da Azərbaycan Prezidenti İlham Əliyev ilə ABŞ Prezidenti Donald Tramp arasında telefon "
+        "danışığı olub.",
+        "Donald Tramp İlham Əliyevi bəyannamənin imzalanması münasibətilə təbrik edib.",
+    )
+    paras, _, _ = paras_of(text, speakers, "az", "2025-08-09")
+    assert (paras[3].date, paras[3].speaker) == ("2025-08-09", "trump")
