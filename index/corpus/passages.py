@@ -330,10 +330,13 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
         in_block = role is not None and current is not None
         zone_end, zone = _header_zone(para) if not in_block else (0, "")
         starts, date, explicit = dating.header_date(_unquoted(zone), events) if zone else (False, None, False)
-        if starts and date is None and story is not None and mentions_month_only(_unquoted(zone)):
-            # a month named in a news item ("talks will take place in September") is a plan or
-            # background told in the story, not an event of its own: the story's rules decide
-            starts = False
+        if starts and date is None and mentions_month_only(_unquoted(zone)):
+            verb = lex.reporting.search(_unquoted(zone))
+            if story is not None or (verb is not None and not mentions_month_only(_unquoted(zone)[: verb.start()])):
+                # a month named in a news item ("talks will take place in September"), or after a
+                # reporting verb ("отметил, что встреча пройдет в сентябре"), is a plan or background
+                # told in the event, not an event of its own
+                starts = False
         own = _paragraph_speaker(para, outside, who)
         letter_by = None
         if (

@@ -765,3 +765,32 @@ def test_two_full_names_side_by_side_in_azerbaijani(speakers) -> None:
     )
     paras, _, _ = paras_of(text, speakers, "az", "2025-08-09")
     assert (paras[3].date, paras[3].speaker) == ("2025-08-09", "trump")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "ru",
+            [
+                "11 августа МИД Азербайджана распространил заявление в связи с подписанием декларации.",
+                "«Азербайджан приветствует мирные усилия США», — говорится в документе.",
+                "Официальный представитель МИД Айхан Гаджизаде отметил, что следующая встреча пройдет в сентябре.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "On August 11, Azerbaijan's Foreign Ministry issued a statement on the declaration.",
+                '"Azerbaijan welcomes the peace efforts of the United States," the statement said.',
+                "Spokesperson Aykhan Hajizada added that the next meeting would take place in September.",
+            ],
+        ),
+    ],
+)
+def test_a_statement_and_a_month_after_a_reporting_verb(speakers, lang: str, text: list[str]) -> None:
+    """An institution that issues a statement speaks; a month after a reporting verb ("… will
+    take place in September") is a plan told in the event, not an undated event of its own."""
+    paras, _, _ = paras_of(lines("T", *text), speakers, lang, "2025-08-12")
+    assert [paras[n].date for n in (2, 3, 4)] == ["2025-08-11"] * 3
+    assert paras[2].speaker == paras[3].speaker == "azerbaijan_mfa"
