@@ -6,6 +6,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+def passage_id(source_id: str, paragraph: int, start: int, end: int) -> str:
+    """A passage's stable id (``Passage.id``): its source, paragraph and character span."""
+    return f"{source_id}:{paragraph}:{start}-{end}"
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     """A retrievable unit: one or more consecutive sentences of one paragraph.

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from razdel import sentenize
 
 from ..search.lexical import stem
-from ..types import Event, Passage
+from ..types import Event, Passage, passage_id
 from .attribution import JOINT, PRONOUN, Attributor
 from .dates import RelativeDay, find_dates, mentions_month_only, relative_day, resolve_weekday, shift
 from .documents import split_blocks
@@ -329,10 +329,11 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             continue
         in_block = role is not None and current is not None
         zone_end, zone = _header_zone(para) if not in_block else (0, "")
-        starts, date, explicit = dating.header_date(_unquoted(zone), events) if zone else (False, None, False)
-        if starts and date is None and mentions_month_only(_unquoted(zone)):
-            verb = lex.reporting.search(_unquoted(zone))
-            if story is not None or (verb is not None and not mentions_month_only(_unquoted(zone)[: verb.start()])):
+        said = _unquoted(zone)  # the zone outside its quotations
+        starts, date, explicit = dating.header_date(said, events) if zone else (False, None, False)
+        if starts and date is None and mentions_month_only(said):
+            verb = lex.reporting.search(said)
+            if story is not None or (verb is not None and not mentions_month_only(said[: verb.start()])):
                 # a month named in a news item ("talks will take place in September"), or after a
                 # reporting verb ("отметил, что встреча пройдет в сентябре"), is a plan or background
                 # told in the event, not an event of its own
@@ -474,7 +475,7 @@ def _letter_date(
 
 
 def _turns_follow(shapes: dict[int, str], number: int) -> bool:
-    """Whether an interview's question turn comes within two paragraphs after ``number``."""
+    """Whether an interview's question turn is among the three paragraphs after ``number``."""
     return any(r.startswith("question:") for n, r in shapes.items() if number < n <= number + 3)
 
 
@@ -591,7 +592,7 @@ def build_passages(
             start, end = para.start + s, para.start + e
             passages.append(
                 Passage(
-                    id=f"{source.id}:{para.number}:{start}-{end}",
+                    id=passage_id(source.id, para.number, start, end),
                     source_id=source.id,
                     paragraph=para.number,
                     start=start,

@@ -19,7 +19,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from ..types import Passage
+from ..types import Passage, passage_id
 
 _NONE = -1  # a missing date, speaker or event
 
@@ -47,9 +47,16 @@ class PassageTable(Sequence[Passage]):
             for name in _STR_FIELDS:
                 value = row.get(name)
                 cols[name].append(_NONE if value is None else table._intern(str(value)))
-            passage = Passage(**{k: v for k, v in row.items() if k in _PASSAGE_FIELDS})
-            if passage != table._build(r, passage.source_id, cols):
-                table._odd[r] = passage
+            # every other field reads back from its column as stored; the id and the text are
+            # derived, and an occasion or kind of None would read back as ""
+            sid, start, end = str(row.get("source_id")), cols["start"][r], cols["end"][r]
+            if (
+                row.get("id") != passage_id(sid, cols["paragraph"][r], start, end)
+                or row.get("text") != texts.get(sid, "")[start:end]
+                or row.get("occasion") is None
+                or row.get("kind") is None
+            ):
+                table._odd[r] = Passage(**{k: v for k, v in row.items() if k in _PASSAGE_FIELDS})
         table._columns = {
             name: np.asarray(values, dtype=np.int32 if name != "start" and name != "end" else np.int64)
             for name, values in cols.items()
@@ -68,7 +75,7 @@ class PassageTable(Sequence[Passage]):
         paragraph, start, end = int(cols["paragraph"][row]), int(cols["start"][row]), int(cols["end"][row])
         event = int(cols["event"][row])
         return Passage(
-            id=f"{source_id}:{paragraph}:{start}-{end}",
+            id=passage_id(source_id, paragraph, start, end),
             source_id=source_id,
             paragraph=paragraph,
             start=start,
