@@ -268,7 +268,7 @@ def section_serve(s: dict[str, Any]) -> list[str]:
         "",
     ]
     rows = latency_rows(
-        s.get("latency_by_query_threads", s.get("latency_by_torch_threads")),
+        s["latency_by_query_threads"],
         (
             ("hybrid", "hybrid ask"),
             ("hybrid_without_encoder", "hybrid ask minus query encoding"),
@@ -596,7 +596,7 @@ def targets() -> list[str]:
         )
     if scale and "serve" in scale["phases"]:
         s = scale["phases"]["serve"]
-        by = s.get("latency_by_query_threads", s.get("latency_by_torch_threads"))
+        by = s["latency_by_query_threads"]
         p99 = {n: d["hybrid"]["median_of_rounds"]["p99"] for n, d in by.items()}
         best_n = min(p99, key=lambda n: p99[n])
         rows.append(

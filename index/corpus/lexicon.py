@@ -101,10 +101,11 @@ def load_lexicon() -> Lexicon:
         )
         if raw.get("generic_subjects")
         else None,
-        background=_stems_pattern([w for ws in raw["background_openers"].values() for w in ws])
-        if raw.get("background_openers")
-        else None,
-        name_modifiers=_stems_pattern([w for ws in raw["name_modifiers"].values() for w in ws])
-        if raw.get("name_modifiers")
-        else None,
+        background=_languages_pattern(raw.get("background_openers")),
+        name_modifiers=_languages_pattern(raw.get("name_modifiers")),
     )
+
+
+def _languages_pattern(by_language: dict[str, list[str]] | None) -> re.Pattern[str] | None:
+    """The stems of every language of an optional lexicon section, as one pattern."""
+    return _stems_pattern([w for ws in by_language.values() for w in ws]) if by_language else None

@@ -358,6 +358,10 @@ _ORG_HEADS = {
 }
 
 
+def _is_org_head(word: str) -> bool:
+    return word.lower().strip(".,") in _ORG_HEADS
+
+
 def is_title(word: str) -> bool:
     """Whether ``word`` is a title or rank word of English or Azerbaijani ("Secretary", "envoy")."""
     return word.lower().strip(".,") in _TITLES
@@ -365,7 +369,7 @@ def is_title(word: str) -> bool:
 
 def _org_part(words: list[str]) -> list[int] | None:
     """The indices of the organisation a capitalised run names, if it has an organisation head."""
-    head = next((i for i, w in enumerate(words) if w.lower().strip(".,") in _ORG_HEADS), None)
+    head = next((i for i, w in enumerate(words) if _is_org_head(w)), None)
     if head is None:
         return None
     # the organisation starts after the last "of"/"the" before its head: "Svante Cornell of the
@@ -448,7 +452,7 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
             lemma_words[-1] = tail
             if len(tail) < 3:
                 continue
-            kind = "ORG" if any(words[i].lower().strip(".,") in _ORG_HEADS for i in part) else "PER"
+            kind = "ORG" if any(_is_org_head(words[i]) for i in part) else "PER"
             found.append(NameMention(start, end, text[start:end], " ".join(lemma_words), nominative, kind))
     return found
 

@@ -84,26 +84,26 @@ def find_shapes(paragraphs: Sequence[_Para], who: Attributor, lang: str) -> dict
 _QUOTES = "«»\"“”„'’"
 
 
-def _unquoted(text: str) -> str:
+def _without_quote_marks(text: str) -> str:
     return text.strip().strip(_QUOTES).strip()
 
 
 def opens_letter(text: str) -> bool:
     """Whether a paragraph is a letter's salutation ("Уважаемый господин Президент!")."""
-    return len(text) <= 200 and _SALUTATION.match(_unquoted(text)) is not None
+    return len(text) <= 200 and _SALUTATION.match(_without_quote_marks(text)) is not None
 
 
 def _letters(paragraphs: Sequence[_Para], who: Attributor, roles: dict[int, str]) -> None:
     i = 0
     while i < len(paragraphs):
-        if not _SALUTATION.match(_unquoted(paragraphs[i].text)) or len(paragraphs[i].text) > 200:
+        if not opens_letter(paragraphs[i].text):
             i += 1
             continue
         close = next(
             (
                 j
                 for j in range(i + 1, min(len(paragraphs), i + 40))
-                if _CLOSING.match(_unquoted(paragraphs[j].text)) and len(paragraphs[j].text) <= 120
+                if _CLOSING.match(_without_quote_marks(paragraphs[j].text)) and len(paragraphs[j].text) <= 120
             ),
             None,
         )
@@ -119,7 +119,7 @@ def _letters(paragraphs: Sequence[_Para], who: Attributor, roles: dict[int, str]
             signature.append(para)
             end += 1
         signer = ""
-        if _CLOSING.sub("", _unquoted(closing.text), count=1).strip():
+        if _CLOSING.sub("", _without_quote_marks(closing.text), count=1).strip():
             signature.insert(0, closing)
         for para in signature:
             names = who.mentions_in(para.start, para.start + len(para.text))
@@ -212,15 +212,20 @@ def _name_turns(paragraphs: Sequence[_Para], who: Attributor) -> dict[int, str]:
     return turns
 
 
+def _asking_labels(paragraphs: Sequence[_Para], turns: dict[int, str]) -> set[str]:
+    """The turn labels every turn of which is a question."""
+    texts = {p.number: p.text for p in paragraphs}
+    return {
+        label for label in set(turns.values()) if all(_ASKS.search(texts[n]) for n, t in turns.items() if t == label)
+    }
+
+
 def _asking_label(paragraphs: Sequence[_Para], turns: dict[int, str], who: Attributor) -> str | None:
     """The name-turn label (no known speaker) every turn of which is a question: the outlet
     ("Bloomberg: Как вы оцениваете …?")."""
-    texts = {p.number: p.text for p in paragraphs}
-    for turn in sorted(set(turns.values())):
+    for turn in sorted(_asking_labels(paragraphs, turns)):
         label = turn.removeprefix("speaker:")
-        if not turn.startswith("speaker:") or not label or who.speakers.get(label) is not None:
-            continue
-        if all(_ASKS.search(texts[n]) for n, t in turns.items() if t == turn):
+        if turn.startswith("speaker:") and label and who.speakers.get(label) is None:
             return label
     return None
 
@@ -230,10 +235,7 @@ def _asks_and_answers(paragraphs: Sequence[_Para], turns: dict[int, str]) -> boo
     form, whatever the introduction calls it ("Ilham Aliyev spoke to Fox News …")."""
     if len(set(turns.values())) != 2:
         return False
-    texts = {p.number: p.text for p in paragraphs}
-    asking = {
-        label for label in set(turns.values()) if all(_ASKS.search(texts[n]) for n, t in turns.items() if t == label)
-    }
+    asking = _asking_labels(paragraphs, turns)
     ordered = [turns[n] for n in sorted(turns)]
     alternate = all(a != b for a, b in pairwise(ordered))
     return len(asking) == 1 and alternate
