@@ -101,6 +101,8 @@ class LoadedVersion:
     para_answerable: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # not a title or a bare line
     lang_centroids: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))  # language → mean vector
     para_answer: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # question turn → its answer (-1)
+    para_lead: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # the first paragraph after a title
+    event_first: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # event group → its first paragraph
     _para_rows: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)  # paragraph → rows, built once
 
     @classmethod
@@ -172,6 +174,8 @@ class LoadedVersion:
             ),
             para_lexical=stored.paragraph_lexical(len(paras)),
             para_event=para_event,
+            para_lead=_leads(paras),
+            event_first=np.unique(para_event, return_index=True)[1][int((para_event < 0).any()) :].astype(np.int64),
             para_speaker=np.asarray([p.get("speaker") or "" for p in paras]),
             para_occasion=np.asarray([p.get("occasion") or "commentary" for p in paras]),
             row_para=np.asarray(
@@ -223,6 +227,17 @@ def _language_centroids(langs: list[str], vectors: np.ndarray) -> tuple[np.ndarr
         if len(members):
             centroids[i] = np.asarray(vectors[members], dtype=np.float32).mean(axis=0)
     return rows, centroids
+
+
+def _leads(paras: Sequence[dict[str, Any]]) -> np.ndarray:
+    """Paragraph row → whether it is its source's lead, the first paragraph after its title."""
+    lead = np.zeros(len(paras), dtype=bool)
+    seen: set[str] = set()
+    for i, p in enumerate(paras):
+        if p["source_id"] not in seen and p.get("role") != "title":
+            seen.add(p["source_id"])
+            lead[i] = True
+    return lead
 
 
 def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
@@ -525,9 +540,60 @@ class Engine:
             np.maximum.at(event_best, events[in_event], score[in_event])
             context[in_event] = event_best[events[in_event]]
         final = score + t.event_weight * context
+        if in_event.any() and len(groups) > 1:
+            final = self._lead_last(state, paras, events, best_row, final, score, groups, pgroups)
 
         score_of = {int(r): float(w) for r, w in zip(ids, window, strict=True)}
         return self._group(state, best_row, final, score_of), None
+
+    def _lead_last(
+        self,
+        state: LoadedVersion,
+        paras: np.ndarray,
+        events: np.ndarray,
+        best_row: np.ndarray,
+        final: np.ndarray,
+        score: np.ndarray,
+        groups: list[list[str]],
+        pgroups: list[list[str]],
+    ) -> np.ndarray:
+        """Reorder the paragraphs of an event that a source's lead opens by what the question
+        asks beyond the words the lead has.
+
+        A news item's lead (the first paragraph after its title: "Baku, 10 April — APA. President
+        Aliyev took part in a forum …", an interview's or a letter's introduction) names the
+        event the item tells: its date, place, occasion and people. A question that names them
+        too ("… at the ADA forum", "… in the Euronews interview") matches the lead best, yet the
+        answer is the body paragraph that holds what was said. The event context already carries
+        every paragraph of the event up with the lead, so within the event the lead is scored
+        without its lexical credit for the words it shares with the question; the body
+        paragraphs keep theirs. The event keeps the places it earned in the list; only which of
+        its paragraphs fills which place changes. A question all of whose words the lead has is
+        about the lead itself and is left alone."""
+        t = self.tuning
+        heads = [
+            (int(np.flatnonzero(paras == opener)[0]), members)
+            for e in np.unique(events[events >= 0])
+            if state.para_lead[opener := int(state.event_first[e])]
+            and opener in paras
+            and len(members := np.flatnonzero(events == e)) > 1
+        ]
+        if not heads:
+            return final
+        window_scores = [state.lexical.scores(g) for g in groups]
+        para_scores = [state.para_lexical.scores(g) for g in pgroups]
+        top, ptop = float(np.sum(window_scores, axis=0).max()), float(np.sum(para_scores, axis=0).max())
+        out = final.copy()
+        for head, members in heads:
+            lead_rows = state.rows_of_paragraphs(paras[head : head + 1])
+            named = [i for i, g in enumerate(groups) if g and window_scores[i][lead_rows].max() > 0]
+            if not named or len(named) == sum(map(bool, groups)) or top <= 0 or ptop <= 0:
+                continue
+            credit = t.window_lexical * sum(window_scores[i][best_row[head]] for i in named) / top
+            credit += t.paragraph_lexical * sum(para_scores[i][paras[head]] for i in named) / ptop
+            residual = score[members] - credit * (members == head)
+            out[members[np.argsort(-residual, kind="stable")]] = np.sort(final[members])[::-1]
+        return out
 
     def _query_vector(self, text: str) -> np.ndarray:
         """e5 vector of a question; recent ones are remembered (the same questions recur:

@@ -172,3 +172,32 @@ def test_interview_question_turn_leads_to_its_answer(built_data, tmp_path) -> No
 def test_a_verb_the_corpus_has_with_a_prefix_is_not_unknown(engine: Engine) -> None:
     """The seed says "позвонил"; "Когда Трамп звонил Алиеву?" is in scope all the same."""
     assert engine.ask("Когда Трамп звонил Алиеву?").answered
+
+
+def test_a_news_items_lead_gives_way_to_the_paragraph_that_answers(built_data, tmp_path) -> None:
+    """The lead names the event (forum, place, people); a question that names it too is
+    answered by the body paragraph with the rest of its words, and a question only about what
+    the lead says still finds the lead."""
+    import shutil
+
+    from index import Settings, add_source, prepare_source
+
+    data = tmp_path / "data"
+    shutil.copytree(built_data, data)
+    settings = Settings.from_env(data_dir=data)
+    text = (
+        "# Aliyev at the Caspian energy forum\n\n"
+        "Baku, 4 June 2025 — Trend. President Ilham Aliyev spoke yesterday at the Caspian energy "
+        "forum in the Heydar Aliyev Center and answered questions from foreign delegates.\n\n"
+        'Speaking of the pipeline, the head of state said: "The Trans-Caspian pipeline will be '
+        'built with or without the consent of those who oppose it."\n\n'
+        'He also mentioned the grid: "A green energy cable under the Black Sea will carry our '
+        'power to Romania and Hungary within five years."'
+    )
+    add_source(settings, prepare_source(settings, text.encode(), "forum.md", {"language": "en"}), user="t")
+    engine = Engine.open(settings)
+    cable = engine.ask("What did Aliyev say about Romania at the Caspian energy forum in the Heydar Aliyev Center?")
+    assert cable.answered
+    assert "Black Sea will carry our power" in cable.hits[0].text
+    where = engine.ask("Where was the Caspian energy forum at which Aliyev answered questions from foreign delegates?")
+    assert where.answered and where.hits[0].text.startswith("Baku, 4 June 2025")
