@@ -89,11 +89,21 @@ _AZ_MONTH_RE = "|".join(f"(?P<az{i}>{name}){_AZ_SUFFIX}" for i, name in _AZ_MONT
 _AZ_MONTH_GEN_RE = "|".join(f"(?P<az{i}>{name})(?:ın|in|un|ün)" for i, name in _AZ_MONTHS.items())
 _AZ_YEAR_SUFFIX = r"(?:-?(?:ci|cı|cu|cü)\s+il(?:in|də|dən|i)?)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DAY13, _MONTH = r"1[3-9]|2\d|3[01]", r"0?[1-9]|1[0-2]"  # a day no month number can be; a month
 _YEAR_SUFFIX = r"(?:\s*(?:года|году|год|гг?\.?)(?!\w))?"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")),
     ("dotted", re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)")),
+    # a post's stamp with a two-digit year, told from a version number by the time after it:
+    # "[10.08.25 12:30]", "10.08.25, 18:05"
+    (
+        "dotted_yy",
+        re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<yy>\d\d)(?=[,\s]+[0-2]?\d:[0-5]\d)"),
+    ),
+    # a slashed date only where its order is plain: one of day and month is over 12
+    ("slashed_dm", re.compile(rf"(?<![\d/])(?P<day>{_DAY13})/(?P<month>{_MONTH})/{_YEAR}(?!\d)")),
+    ("slashed_md", re.compile(rf"(?<![\d/])(?P<month>{_MONTH})/(?P<day>{_DAY13})/{_YEAR}(?!\d)")),
     (
         "ru_dm",
         re.compile(rf"(?<![\w.])(?P<day>[0-3]?\d)\s+(?:{_RU_MONTH_RE})(?!\w)(?:\s+{_YEAR}{_YEAR_SUFFIX})?", re.I),
@@ -178,7 +188,7 @@ def find_dates(text: str) -> list[DateMention]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             gd = m.groupdict()
-            year = int(gd["year"]) if gd.get("year") else None
+            year = int(gd["year"]) if gd.get("year") else (2000 + int(gd["yy"]) if gd.get("yy") else None)
             month = _month_of(m)
             day = int(gd["day"]) if gd.get("day") else None
             if not _valid(year, month, day):
@@ -430,6 +440,11 @@ _AZ_MONTH_ONLY = re.compile(
 def mentions_month_only(text: str) -> bool:
     """A month named without a day ("в конце мая 2018 года", "In mid-May", "sentyabrda"): an
     event whose day the source does not give."""
-    if any(d.month and not d.day for d in find_dates(text)):
-        return True
-    return _MONTH_ONLY.search(text) is not None or _AZ_MONTH_ONLY.search(text) is not None
+    return month_only_at(text) is not None
+
+
+def month_only_at(text: str) -> int | None:
+    """Where the first month named without a day starts in ``text``, or None."""
+    found = [d.start for d in find_dates(text) if d.month and not d.day]
+    found += [m.start() for pattern in (_MONTH_ONLY, _AZ_MONTH_ONLY) if (m := pattern.search(text))]
+    return min(found, default=None)

@@ -160,15 +160,31 @@ def _ru_analysis(text: str) -> Analysis:
         tokens = doc.tokens[lo:hi]
         if not tokens:
             continue
+        stop = span.stop
+        if span.type == "ORG":
+            # "МИД России", "Министерство иностранных дел Армении": the country in the genitive
+            # is part of the body's name (natasha tags it apart, as a place)
+            while (
+                hi < len(doc.tokens)
+                and doc.tokens[hi].text[:1].isupper()
+                and doc.tokens[hi].feats.get("Case") == "Gen"
+                and text[stop : doc.tokens[hi].start].isspace()
+            ):
+                stop = doc.tokens[hi].stop
+                hi += 1
+            inside = max(inside, hi)
         head_case = tokens[-1].feats.get("Case") if span.type == "PER" else tokens[0].feats.get("Case")
+        if span.type == "ORG" and tokens[0].text.isupper() and len(tokens[0].text) > 1:
+            head_case = None  # "МИД", "НАТО": an abbreviation does not decline, any case may be its
         if head_case is None:  # a Latin name takes the case of the noun it stands beside ("на платформе Truth Social")
             prev = doc.tokens[lo - 1] if lo else None
             if prev is not None and prev.text[:1].islower() and prev.pos == "NOUN":
                 head_case = prev.feats.get("Case")
-        lemma = span.text
+        lemma = text[span.start : stop]
         if span.type == "PER":
             lemma = " ".join(_ru_lemma(t.text, t.feats.get("Case")) for t in tokens)
-        found.append(NameMention(span.start, span.stop, span.text, lemma, head_case in (None, "Nom"), span.type))
+        nominative = head_case in (None, "Nom")
+        found.append(NameMention(span.start, stop, text[span.start : stop], lemma, nominative, span.type))
         covered.update(range(lo, inside))
     # names natasha left out (often a bare surname opening a sentence: "Трамп, по данным ...")
     for i, t in enumerate(doc.tokens):
@@ -413,6 +429,13 @@ _CALENDAR = {
 }  # capitalised, but never a name ("Posted by @x · Feb 1, 2025")
 
 
+_OPENERS = {
+    *"as according in on at for but and or when while after before if though although since because".split(),
+    *"so yet the a an this that these those with without by from to under over during despite unlike".split(),
+    *"like meanwhile however also then still even only both".split(),
+}  # English function words, capitalised at a sentence's start, never the first word of a name
+
+
 def _latin_names(text: str, lang: str) -> list[NameMention]:
     lower_words = {w for w in re.findall(r"[^\W\d_]+", text) if w[:1].islower()}
     mid_caps = {m.group(1) for m in re.finditer(r"(?<=[\w,;] )([A-ZƏİŞÇĞÖÜ]\w+)", text)}
@@ -432,6 +455,8 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
             ]
             while part and words[part[-1]].lower() in ("of", "the", "de", "van", "von"):
                 part = part[:-1]
+            while part and words[part[0]].lower().strip(",") in _OPENERS:
+                part = part[1:]  # "As Svante Cornell put it": a sentence's first word, not a name's
             if not part:
                 continue
             first, last = part[0], part[-1]

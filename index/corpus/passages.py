@@ -33,7 +33,7 @@ from razdel import sentenize
 from ..search.lexical import stem
 from ..types import Event, Passage, passage_id
 from .attribution import JOINT, PRONOUN, Attributor
-from .dates import RelativeDay, find_dates, mentions_month_only, relative_day, resolve_weekday, shift
+from .dates import RelativeDay, find_dates, mentions_month_only, month_only_at, relative_day, resolve_weekday, shift
 from .documents import split_blocks
 from .lexicon import Lexicon, load_lexicon
 from .shapes import find_shapes, opens_letter
@@ -215,6 +215,7 @@ def _is_title(para: Paragraph, count: int) -> bool:
         return True
     if re.fullmatch(r"«[^«»]+»|\"[^\"]+\"|“[^“”]+”", text.strip()):
         text = text.strip()[1:-1]  # a headline in quotation marks: «Мир стал реальностью»
+    text = re.sub(r"(?<![.!?])[»\"”]\s*$", "", text.strip())  # ending in a quoted phrase: Алиев: «Новая страница»
     return (
         para.number == 1
         and count > 1
@@ -271,10 +272,10 @@ class _Dating:
             if iso and _DATELINE.match(zone[: day.start]):
                 self.reference = iso  # "Баку, 10 апреля — АПА.": relative days below count from here
                 if rel is not None and rel.anchor in ("ref", "weekday") and rel.start > day.end:
-                    return True, self._relative(rel, events), False
+                    return True, self.relative(rel, events), False
             return iso is not None, iso, True
         if rel is not None:
-            iso = self._relative(rel, events)
+            iso = self.relative(rel, events)
             if iso:
                 self.context_year = int(iso[:4])
             return True, iso, False
@@ -285,7 +286,7 @@ class _Dating:
             return True, None, False
         return False, None, False
 
-    def _relative(self, rel: RelativeDay, events: list[_Event]) -> str | None:
+    def relative(self, rel: RelativeDay, events: list[_Event]) -> str | None:
         if rel.anchor == "ref":
             return shift(self.reference, rel.offset) if self.reference else None
         if rel.anchor == "weekday":
@@ -333,12 +334,27 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
         starts, date, explicit = dating.header_date(said, events) if zone else (False, None, False)
         if starts and date is None and mentions_month_only(said):
             verb = lex.reporting.search(said)
-            if story is not None or (verb is not None and not mentions_month_only(said[: verb.start()])):
-                # a month named in a news item ("talks will take place in September"), or after a
-                # reporting verb ("отметил, что встреча пройдет в сентябре"), is a plan or background
-                # told in the event, not an event of its own
+            if (story is not None and not _month_opens(said, lex)) or (
+                verb is not None and not mentions_month_only(said[: verb.start()])
+            ):
+                # a month named inside a news item's sentence ("talks will take place in
+                # September"), or after a reporting verb ("отметил, что встреча пройдет в
+                # сентябре"), is a plan told in the event, not an event of its own; one that opens
+                # the paragraph ("In April, Aliyev met Rubio") is an undated event of that month
                 starts = False
         own = _paragraph_speaker(para, outside, who)
+        if not starts and current is None and role is None and (own or lex.reports_someone(outside)):
+            # "… заявил, что Баку готов … Об этом он сказал в пятницу": a wire item's day, named
+            # after its first sentence, counts from the publication date like one in the header
+            rel = relative_day(_unquoted(outside))
+            if rel is not None and rel.anchor in ("ref", "weekday"):
+                date = dating.relative(rel, events)
+                starts, explicit = date is not None, False
+        if not starts and current is None and role is None and _turns_follow(shapes, para.number):
+            # an interview's introduction that names no day ("Гаджиев ответил на вопросы
+            # агентства «Интерфакс».") still opens it, so its answers are the interviewee's; like
+            # a letter no event dates, it is dated by the publication
+            starts, date, explicit = True, dating.published, True
         letter_by = None
         if (
             not starts
@@ -492,6 +508,18 @@ def _bare(event: _Event) -> bool:
     return not any(w[:1].islower() and len(w) >= 4 for w in _WORD.findall(text))
 
 
+def _month_opens(text: str, lex: Lexicon) -> bool:
+    """Whether a month without a day opens ``text``: only short words ("In", "В конце") or a
+    background marker ("Напомним, в апреле", "Earlier in April") come before it."""
+    at = month_only_at(text)
+    if at is None:
+        return False
+    before = text[:at]
+    if lex.opens_background(before):
+        before = lex.background.sub("", before.lstrip(), count=1) if lex.background else before
+    return all(len(w) <= 5 for w in re.findall(r"[^\W\d_]+", before)) and len(before.split()) <= 3
+
+
 def _first_sentence(text: str) -> str:
     sentences = list(sentenize(text))
     return text[: sentences[0].stop] if sentences else text
@@ -500,15 +528,15 @@ def _first_sentence(text: str) -> str:
 def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | None:
     """The paragraph's own speaker: the first sentence (outside quotes) whose reporting verb has
     a subject, else the name that introduces the paragraph's quote. A paragraph opened by a
-    person's name and a colon ("Secretary Rubio: …", "Ильхам Алиев: …"), or whose second line
-    is (after a post's header line), is that person's."""
+    person's or a body's name and a colon ("Secretary Rubio: …", "МИД России: …"), or whose
+    second line is (after a post's header line), is theirs."""
     label = _SPEAKER_LABEL.match(outside)
     if label is None and "\n" in outside[:80]:  # a post's header line first ("Aug 8, 2025 · 9:14 PM")
         label = _SPEAKER_LABEL.match(outside, outside.index("\n") + 1)
     if label is None:  # "10.08.2025 12:30 — Paşinyan: …": after the post's timestamp
         label = _SPEAKER_LABEL.match(outside, _after_timestamp(outside))
     if label:
-        names = [m for m in who.mentions_in(para.start + label.start(), para.start + label.end()) if m.kind == "PER"]
+        names = who.mentions_in(para.start + label.start(), para.start + label.end())  # a person or a body
         if names:
             return names[-1].speaker
     author = _post_author(para, who)

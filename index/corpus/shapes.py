@@ -59,7 +59,14 @@ _OUTLET = [
     ),
     re.compile(r"(?:корреспондент|журналист)\w*\s+«?(?P<o>[A-ZА-ЯЁ][\w\-]*(?:\s+[A-ZА-ЯЁ][\w\-]*){0,2})»?"),
     re.compile(
-        r"(?P<o>[A-ZƏİŞÇĞÖÜ][\w\-]*(?:\s+[A-ZƏİŞÇĞÖÜ][\w\-]*){0,2})[-'’]?(?:a|ə|ya|yə|na|nə)\s+"
+        r"(?:ответил|отвечая|ответила)\w*\s+на\s+вопросы\s+"
+        r"(?:телеканала|агентства|газеты|издания|журнала|радио(?:станции)?|портала)?\s*"
+        r"«?(?P<o>[A-ZА-ЯЁ][\w\-]*(?:\s+[A-ZА-ЯЁ][\w\-]*){0,2})»?"
+    ),
+    # "APA-ya müsahibə verib", "Euronews telekanalına müsahibə": one word before the dative
+    re.compile(r"(?P<o>[A-ZƏİŞÇĞÖÜ]\w*?)[-'’](?:y?a|y?ə|n?a|n?ə)\s+(?:eksklüziv\s+)?müsahibə"),
+    re.compile(
+        r"(?P<o>[A-ZƏİŞÇĞÖÜ]\w*)\s+(?:agentliyinə|telekanalına|qəzetinə|saytına|portalına)\s+"
         r"(?:eksklüziv\s+)?müsahibə"
     ),
 ]

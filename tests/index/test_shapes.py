@@ -794,3 +794,102 @@ def test_a_statement_and_a_month_after_a_reporting_verb(speakers, lang: str, tex
     paras, _, _ = paras_of(lines("T", *text), speakers, lang, "2025-08-12")
     assert [paras[n].date for n in (2, 3, 4)] == ["2025-08-11"] * 3
     assert paras[2].speaker == paras[3].speaker == "azerbaijan_mfa"
+
+
+def test_a_wire_items_day_named_after_its_first_sentence(speakers) -> None:
+    # 2025-05-17 is a Saturday: "в пятницу" is 16 May
+    text = lines(
+        "Алиев: Баку готов к новому этапу",
+        "Президент Азербайджана Ильхам Алиев заявил, что Баку готов к новому этапу отношений с Вашингтоном. "
+        "Об этом он сказал в пятницу на встрече с делегацией Конгресса США.",
+        "«Мы открыты к сотрудничеству», — подчеркнул глава государства.",
+    )
+    paras, _, _ = paras_of(text, speakers, published="2025-05-17")
+    assert [paras[n].date for n in (2, 3)] == ["2025-05-16", "2025-05-16"]
+    assert [paras[n].speaker for n in (2, 3)] == ["aliyev", "aliyev"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "ru",
+            lines(
+                "Интервью Хикмета Гаджиева",
+                "Помощник Президента Азербайджана Хикмет Гаджиев ответил на вопросы агентства «Интерфакс».",
+                "— Как вы оцениваете первые шаги новой администрации?",
+                "— Мы видим позитивную динамику.",
+            ),
+        ),
+        (
+            "az",
+            lines(
+                "Hikmət Hacıyevin müsahibəsi",
+                "Prezidentin köməkçisi Hikmət Hacıyev APA-ya müsahibə verib.",
+                "Sual: ABŞ ilə münasibətlər necə inkişaf edir?",
+                "Cavab: Biz müsbət dinamika görürük.",
+            ),
+        ),
+        (
+            "en",
+            lines(
+                "Hajiyev interview",
+                "Presidential aide Hikmet Hajiyev gave an interview to Reuters.",
+                "Q: How are relations with the US developing?",
+                "A: We see positive dynamics.",
+            ),
+        ),
+    ],
+)
+def test_an_interview_whose_introduction_names_no_day(speakers, lang: str, text: str) -> None:
+    """Its answers are the interviewee's and it is dated by the publication, as a letter no
+    event dates is; the outlet asks ("APA-ya" is APA)."""
+    paras, _, _ = paras_of(text, speakers, lang, published="2025-03-15")
+    assert paras[4].speaker == "hajiyev" and paras[4].date == "2025-03-15"
+    assert paras[3].speaker in ("корреспондент Интерфакс", "APA müxbiri", "Reuters correspondent")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Напомним, в апреле Алиев встретился с Рубио в Анталье."),
+        ("en", "In April, Aliyev met Rubio in Antalya."),
+    ],
+)
+def test_a_month_that_opens_a_paragraph_of_a_news_item_is_its_own_undated_event(speakers, lang: str, text: str) -> None:
+    lead = {
+        "ru": "Баку, 17 мая — АПА. Президент Ильхам Алиев заявил, что Баку готов к переговорам.",
+        "en": "BAKU, May 17 (Reuters) - President Ilham Aliyev said Baku was ready for talks.",
+    }[lang]
+    paras, _, _ = paras_of(lines("Заголовок" if lang == "ru" else "Headline", lead, text), speakers, lang, "2025-05-17")
+    assert paras[2].date == "2025-05-17"
+    assert paras[3].date is None  # April, not the story's day
+
+
+def test_speakers_of_an_analysis_and_of_posts(speakers) -> None:
+    analysis, _, _ = paras_of(
+        lines("Analysis", "As Svante Cornell put it, Baku has won a strategic prize."), speakers, "en"
+    )
+    assert analysis[2].speaker == "Svante Cornell"  # "As" opens the sentence, not the name
+    posts, _, _ = paras_of(
+        lines(
+            "Telegram-канал «Кавказ сегодня»",
+            "[10.08.25 12:30]\nПашинян: декларация открывает новую страницу.",
+            "12:40, 11 августа 2025\nМИД России: Москва изучит документы.",
+        ),
+        speakers,
+        published="2025-08-11",
+    )
+    assert posts[1].role == "title"
+    assert (posts[2].date, posts[2].speaker) == ("2025-08-10", "pashinyan")  # a two-digit year before a time
+    assert (posts[3].date, posts[3].speaker) == ("2025-08-11", "МИД России")  # a body with its country
+
+
+def test_slashed_and_short_year_dates() -> None:
+    def days(text: str) -> list[str | None]:
+        return [d.iso() for d in find_dates(text)]
+
+    assert days("[10.08.25 12:30]") == ["2025-08-10"]
+    assert days("v1.2.25 release") == []  # no time after it: a version, not a day
+    assert days("20/08/2025") == days("08/20/2025") == ["2025-08-20"]
+    assert days("10/08/2025") == [None]  # day and month could be either: only the year is sure
