@@ -410,6 +410,23 @@ def relative_day(text: str) -> RelativeDay | None:
     return min(found, key=lambda r: r.start) if found else None
 
 
+_LATER_UNDATED = re.compile(
+    r"(?<!\w)(?:(?:спустя|через)\s+(?:несколько|пару|считанные)\s+(?:дн\w*|недел\w*|месяц\w*)"
+    r"|на\s+следующей\s+неделе|в\s+следующем\s+месяце|через\s+месяц"
+    r"|(?:a\s+few|several|some)\s+(?:days|weeks|months)\s+later|(?<!\w\s)(?:days|weeks|months)\s+later"
+    r"|(?:the\s+)?(?:following|next)\s+(?:week|month)|later\s+that\s+(?:week|month)"
+    r"|bir\s+neçə\s+(?:gün|həftə|ay)\s+sonra|(?:növbəti|sonrakı)\s+(?:həftə|ay)(?:da|də)?)(?!\w)",
+    re.I,
+)
+
+
+def later_undated(text: str) -> bool:
+    """Whether ``text`` moves time on without giving a day: "спустя несколько дней", "на
+    следующей неделе", "weeks later", "the following month", "bir neçə gün sonra". Such an
+    entry is an event of its own with no date, never more of the previous one."""
+    return _LATER_UNDATED.search(text) is not None
+
+
 def _word_bounded(text: str, start: int, end: int) -> bool:
     return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
 

@@ -33,7 +33,16 @@ from razdel import sentenize
 from ..search.lexical import stem
 from ..types import Event, Passage, passage_id
 from .attribution import JOINT, PRONOUN, Attributor
-from .dates import RelativeDay, find_dates, mentions_month_only, month_only_at, relative_day, resolve_weekday, shift
+from .dates import (
+    RelativeDay,
+    find_dates,
+    later_undated,
+    mentions_month_only,
+    month_only_at,
+    relative_day,
+    resolve_weekday,
+    shift,
+)
 from .documents import split_blocks
 from .lexicon import Lexicon, load_lexicon
 from .shapes import find_shapes, opens_letter
@@ -274,6 +283,8 @@ class _Dating:
                 if rel is not None and rel.anchor in ("ref", "weekday") and rel.start > day.end:
                     return True, self.relative(rel, events), False
             return iso is not None, iso, True
+        if later_undated(zone):
+            return True, None, False  # "На следующей неделе Госдепартамент объявил …", "bir neçə gün sonra"
         if rel is not None:
             iso = self.relative(rel, events)
             if iso:
@@ -350,12 +361,19 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             if rel is not None and rel.anchor in ("ref", "weekday"):
                 date = dating.relative(rel, events)
                 starts, explicit = date is not None, False
-        if not starts and current is None and role is None and _turns_follow(shapes, para.number):
-            # an interview's introduction that names no day ("Гаджиев ответил на вопросы
-            # агентства «Интерфакс».") still opens it, so its answers are the interviewee's; like
-            # a letter no event dates, it is dated by the publication
-            starts, date, explicit = True, dating.published, True
         letter_by = None
+        if not starts and current is None and role is None:
+            # an introduction that names no day ("Гаджиев ответил на вопросы агентства
+            # «Интерфакс».", "Prezident İlham Əliyev Donald Trampa məktub ünvanlayıb.") still opens
+            # the interview or the letter that follows, so its lines are the interviewee's or the
+            # signer's; it is dated as a letter no event introduces is: by the letter's own date
+            # line, else by the publication
+            letter = _letter_after(paragraphs, para.number, shapes)
+            if letter is not None:
+                letter_by = shapes[letter].partition(":")[2] or None
+                starts, date, explicit = True, _letter_date(paragraphs, letter, shapes[letter], shapes, dating), True
+            elif _turns_follow(shapes, para.number):
+                starts, date, explicit = True, dating.published, True
         if (
             not starts
             and current is None
@@ -415,6 +433,8 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
                     para.speaker = role.partition(":")[2] or current.speaker
                 elif own == PRONOUN or (own is None and (para.speech or para.depth_at_start)):
                     para.speaker = current.speaker
+                elif own is None and outside.rstrip().endswith(":"):
+                    para.speaker = current.speaker  # "Məktubda deyilir:": it announces the speaker's words
                 elif own == JOINT:
                     para.speaker = None
                 else:
@@ -488,6 +508,21 @@ def _letter_date(
                 iso = d.iso(int(dating.published[:4]) if dating.published else None)
                 found = iso or found
     return found or dating.published
+
+
+def _letter_after(paragraphs: list[Paragraph], number: int, shapes: dict[int, str]) -> int | None:
+    """The paragraph a letter opens with (its salutation), when it is among the three after
+    ``number`` (a line such as "Məktubda deyilir:" or the addressee's may come between)."""
+    return next(
+        (
+            p.number
+            for p in paragraphs
+            if number < p.number <= number + 3
+            and (shapes.get(p.number) or "").startswith("speaker:")
+            and opens_letter(p.text)
+        ),
+        None,
+    )
 
 
 def _turns_follow(shapes: dict[int, str], number: int) -> bool:
@@ -565,10 +600,13 @@ def _post_author(para: Paragraph, who: Attributor) -> str | None:
         return None
     end = para.text.index("\n")
     dates = find_dates(para.text[:end])
-    if not dates or len(_WORD.findall(para.text[: dates[0].start])) > 4:
+    if not dates:
         return None
+    header = re.sub(r"@\w+|\([^()]*\)", " ", para.text[: dates[0].start])  # handles: "(@realDonaldTrump)"
     before = [m for m in who.mentions_in(para.start, para.start + dates[0].start) if m.kind == "PER"]
-    return before[0].speaker if before else None
+    if not before or (len(_WORD.findall(header)) > 4 and before[0].start - para.start > 2):
+        return None
+    return before[0].speaker  # the line opens with the person, whatever follows (platform, time)
 
 
 _TIME_AND_DASH = re.compile(r"(?:[\s,·|]*(?:в\s+)?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?)?[\s,·|]*(?:[—–-]\s*)?")

@@ -893,3 +893,62 @@ def test_slashed_and_short_year_dates() -> None:
     assert days("v1.2.25 release") == []  # no time after it: a version, not a day
     assert days("20/08/2025") == days("08/20/2025") == ["2025-08-20"]
     assert days("10/08/2025") == [None]  # day and month could be either: only the year is sure
+
+
+def test_a_press_release_that_announces_a_letter_without_a_day(speakers) -> None:
+    text = lines(
+        "Prezident İlham Əliyev Donald Trampa məktub ünvanlayıb",
+        "Prezident İlham Əliyev ABŞ Prezidenti Donald Trampa məktub ünvanlayıb.",
+        "Məktubda deyilir:",
+        '"Hörmətli cənab Prezident!',
+        "Vaşinqton Sammitinin nəticələrinə görə Sizə təşəkkür edirəm.",
+        "Hörmətlə,",
+        'İlham Əliyev"',
+    )
+    paras, _, _ = paras_of(text, speakers, "az", published="2025-08-20")
+    assert {paras[n].date for n in range(2, 8)} == {"2025-08-20"}  # the publication's day
+    assert {paras[n].speaker for n in range(2, 8)} == {"aliyev"}  # "Məktubda deyilir:" announces his words
+    assert {paras[n].occasion for n in range(2, 8)} == {"letter"}
+
+
+def test_a_letter_under_its_addressee_keeps_its_own_date_line(speakers) -> None:
+    text = lines(
+        "Письмо Президента",
+        "Его Превосходительству господину Дональду Трампу, Президенту Соединенных Штатов Америки",
+        "Уважаемый господин Президент!",
+        "От имени народа Азербайджана поздравляю Вас с Днем независимости.",
+        "С уважением,",
+        "Ильхам Алиев",
+        "Баку, 3 июля 2025 года",
+    )
+    paras, _, _ = paras_of(text, speakers, published="2025-07-05")
+    assert {paras[n].date for n in range(2, 8)} == {"2025-07-03"}
+    assert paras[2].speaker == paras[3].speaker == "aliyev"
+
+
+@pytest.mark.parametrize(
+    ("lang", "entry"),
+    [
+        ("ru", "На следующей неделе Госдепартамент объявил о продлении отказа от 907-й поправки."),
+        ("en", "The following week, the State Department announced a new waiver of Section 907."),
+        ("az", "Bir neçə gün sonra Dövlət Departamenti yeni qərar elan edib."),
+    ],
+)
+def test_a_later_time_without_a_day_is_an_undated_event(speakers, lang: str, entry: str) -> None:
+    first = {
+        "ru": "8 августа 2025 года Алиев и Пашинян подписали совместную декларацию.",
+        "en": "On 8 August 2025, Aliyev and Pashinyan signed a joint declaration.",
+        "az": "8 avqust 2025-ci ildə Əliyev və Paşinyan birgə bəyannamə imzalayıblar.",
+    }[lang]
+    paras, _, _ = paras_of(lines("Chronicle", first, entry), speakers, lang, published="2025-09-01")
+    assert paras[2].date == "2025-08-08"
+    assert paras[3].date is None and paras[3].event != paras[2].event
+
+
+def test_a_post_header_that_opens_with_its_author_and_a_handle(speakers) -> None:
+    text = lines(
+        "Posts",
+        "Donald J. Trump (@realDonaldTrump) · Truth Social · Aug 8, 2025, 3:12 PM\nA GREAT DAY for peace!",
+    )
+    paras, _, _ = paras_of(text, speakers, "en", published="2025-08-09")
+    assert (paras[2].date, paras[2].speaker) == ("2025-08-08", "trump")
