@@ -80,7 +80,7 @@ _PREPOSITIONS = {
 }
 _PRONOUN_RE = re.compile(
     r"(?<!\w)(?:он|она|его|её|ее|he|she|his|her|him|in\s+his\s+words|in\s+her\s+words|onun)"
-    r"(?!\w)",
+    r"(?!\w)|^\s*(?-i:O)(?=\s)",  # Azerbaijani "O bildirib ki …" opens its sentence ("o gün" is "that day")
     re.I,
 )
 _OWN_WORDS = re.compile(

@@ -331,6 +331,7 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
     events: list[_Event] = []
     current: _Event | None = None
     story: _Event | None = None  # a news item's lead event, opened by a dateline: see _story_goes_on
+    previous: Paragraph | None = None
 
     for para in paragraphs:
         role = shapes.get(para.number)
@@ -446,9 +447,13 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             if role is not None:
                 para.role = role
         else:
-            # outside any event (an analysis quoting an expert, undated): still the named speaker's words
+            # outside any event (an analysis quoting an expert, undated): still the named speaker's
+            # words; "«…», — говорит он." right after them is that expert's too
             para.date, para.event, para.occasion = None, None, "commentary"
             para.speaker = own if own not in (PRONOUN, JOINT) else None
+            if own == PRONOUN and previous is not None and previous.event is None and previous.role != "title":
+                para.speaker = previous.speaker
+        previous = para
     _set_context(source, paragraphs, events)
     return [
         Event(

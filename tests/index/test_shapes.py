@@ -952,3 +952,48 @@ def test_a_post_header_that_opens_with_its_author_and_a_handle(speakers) -> None
     )
     paras, _, _ = paras_of(text, speakers, "en", published="2025-08-09")
     assert (paras[2].date, paras[2].speaker) == ("2025-08-08", "trump")
+
+
+def test_an_expert_quoted_by_pronoun_after_being_named(speakers) -> None:
+    text = lines(
+        "Эксперты о саммите",
+        "Американский аналитик Томас де Ваал считает, что главное впереди.",
+        "«Это только начало пути», — говорит он.",
+    )
+    paras, _, _ = paras_of(text, speakers)
+    assert paras[2].speaker == paras[3].speaker == "Томас де Ваал"
+    assert paras[3].date is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "who"),
+    [
+        (
+            "ru",
+            lines(
+                "Пашинян: мы открыли дорогу к миру",
+                "Ереван, 9 августа — Sputnik Армения. Премьер-министр Армении Никол Пашинян в субботу выступил "
+                "с обращением к народу.",
+                "«Мы открыли дорогу к миру», — сказал премьер.",
+                "Он также отметил, что маршрут будет под суверенитетом Армении.",
+            ),
+            "pashinyan",
+        ),
+        (
+            "az",
+            lines(
+                "Hikmət Hacıyev: sammit tarixi nəticələr verdi",
+                "Bakı, 9 avqust, Report. Prezidentin köməkçisi Hikmət Hacıyev şənbə günü jurnalistlərə açıqlama verib.",
+                "O bildirib ki, sammit tarixi nəticələr verdi.",
+                "Hacıyevin sözlərinə görə, növbəti addım sülh müqaviləsinin imzalanmasıdır.",
+            ),
+            "hajiyev",
+        ),
+    ],
+)
+def test_an_address_or_a_statement_to_the_press_is_speech(speakers, lang: str, text: str, who: str) -> None:
+    """ "выступил с обращением", "açıqlama verib" report speech, so the item's later "сказал
+    премьер", "Он", "O bildirib" are that person's."""
+    paras, _, _ = paras_of(text, speakers, lang, published="2025-08-10")
+    assert [paras[n].speaker for n in (2, 3, 4)] == [who] * 3
+    assert {paras[n].date for n in (2, 3, 4)} == {"2025-08-09"}
