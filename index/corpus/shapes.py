@@ -147,9 +147,13 @@ def _interviews(paragraphs: Sequence[_Para], lang: str, roles: dict[int, str], w
     first = min(turns)
     intro = " ".join(p.text for p in paragraphs if p.number < first)
     outlet = next((m.group("o") for pattern in _OUTLET if (m := pattern.search(intro))), None)
+    asking = _asking_label(paragraphs, turns, who)
     if outlet is None:  # "Bloomberg: …?" / "Ильхам Алиев: …": the asking label is the outlet
-        outlet = _asking_label(paragraphs, turns, who)
+        outlet = asking
     interviewer = _INTERVIEWER.get(lang, "{}").format(outlet) if outlet else _JOURNALIST.get(lang, "journalist")
+    if asking and asking != outlet:
+        # "BAIER: …?" under "… spoke to Fox News anchor Bret Baier": the one asking, named in full
+        interviewer = _full_name(asking, intro) or interviewer
     last, current = max(turns), None
     for para in paragraphs:
         if para.number < first or para.number > last or para.number in roles:
@@ -159,7 +163,7 @@ def _interviews(paragraphs: Sequence[_Para], lang: str, roles: dict[int, str], w
             if current is not None:
                 roles[para.number] = current
             continue
-        if turn == _ASKING or (outlet and turn == f"speaker:{outlet}"):
+        if turn == _ASKING or (outlet and turn == f"speaker:{outlet}") or (asking and turn == f"speaker:{asking}"):
             roles[para.number], current = f"question:{interviewer}", None
         else:
             roles[para.number] = current = turn
@@ -225,6 +229,20 @@ def _asking_labels(paragraphs: Sequence[_Para], turns: dict[int, str]) -> set[st
     return {
         label for label in set(turns.values()) if all(_ASKS.search(texts[n]) for n, t in turns.items() if t == label)
     }
+
+
+def _full_name(label: str, intro: str) -> str | None:
+    """The capitalised name in ``intro`` that a surname label ends ("BAIER" → "Bret Baier")."""
+    m = re.search(rf"((?:\S+\s+){{0,2}})({re.escape(label.strip())})(?!\w)", intro, re.I)
+    if m is None:
+        return None
+    before = m.group(1).split()
+    while before and not before[0][:1].isupper():
+        before = before[1:]
+    words = [*before, m.group(2)]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return None
+    return " ".join(w[:1] + w[1:].lower() if w.isupper() else w for w in words)
 
 
 def _asking_label(paragraphs: Sequence[_Para], turns: dict[int, str], who: Attributor) -> str | None:

@@ -997,3 +997,36 @@ def test_an_address_or_a_statement_to_the_press_is_speech(speakers, lang: str, t
     paras, _, _ = paras_of(text, speakers, lang, published="2025-08-10")
     assert [paras[n].speaker for n in (2, 3, 4)] == [who] * 3
     assert {paras[n].date for n in (2, 3, 4)} == {"2025-08-09"}
+
+
+def test_an_anchor_asking_under_a_surname_label(speakers) -> None:
+    text = lines(
+        "Q&A: Aliyev on the peace deal",
+        "Azerbaijan's President Ilham Aliyev spoke to Fox News anchor Bret Baier on August 11.",
+        "BAIER: Mr. President, is this peace real?",
+        "ALIYEV: Yes. We have initialled the text and it will be signed.",
+        "BAIER: And the route?",
+        "ALIYEV: It will connect Azerbaijan with Nakhchivan.",
+    )
+    paras, _, _ = paras_of(text, speakers, "en", published="2025-08-12")
+    assert [paras[n].speaker for n in range(3, 7)] == ["Bret Baier", "aliyev"] * 2
+    assert {paras[n].occasion for n in range(2, 7)} == {"interview"}
+    assert paras[3].role == "question:Bret Baier"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("az", "Həmin gün Prezident İlham Əliyev Donald Trampı Azərbaycana dəvət edib."),
+        ("ru", "В тот же день Ильхам Алиев пригласил Дональда Трампа в Азербайджан."),
+        ("en", "The same day, Ilham Aliyev invited Donald Trump to Azerbaijan."),
+    ],
+)
+def test_an_invitation_is_its_senders(speakers, lang: str, text: str) -> None:
+    first = {
+        "az": "8 avqust — Vaşinqtonda birgə bəyannamə imzalanıb.",
+        "ru": "8 августа в Вашингтоне подписана совместная декларация.",
+        "en": "August 8 — the joint declaration is signed in Washington.",
+    }[lang]
+    paras, _, _ = paras_of(lines("Chronicle", first, text), speakers, lang, published="2025-08-10")
+    assert (paras[3].date, paras[3].speaker) == ("2025-08-08", "aliyev")
