@@ -212,6 +212,32 @@ def _unquoted(zone: str) -> str:
     return _QUOTED.sub(lambda m: " " * len(m.group()), zone)
 
 
+_EN_PARTICIPLE_BEFORE = re.compile(r",\s+(?:\w+\s+)?\w+(?:ed|en|wn)\s+(?:on|in)\s+$", re.I)
+_AZ_PARTICIPLE = re.compile(r"(?:[lnr]an|[lnr]ən|ılan|ilən|ulan|ülən|unan|ünən|dığı|diyi|duğu|düyü|tığı|tiyi)$")
+
+
+def _attributive(zone: str, start: int, end: int, lang: str) -> bool:
+    """Whether the day at ``zone[start:end]`` dates a thing, not the paragraph's event: it sits
+    in a participle that qualifies a noun ("The route, announced on August 8, would link …",
+    "Декларация, подписанная 8 августа, открывает …", "8 avqustda imzalanan bəyannamə …").
+    An analysis names such days in passing; the paragraph itself reports nothing that day. A
+    gerund ("выступая 8 августа", "speaking on August 8") is the event's own circumstance and
+    still dates it."""
+    before, after = zone[:start], zone[end:]
+    if lang == "en":
+        return bool(_EN_PARTICIPLE_BEFORE.search(before)) and bool(re.match(r"[^,.;:!?]{0,60},", after))
+    if lang == "az":
+        # the participle a few words on, before its noun: "Avqustun 8-də Ağ Evdə imzalanan bəyannamə"
+        words = re.findall(r"\w+", re.sub(r"^-?\w{0,3}", "", after))[:3]
+        return any(len(w) >= 6 and w[:1].islower() and _AZ_PARTICIPLE.search(w) for w in words)
+    if lang == "ru":
+        from .names import morph  # the analyser is loaded once, for names already
+
+        near = re.findall(r"\w+", before[-40:])[-1:] + re.findall(r"\w+", after[:30])[:1]
+        return any("PRTF" in morph().parse(w)[0].tag for w in near if w.isalpha())
+    return False
+
+
 def _first_year(text: str) -> int | None:
     years = [d.year for d in find_dates(text) if d.year]
     return years[0] if years else None
@@ -258,6 +284,7 @@ class _Dating:
     relative days count from, and the events so far, which "the same day" counts from."""
 
     def __init__(self, source: Source) -> None:
+        self.lang = source.info.language
         self.reference = source.info.published
         self.published = source.info.published
         self.year = int(source.info.published[:4]) if source.info.published else _first_year(source.text)
@@ -266,7 +293,7 @@ class _Dating:
 
     def header_date(self, zone: str, events: list[_Event]) -> tuple[bool, str | None, bool]:
         """(starts an event, its ISO date or None, dated by a calendar day)."""
-        days = [d for d in find_dates(zone) if d.is_day]
+        days = [d for d in find_dates(zone) if d.is_day and not _attributive(zone, d.start, d.end, self.lang)]
         rel = relative_day(zone)
         before = zone[: days[0].start] if days else ""
         self.placed = (bool(before.strip()) and bool(_DATELINE.match(before))) or bool(_AGENCY_DATELINE.match(zone))

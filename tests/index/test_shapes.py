@@ -1030,3 +1030,37 @@ def test_an_invitation_is_its_senders(speakers, lang: str, text: str) -> None:
     }[lang]
     paras, _, _ = paras_of(lines("Chronicle", first, text), speakers, lang, published="2025-08-10")
     assert (paras[3].date, paras[3].speaker) == ("2025-08-08", "aliyev")
+
+
+@pytest.mark.parametrize(
+    ("lang", "lead", "quote"),
+    [
+        (
+            "en",
+            "The route, announced on August 8, would link mainland Azerbaijan with Nakhchivan.",
+            '"It is a game changer," said Laurence Broers of Chatham House.',
+        ),
+        (
+            "ru",
+            "Декларация, подписанная 8 августа в Белом доме, открывает новую страницу в истории региона.",
+            "«Это исторический шанс», — считает политолог Фархад Мамедов.",
+        ),
+        (
+            "az",
+            "Avqustun 8-də Ağ Evdə imzalanan bəyannamə regionda yeni mərhələ açıb.",
+            "Politoloq Fərhad Məmmədov hesab edir ki, bu tarixi şansdır.",
+        ),
+    ],
+)
+def test_a_day_inside_a_participle_dates_a_thing_not_the_paragraph(speakers, lang: str, lead: str, quote: str) -> None:
+    paras, _, _ = paras_of(lines("Analysis", lead, quote), speakers, lang, published="2025-08-30")
+    assert paras[2].date is None and paras[3].date is None
+    assert paras[3].speaker in ("Laurence Broers", "Фархад Мамедов", "Fərhad Məmmədov")
+
+
+def test_a_gerund_or_a_plain_day_still_dates_the_event(speakers) -> None:
+    text = "Ильхам Алиев, выступая 8 августа в Белом доме, заявил, что мир достигнут."
+    ru, _, _ = paras_of(text, speakers, published="2025-08-30")
+    assert ru[1].date == "2025-08-08" and ru[1].speaker == "aliyev"
+    en, _, _ = paras_of("On August 8, Aliyev and Pashinyan signed the declaration.", speakers, "en", "2025-08-30")
+    assert en[1].date == "2025-08-08"
