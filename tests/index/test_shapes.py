@@ -1064,3 +1064,14 @@ def test_a_gerund_or_a_plain_day_still_dates_the_event(speakers) -> None:
     assert ru[1].date == "2025-08-08" and ru[1].speaker == "aliyev"
     en, _, _ = paras_of("On August 8, Aliyev and Pashinyan signed the declaration.", speakers, "en", "2025-08-30")
     assert en[1].date == "2025-08-08"
+
+
+def test_azerbaijani_titles_of_the_president(speakers) -> None:
+    """ "Azərbaycan lideri" is Aliyev; "ABŞ dövlət başçısı Donald Tramp" is Trump, whose title it is."""
+    text = lines(
+        "Başlıq",
+        "Vaşinqton, 8 avqust, APA. ABŞ dövlət başçısı Donald Tramp bildirib ki, sülh əldə olunub.",
+        "Azərbaycan lideri isə bildirib ki, bu tarixi gündür.",
+    )
+    paras, _, _ = paras_of(text, speakers, "az", published="2025-08-09")
+    assert [paras[n].speaker for n in (2, 3)] == ["trump", "aliyev"]
