@@ -267,6 +267,9 @@ _AGENCY_DATELINE = re.compile(
 )
 
 
+_PLACE_AFTER_DAY = re.compile(r"\s*[—–-]\s*[^\W\d\sa-zа-яё][^\W\da-zа-яё]{2,}(?:[ \t][^\W\da-zа-яё]+){0,2}[.,:]")
+
+
 @dataclass
 class _Event:
     index: int
@@ -296,7 +299,12 @@ class _Dating:
         days = [d for d in find_dates(zone) if d.is_day and not _attributive(zone, d.start, d.end, self.lang)]
         rel = relative_day(zone)
         before = zone[: days[0].start] if days else ""
-        self.placed = (bool(before.strip()) and bool(_DATELINE.match(before))) or bool(_AGENCY_DATELINE.match(zone))
+        self.placed = (
+            (bool(before.strip()) and bool(_DATELINE.match(before)))
+            or bool(_AGENCY_DATELINE.match(zone))
+            # the day first, then the place in capitals: "Aug 8, 2025 — WASHINGTON."
+            or (bool(days) and not before.strip() and bool(_PLACE_AFTER_DAY.match(zone, days[0].end)))
+        )
         year_hint = self.context_year or self.year
         if days:
             day = days[0]

@@ -1075,3 +1075,17 @@ def test_azerbaijani_titles_of_the_president(speakers) -> None:
     )
     paras, _, _ = paras_of(text, speakers, "az", published="2025-08-09")
     assert [paras[n].speaker for n in (2, 3)] == ["trump", "aliyev"]
+
+
+def test_a_dateline_with_the_day_before_the_place(speakers) -> None:
+    """ "Aug 8, 2025 — WASHINGTON." opens a news item's story as "WASHINGTON, Aug 8 —" does: a
+    time-stamp line inside it does not end it."""
+    text = lines(
+        "Peace declaration signed",
+        "Aug 8, 2025 — WASHINGTON. Azerbaijan's President Ilham Aliyev and Armenia's Prime Minister "
+        "Nikol Pashinyan signed a joint declaration at the White House.",
+        "Updated 14:35 GMT",
+        "Pashinyan told reporters that the document opens a new era.",
+    )
+    paras, _, _ = paras_of(text, speakers, "en", published="2025-08-09")
+    assert (paras[4].date, paras[4].speaker) == ("2025-08-08", "pashinyan")
