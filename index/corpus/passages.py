@@ -45,6 +45,7 @@ from .dates import (
 )
 from .documents import split_blocks
 from .lexicon import Lexicon, load_lexicon
+from .names import morph
 from .shapes import find_shapes, opens_letter
 from .sources import Source, Speakers
 
@@ -231,8 +232,6 @@ def _attributive(zone: str, start: int, end: int, lang: str) -> bool:
         words = re.findall(r"\w+", re.sub(r"^-?\w{0,3}", "", after))[:3]
         return any(len(w) >= 6 and w[:1].islower() and _AZ_PARTICIPLE.search(w) for w in words)
     if lang == "ru":
-        from .names import morph  # the analyser is loaded once, for names already
-
         near = re.findall(r"\w+", before[-40:])[-1:] + re.findall(r"\w+", after[:30])[:1]
         return any("PRTF" in morph().parse(w)[0].tag for w in near if w.isalpha())
     return False
@@ -398,29 +397,19 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
                 date = dating.relative(rel, events)
                 starts, explicit = date is not None, False
         letter_by = None
-        if not starts and current is None and role is None:
-            # an introduction that names no day ("Гаджиев ответил на вопросы агентства
-            # «Интерфакс».", "Prezident İlham Əliyev Donald Trampa məktub ünvanlayıb.") still opens
-            # the interview or the letter that follows, so its lines are the interviewee's or the
-            # signer's; it is dated as a letter no event introduces is: by the letter's own date
-            # line, else by the publication
-            letter = _letter_after(paragraphs, para.number, shapes)
+        if not starts and current is None:
+            # a letter no event introduces (a press release that is the letter), or one that an
+            # introduction naming no day announces ("Prezident İlham Əliyev Donald Trampa məktub
+            # ünvanlayıb."): an event of its own, the signer's, dated by the date line under the
+            # signature, else by the publication. An interview's introduction that names no day
+            # ("Гаджиев ответил на вопросы агентства «Интерфакс».") still opens it, so its answers
+            # are the interviewee's, dated by the publication.
+            letter = _letter_at(paragraphs, para, role, shapes)
             if letter is not None:
                 letter_by = shapes[letter].partition(":")[2] or None
                 starts, date, explicit = True, _letter_date(paragraphs, letter, shapes[letter], shapes, dating), True
-            elif _turns_follow(shapes, para.number):
+            elif role is None and _turns_follow(shapes, para.number):
                 starts, date, explicit = True, dating.published, True
-        if (
-            not starts
-            and current is None
-            and role is not None
-            and role.startswith("speaker:")
-            and opens_letter(para.text)
-        ):
-            # a letter no event introduces (a press release that is the letter): an event of its
-            # own, dated by the date line under its signature, else by the publication
-            letter_by = role.partition(":")[2] or None
-            starts, date, explicit = True, _letter_date(paragraphs, para.number, role, shapes, dating), True
         if starts:
             header_outside = outside[:zone_end] if zone_end else outside
             speaker = own if own not in (PRONOUN, JOINT) else (current.speaker if own == PRONOUN and current else None)
@@ -550,14 +539,17 @@ def _letter_date(
     return found or dating.published
 
 
-def _letter_after(paragraphs: list[Paragraph], number: int, shapes: dict[int, str]) -> int | None:
-    """The paragraph a letter opens with (its salutation), when it is among the three after
-    ``number`` (a line such as "Məktubda deyilir:" or the addressee's may come between)."""
+def _letter_at(paragraphs: list[Paragraph], para: Paragraph, role: str | None, shapes: dict[int, str]) -> int | None:
+    """The paragraph a letter opens with (its salutation): ``para`` itself, or, for a paragraph
+    outside any shape, one of the three after it (a line such as "Məktubda deyilir:" or the
+    addressee's may come between)."""
+    if role is not None:
+        return para.number if role.startswith("speaker:") and opens_letter(para.text) else None
     return next(
         (
             p.number
             for p in paragraphs
-            if number < p.number <= number + 3
+            if para.number < p.number <= para.number + 3
             and (shapes.get(p.number) or "").startswith("speaker:")
             and opens_letter(p.text)
         ),

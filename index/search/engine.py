@@ -521,7 +521,8 @@ class Engine:
         if moved.any():
             best_row[moved] = [int(state.rows_of_paragraphs(np.asarray([q]))[0]) for q in paras[moved]]
         pgroups = state.para_lexical.expand_all(intent.tokens)
-        plex = _normalised(state.para_lexical.scores([tok for g in pgroups for tok in g]))[paras]
+        plex_all = state.para_lexical.scores([tok for g in pgroups for tok in g])
+        plex = _normalised(plex_all)[paras]
         pdense = np.asarray(state.para_vectors[paras], dtype=np.float32) @ qvec
         if pdense_all is not None:
             pdense = pdense - pdense_all[state.para_lang[paras]]
@@ -541,7 +542,8 @@ class Engine:
             context[in_event] = event_best[events[in_event]]
         final = score + t.event_weight * context
         if in_event.any() and len(groups) > 1:
-            final = self._lead_last(state, paras, events, best_row, final, score, groups, pgroups)
+            tops = (float(lex_all.max()), float(plex_all.max()))  # the normalisers of the scores above
+            final = self._lead_last(state, paras, events, best_row, final, score, groups, pgroups, tops)
 
         score_of = {int(r): float(w) for r, w in zip(ids, window, strict=True)}
         return self._group(state, best_row, final, score_of), None
@@ -556,6 +558,7 @@ class Engine:
         score: np.ndarray,
         groups: list[list[str]],
         pgroups: list[list[str]],
+        tops: tuple[float, float],
     ) -> np.ndarray:
         """Reorder the paragraphs of an event that a source's lead opens by what the question
         asks beyond the words the lead has.
@@ -571,23 +574,22 @@ class Engine:
         its paragraphs fills which place changes. A question all of whose words the lead has is
         about the lead itself and is left alone."""
         t = self.tuning
-        heads = [
-            (int(np.flatnonzero(paras == opener)[0]), members)
-            for e in np.unique(events[events >= 0])
-            if state.para_lead[opener := int(state.event_first[e])]
-            and opener in paras
-            and len(members := np.flatnonzero(events == e)) > 1
-        ]
-        if not heads:
+        top, ptop = tops
+        heads: list[tuple[int, np.ndarray]] = []  # (the lead's place in ``paras``, its event's places)
+        for e in np.unique(events[events >= 0]):
+            members = np.flatnonzero(events == e)
+            at = np.flatnonzero(paras == state.event_first[e])
+            if len(members) > 1 and len(at) and state.para_lead[state.event_first[e]]:
+                heads.append((int(at[0]), members))
+        if not heads or top <= 0 or ptop <= 0:
             return final
-        window_scores = [state.lexical.scores(g) for g in groups]
+        window_scores = [state.lexical.scores(g) for g in groups]  # per question word: which the lead has
         para_scores = [state.para_lexical.scores(g) for g in pgroups]
-        top, ptop = float(np.sum(window_scores, axis=0).max()), float(np.sum(para_scores, axis=0).max())
         out = final.copy()
         for head, members in heads:
             lead_rows = state.rows_of_paragraphs(paras[head : head + 1])
             named = [i for i, g in enumerate(groups) if g and window_scores[i][lead_rows].max() > 0]
-            if not named or len(named) == sum(map(bool, groups)) or top <= 0 or ptop <= 0:
+            if not named or len(named) == sum(map(bool, groups)):
                 continue
             credit = t.window_lexical * sum(window_scores[i][best_row[head]] for i in named) / top
             credit += t.paragraph_lexical * sum(para_scores[i][paras[head]] for i in named) / ptop

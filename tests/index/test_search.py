@@ -143,9 +143,8 @@ def test_search_limited_to_some_sources(engine: Engine) -> None:
     assert not engine.ask("Как приготовить плов?", source_ids=[seed]).answered  # still declines off-topic
 
 
-def test_interview_question_turn_leads_to_its_answer(built_data, tmp_path) -> None:
-    """The words of an interview question find its answer, and the answer is the hit: a
-    question turn is never shown as what someone said."""
+def _engine_with_source(built_data, tmp_path, text: str, language: str = "en") -> Engine:
+    """An engine over a copy of the built seed index with ``text`` added as a new source."""
     import shutil
 
     from index import Settings, add_source, prepare_source
@@ -153,6 +152,13 @@ def test_interview_question_turn_leads_to_its_answer(built_data, tmp_path) -> No
     data = tmp_path / "data"
     shutil.copytree(built_data, data)
     settings = Settings.from_env(data_dir=data)
+    add_source(settings, prepare_source(settings, text.encode(), "source.md", {"language": language}), user="t")
+    return Engine.open(settings)
+
+
+def test_interview_question_turn_leads_to_its_answer(built_data, tmp_path) -> None:
+    """The words of an interview question find its answer, and the answer is the hit: a
+    question turn is never shown as what someone said."""
     text = (
         "# Hajiyev on the Caspian route\n\n"
         "Hikmet Hajiyev gave an interview to Reuters on 2 June 2025.\n\n"
@@ -161,8 +167,8 @@ def test_interview_question_turn_leads_to_its_answer(built_data, tmp_path) -> No
         "Question: And what about the peace treaty with Armenia?\n\n"
         "Answer: The text is ready, and it can be signed once the constitution is changed."
     )
-    add_source(settings, prepare_source(settings, text.encode(), "iv.md", {"language": "en"}), user="t")
-    ans = Engine.open(settings).ask("What does Hajiyev expect from the American envoy for the trans-Caspian pipeline?")
+    engine = _engine_with_source(built_data, tmp_path, text)
+    ans = engine.ask("What does Hajiyev expect from the American envoy for the trans-Caspian pipeline?")
     assert ans.answered
     assert ans.hits[0].text.startswith("Answer: We hope the talks move quickly")
     assert ans.hits[0].speaker == "hajiyev"
@@ -178,13 +184,6 @@ def test_a_news_items_lead_gives_way_to_the_paragraph_that_answers(built_data, t
     """The lead names the event (forum, place, people); a question that names it too is
     answered by the body paragraph with the rest of its words, and a question only about what
     the lead says still finds the lead."""
-    import shutil
-
-    from index import Settings, add_source, prepare_source
-
-    data = tmp_path / "data"
-    shutil.copytree(built_data, data)
-    settings = Settings.from_env(data_dir=data)
     text = (
         "# Aliyev at the Caspian energy forum\n\n"
         "Baku, 4 June 2025 — Trend. President Ilham Aliyev spoke yesterday at the Caspian energy "
@@ -194,8 +193,7 @@ def test_a_news_items_lead_gives_way_to_the_paragraph_that_answers(built_data, t
         'He also mentioned the grid: "A green energy cable under the Black Sea will carry our '
         'power to Romania and Hungary within five years."'
     )
-    add_source(settings, prepare_source(settings, text.encode(), "forum.md", {"language": "en"}), user="t")
-    engine = Engine.open(settings)
+    engine = _engine_with_source(built_data, tmp_path, text)
     cable = engine.ask("What did Aliyev say about Romania at the Caspian energy forum in the Heydar Aliyev Center?")
     assert cable.answered
     assert "Black Sea will carry our power" in cable.hits[0].text
