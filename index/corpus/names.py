@@ -339,6 +339,20 @@ _AZ_SUFFIXES = sorted(
     key=len,
     reverse=True,
 )
+_AZ_SUFFIX_SET = frozenset(_AZ_SUFFIXES)
+
+
+def az_buffered_stem(word: str) -> str | None:
+    """The other reading of a name word that :func:`strip_az_suffix` cuts after an "n" or "y":
+    "Avropanın" is "Avropa" + "nın" as well as "Avropan" + "ın" ("Paşinyanın"); no rule of
+    the word alone tells which, so a document's name key is taken for both."""
+    stem, bare = strip_az_suffix(word)
+    if bare or not word.startswith(stem) or word[len(stem) : len(stem) + 1] == "'":
+        return None
+    rest = word[len(stem) :]
+    if stem[-1:] in "ny" and stem[-2:-1] in tuple("aıoueəiöü") and (stem[-1] + rest) in _AZ_SUFFIX_SET:
+        return stem[:-1]
+    return None
 
 
 def strip_az_suffix(word: str) -> tuple[str, bool]:

@@ -39,6 +39,8 @@ from .vectors import VectorIndex
 log = logging.getLogger("quotebot.search")
 QUERY_CACHE = 2048  # question vectors kept per process (1.5 KB each)
 MIN_ANSWER_WORDS = 4  # a heading, a salutation or a signature line is context, never an answer
+LABEL_WORDS = 12  # a letter's line this short that ends no sentence is its signature, not an answer
+_SENTENCE_END = re.compile(r"[.!?…:;»\"”)]\s*$")
 
 
 @dataclass(frozen=True)
@@ -165,12 +167,7 @@ class LoadedVersion:
                 dtype=np.int64,
             ),
             para_answerable=np.asarray(
-                [
-                    p.get("role") != "title"
-                    and len(texts[p["source_id"]][p["start"] : p["end"]].split()) >= MIN_ANSWER_WORDS
-                    for p in paras
-                ],
-                dtype=bool,
+                [_answerable(p.get("role"), texts[p["source_id"]][p["start"] : p["end"]]) for p in paras], dtype=bool
             ),
             para_lexical=stored.paragraph_lexical(len(paras)),
             para_event=para_event,
@@ -227,6 +224,16 @@ def _language_centroids(langs: list[str], vectors: np.ndarray) -> tuple[np.ndarr
         if len(members):
             centroids[i] = np.asarray(vectors[members], dtype=np.float32).mean(axis=0)
     return rows, centroids
+
+
+def _answerable(role: str | None, text: str) -> bool:
+    """Whether a paragraph can be shown as an answer: not a title, not a bare line, and not a
+    signature ("Amerika Birləşmiş Ştatlarının Prezidenti", "President of the United States"): a
+    short line of a letter that ends no sentence names who signed, and says nothing."""
+    words = len(text.split())
+    if role == "title" or words < MIN_ANSWER_WORDS:
+        return False
+    return not ((role or "").startswith("speaker:") and words < LABEL_WORDS and not _SENTENCE_END.search(text))
 
 
 def _leads(paras: Sequence[dict[str, Any]]) -> np.ndarray:

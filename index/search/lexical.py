@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import Stemmer
 
-from ..corpus.names import lower, name_key, strip_az_suffix
+from ..corpus.names import az_buffered_stem, lower, name_key, strip_az_suffix
+from .cognates import Cognates
 
 if TYPE_CHECKING:
     import bm25s
@@ -91,6 +92,15 @@ def name_token(stem: str) -> str | None:
     return KEY + key if len(key) >= 3 else None
 
 
+def _buffered_key(stem: str) -> str | None:
+    """The key of an Azerbaijani name's other reading ("avropanın": "avropa" + "nın"), see
+    :func:`index.corpus.names.az_buffered_stem`."""
+    if not re.search(r"[əıöüğşç]", stem):
+        return None
+    other = az_buffered_stem(stem)
+    return name_token(other) if other else None
+
+
 def tokenize(text: str, *, query: bool = False) -> list[str]:
     """Stemmed content tokens of ``text``; ``query`` also drops question words. A capitalised
     word of a document also yields its name key, so "Rubio" is found by "Рубио" and
@@ -115,6 +125,8 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
                 tokens.append(stemmed)
                 if whole in names and (key := name_token(stemmed)):
                     tokens.append(key)
+                    if (other := _buffered_key(stemmed)) and other != key:
+                        tokens.append(other)
     return tokens
 
 
@@ -145,9 +157,11 @@ class LexicalIndex:
         size: int,
         *,
         retriever: bm25s.BM25 | None = None,
+        directory: Path | None = None,
     ) -> None:
         """``data``/``indices``/``indptr``: bm25s's CSC matrix of precomputed scores (column =
-        token id, row = document); ``retriever``: the bm25s object of a fresh build (to save)."""
+        token id, row = document); ``retriever``: the bm25s object of a fresh build (to save);
+        ``directory``: where a loaded index lies (its cognates are read from it on first need)."""
         self._ids = vocab
         self._data, self._indices, self._indptr = data, indices, indptr
         self._retriever = retriever
@@ -155,6 +169,8 @@ class LexicalIndex:
         self._sorted_vocab = sorted(self._vocab)
         self._expanded: dict[str, list[str]] = {}
         self._reversed: list[str] | None = None  # reversed stems, sorted (see prefixed)
+        self._directory = directory
+        self._cognates: Cognates | None = None if retriever is None else Cognates.of(self._sorted_vocab)
         self.size = size
 
     @classmethod
@@ -178,6 +194,7 @@ class LexicalIndex:
         if self._retriever is None:
             raise ValueError("only a freshly built index is saved (a loaded one is already on disk)")
         self._retriever.save(str(directory))
+        self.cognates.save(directory)
 
     @classmethod
     def load(cls, directory: Path, size: int) -> LexicalIndex:
@@ -188,7 +205,16 @@ class LexicalIndex:
             raise ValueError(f"unsupported BM25 method {params.get('method')!r} in {directory}")
         vocab = json.loads((directory / _VOCAB).read_text(encoding="utf-8"))
         data = np.load(directory / _DATA).astype(params.get("dtype", "float32"), copy=False)
-        return cls(vocab, data, np.load(directory / _INDICES), np.load(directory / _INDPTR), size)
+        return cls(vocab, data, np.load(directory / _INDICES), np.load(directory / _INDPTR), size, directory=directory)
+
+    @property
+    def cognates(self) -> Cognates:
+        """The vocabulary's cross-script cognates: saved with the index, read on first use (an
+        index saved before them computes them then)."""
+        if self._cognates is None:
+            saved = Cognates.load(self._directory) if self._directory is not None else None
+            self._cognates = saved if saved is not None else Cognates.of(self._sorted_vocab)
+        return self._cognates
 
     def known(self, tokens: list[str]) -> list[str]:
         return [t for t in tokens if t in self._vocab]
@@ -196,7 +222,9 @@ class LexicalIndex:
     def expand(self, token: str) -> list[str]:
         """The token, the longest vocabulary stem that is a prefix of it ("новрузск" → "новруз")
         and the vocabulary stems it is a prefix of ("вашингтон" → "вашингтонск"), for stems of
-        five or more characters; at most ``MAX_EXPANSIONS``. Memoised per index (the vocabulary
+        five or more characters, at most ``MAX_EXPANSIONS``; then its cognates in the other
+        script ("геополитическ" → "geopolit", see :mod:`.cognates`), unless it is a name whose
+        key the index knows (the key already crosses scripts). Memoised per index (the vocabulary
         never changes; a question expands each token two or three times)."""
         found = self._expanded.get(token)
         if found is None:
@@ -222,6 +250,8 @@ class LexicalIndex:
             ):
                 found.append(self._sorted_vocab[i])
                 i += 1
+        if not key or key not in self._vocab:
+            found.extend(c for c in self.cognates.of_token(token) if c not in found)
         return found
 
     def prefixed(self, token: str) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from index.search.lexical import LexicalIndex, tokenize
+from index.search.lexical import LexicalIndex, name_token, tokenize
 
 TEXTS = [
     "Президент Алиев провёл телефонный разговор с Трампом.",
@@ -90,3 +90,46 @@ def test_a_verb_is_known_by_its_prefixed_pair() -> None:
 def test_azerbaijani_dotted_capital_keeps_the_word_whole() -> None:
     assert tokenize("İlham Əliyev") == tokenize("ilham əliyev")[:1] + tokenize("İlham Əliyev")[1:]
     assert "lham" not in tokenize("İlham")
+
+
+def _expanded(index: LexicalIndex, question: str) -> set[str]:
+    return {t for token in tokenize(question, query=True) for t in index.expand(token)}
+
+
+def test_a_word_finds_its_cognate_in_the_other_script() -> None:
+    """A Russian question and an English source may share only international words."""
+    index = LexicalIndex.build(
+        [
+            "This is the source of global geopolitical change.",
+            "The administration's policy on energy security.",
+            "Aliyev gave an interview to Euronews.",
+        ]
+    )
+    found = _expanded(index, "геополитических перемен администрации интервью энергетической")
+    assert {"geopolit", "administr", "interview", "energi"} <= found
+    assert not {"polici", "chang"} & _expanded(index, "получает перемены")  # one skeleton, other words
+    english = LexicalIndex.build(["Администрация обсудила геополитическую ситуацию."])
+    assert {"администрац", "геополитическ"} <= _expanded(english, "administration geopolitical")
+
+
+def test_a_known_name_is_not_also_matched_as_a_cognate() -> None:
+    """Names cross scripts by their keys already; their stems would count them twice."""
+    index = LexicalIndex.build(["Talks were held in Washington."])
+    assert index.expand(tokenize("Вашингтоне", query=True)[0]) == [name_token("вашингтон")]
+
+
+def test_cognates_are_saved_with_the_index(tmp_path: Path) -> None:
+    LexicalIndex.build(TEXTS).save(tmp_path)
+    assert (tmp_path / "cognates.index.json").is_file()
+    loaded = LexicalIndex.load(tmp_path, len(TEXTS))
+    assert "peac" not in loaded.expand("мирн")
+    assert loaded.expand("энергетик") == LexicalIndex.build(TEXTS).expand("энергетик")
+    (tmp_path / "cognates.index.json").unlink()  # an index saved before them computes them
+    assert LexicalIndex.load(tmp_path, len(TEXTS)).expand("энергетик") == loaded.expand("энергетик")
+
+
+def test_an_azerbaijani_name_is_keyed_for_both_readings_of_its_suffix() -> None:
+    """ "Avropanın" is "Avropa" + "nın" (and, by the rule for "Paşinyanın", "Avropan" + "ın")."""
+    index = LexicalIndex.build(["Qaz hasilatınız Türkiyənin və Avropanın enerji təhlükəsizliyinə töhfə verir."])
+    assert "~avrap" in index.expand(tokenize("Европы", query=True)[0])
+    assert name_token("paşinyan") in tokenize("Paşinyanın")  # the surname keeps its own key

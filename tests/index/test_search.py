@@ -199,3 +199,23 @@ def test_a_news_items_lead_gives_way_to_the_paragraph_that_answers(built_data, t
     assert "Black Sea will carry our power" in cable.hits[0].text
     where = engine.ask("Where was the Caspian energy forum at which Aliyev answered questions from foreign delegates?")
     assert where.answered and where.hits[0].text.startswith("Baku, 4 June 2025")
+
+
+def test_a_letters_signature_is_never_an_answer(built_data, tmp_path) -> None:
+    """The lines under a letter's closing name its signer; a question about him finds the
+    letter's body, never "President of the United States of America" as what he said."""
+    text = (
+        "# Trump writes to Aliyev on the Caspian exhibition\n\n"
+        "On 30 May 2018, President Donald Trump sent a letter to President Ilham Aliyev.\n\n"
+        "Dear Mr. President,\n\n"
+        "I congratulate you on the twenty-fifth Caspian Oil and Gas exhibition and on the first gas "
+        "through the Southern Gas Corridor.\n\n"
+        "Sincerely,\n\n"
+        "Donald J. Trump\n\n"
+        "President of the United States of America"
+    )
+    engine = _engine_with_source(built_data, tmp_path, text)
+    ans = engine.ask("What did the President of the United States write about the Caspian Oil and Gas exhibition?")
+    assert ans.answered
+    assert not any(h.text.startswith(("President of the United States", "Donald J. Trump")) for h in ans.hits)
+    assert any("twenty-fifth Caspian Oil and Gas exhibition" in h.text for h in ans.hits[:2])
