@@ -72,9 +72,6 @@ class Cognates:
             return None
         return cls([(k, s) for k, s in json.loads(path.read_text(encoding="utf-8"))])
 
-    def __len__(self) -> int:
-        return len(self._pairs)
-
     def of_token(self, token: str) -> list[str]:
         """Stems of the other script (Cyrillic against Latin) that are cognates of ``token``."""
         if len(token) < 4 or not token.isalpha():

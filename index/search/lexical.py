@@ -157,11 +157,12 @@ class LexicalIndex:
         size: int,
         *,
         retriever: bm25s.BM25 | None = None,
-        directory: Path | None = None,
+        cognates: Cognates | None = None,
     ) -> None:
         """``data``/``indices``/``indptr``: bm25s's CSC matrix of precomputed scores (column =
         token id, row = document); ``retriever``: the bm25s object of a fresh build (to save);
-        ``directory``: where a loaded index lies (its cognates are read from it on first need)."""
+        ``cognates``: the vocabulary's, as saved (computed here for a fresh build, and on first
+        need for an index saved before they were)."""
         self._ids = vocab
         self._data, self._indices, self._indptr = data, indices, indptr
         self._retriever = retriever
@@ -169,8 +170,7 @@ class LexicalIndex:
         self._sorted_vocab = sorted(self._vocab)
         self._expanded: dict[str, list[str]] = {}
         self._reversed: list[str] | None = None  # reversed stems, sorted (see prefixed)
-        self._directory = directory
-        self._cognates: Cognates | None = None if retriever is None else Cognates.of(self._sorted_vocab)
+        self._cognates = cognates if cognates is not None or retriever is None else Cognates.of(self._sorted_vocab)
         self.size = size
 
     @classmethod
@@ -205,15 +205,15 @@ class LexicalIndex:
             raise ValueError(f"unsupported BM25 method {params.get('method')!r} in {directory}")
         vocab = json.loads((directory / _VOCAB).read_text(encoding="utf-8"))
         data = np.load(directory / _DATA).astype(params.get("dtype", "float32"), copy=False)
-        return cls(vocab, data, np.load(directory / _INDICES), np.load(directory / _INDPTR), size, directory=directory)
+        indices, indptr = np.load(directory / _INDICES), np.load(directory / _INDPTR)
+        return cls(vocab, data, indices, indptr, size, cognates=Cognates.load(directory))
 
     @property
     def cognates(self) -> Cognates:
-        """The vocabulary's cross-script cognates: saved with the index, read on first use (an
-        index saved before them computes them then)."""
+        """The vocabulary's cross-script cognates (an index saved before they were computes them
+        on first use)."""
         if self._cognates is None:
-            saved = Cognates.load(self._directory) if self._directory is not None else None
-            self._cognates = saved if saved is not None else Cognates.of(self._sorted_vocab)
+            self._cognates = Cognates.of(self._sorted_vocab)
         return self._cognates
 
     def known(self, tokens: list[str]) -> list[str]:
