@@ -92,6 +92,11 @@ def name_token(stem: str) -> str | None:
     return KEY + key if len(key) >= 3 else None
 
 
+def _consonants(key: str) -> str:
+    """A name key without its vowels (every vowel run of a key is written "a")."""
+    return key.replace("a", "")
+
+
 def _buffered_key(stem: str) -> str | None:
     """The key of an Azerbaijani name's other reading ("avropanın": "avropa" + "nın"), see
     :func:`index.corpus.names.az_buffered_stem`."""
@@ -171,6 +176,7 @@ class LexicalIndex:
         self._expanded: dict[str, list[str]] = {}
         self._reversed: list[str] | None = None  # reversed stems, sorted (see prefixed)
         self._cognates = cognates if cognates is not None or retriever is None else Cognates.of(self._sorted_vocab)
+        self._consonant_keys: frozenset[str] | None = None  # see knows_name
         self.size = size
 
     @classmethod
@@ -215,6 +221,13 @@ class LexicalIndex:
         if self._cognates is None:
             self._cognates = Cognates.of(self._sorted_vocab)
         return self._cognates
+
+    @property
+    def consonant_keys(self) -> frozenset[str]:
+        """The name keys of the vocabulary without their vowels (made on first use)."""
+        if self._consonant_keys is None:
+            self._consonant_keys = frozenset(_consonants(t) for t in self._vocab if t.startswith(KEY))
+        return self._consonant_keys
 
     def known(self, tokens: list[str]) -> list[str]:
         return [t for t in tokens if t in self._vocab]
@@ -274,8 +287,16 @@ class LexicalIndex:
 
     def knows_name(self, stem: str) -> bool:
         """Whether a name's stem occurs in the corpus, allowing other inflections of it (stems
-        shorter than four letters only as they are: "ира" of "Ирана" must not find "ирак")."""
-        if stem in self._vocab or (name_token(stem) or "") in self._vocab:
+        shorter than four letters only as they are: "ира" of "Ирана" must not find "ирак"), and
+        other vowels in its key: a transliteration adds or drops them ("Тегеран" / "Tehran",
+        "~taharan" / "~tahran"), so three or more consonants in the same order count as the
+        same name here, where a false "known" only lets the other checks decide."""
+        if ordinal := _ORDINAL.match(stem):
+            stem = ordinal.group(1)  # "25th" is indexed as "25"
+        key = name_token(stem) or ""
+        if stem in self._vocab or (key and key in self._vocab):
+            return True
+        if len(bare := _consonants(key)) >= 4 and bare in self.consonant_keys:
             return True
         if any(stem[cut:] in self._vocab for cut in range(1, len(stem) - 5)):
             return True  # a compound abbreviation: "генпрокуратур" names "прокуратур"
