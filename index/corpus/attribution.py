@@ -97,6 +97,8 @@ _JOINT_RE = re.compile(
     r"declaration|communiqu)|birgə\s+(?:bəyanat|bəyannamə))",
     re.I,
 )
+_ABOUT_BEFORE = re.compile(r"(?<!\w)(?:о|об|about|on|regarding)\s+(?:the\s+|a\s+)?$", re.I)
+_ABOUT_AFTER = re.compile(r"\w*\s+(?:ilə\s+bağlı|haqqında|barədə|barəsində)(?!\w)", re.I)
 _JOINER = re.compile(r"^\s*,?\s*(?:и|and|və)\s*$", re.I)
 _NOT_PEOPLE = re.compile(
     r"(?:^|\s)(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
@@ -340,7 +342,6 @@ class Attributor:
         verbs = list(self.lexicon.reporting.finditer(blanked))
         if not verbs:
             return None
-        joint = _JOINT_RE.search(blanked) is not None
         for verb in verbs:
             vs, ve = start + verb.start(), start + verb.end()
             before = [
@@ -351,7 +352,7 @@ class Attributor:
             if before:
                 # Azerbaijani puts the verb last and the subject first; elsewhere the closest wins
                 chosen = next((m for m in before if m.known), before[0]) if self.lang == "az" else before[-1]
-                if joint or self._joined(chosen, mentions):
+                if self._joint(blanked) or self._joined(chosen, mentions):
                     return JOINT
                 return chosen.speaker
             if _PRONOUN_RE.search(blanked[: verb.start()]):
@@ -362,12 +363,23 @@ class Attributor:
                 if m.start >= ve and m.start - ve <= 40 and m.nominative and self._names_next(ve, m.start)
             ]
             if after:
-                if joint or self._joined(after[0], mentions):
+                # "Как считает эксперт Carnegie Europe Томас де Ваал": the person, not his body
+                chosen = next((m for m in after if m.kind == "PER"), after[0])
+                if self._joint(blanked) or self._joined(chosen, mentions):
                     return JOINT
-                return after[0].speaker
+                return chosen.speaker
         if _PRONOUN_RE.search(blanked):
             return PRONOUN
         return None
+
+    @staticmethod
+    def _joint(blanked: str) -> bool:
+        """Whether a sentence tells a joint statement, not one person's words about it ("birgə
+        bəyannamə ilə bağlı Tramp deyib", "Трамп сказал о совместном заявлении")."""
+        return any(
+            not _ABOUT_BEFORE.search(blanked[: j.start()]) and not _ABOUT_AFTER.match(blanked, j.end())
+            for j in _JOINT_RE.finditer(blanked)
+        )
 
     def _names_next(self, verb_end: int, name_start: int) -> bool:
         """Whether an English verb is followed by the name with nothing but titles and
@@ -393,6 +405,15 @@ class Attributor:
             if 0 <= hi - lo <= 6 and _JOINER.match(self.text[lo:hi]) and other.nominative:
                 return True
         return False
+
+    def last_person(self, start: int, end: int, blanked: str) -> str | None:
+        """The last person named in ``text[start:end]`` outside its quotations, in any case."""
+        people = [
+            m
+            for m in self.mentions_in(start, end)
+            if m.kind == "PER" and blanked[m.start - start : m.end - start].strip()
+        ]
+        return people[-1].speaker if people else None
 
     def first_nominative(self, start: int, end: int, blanked: str) -> str | None:
         """The first name in the subject's form in ``text[start:end]`` (the intro of a quote:

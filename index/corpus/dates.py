@@ -287,6 +287,10 @@ _NUMBER_WORDS = {
     "семь": 7,
     "семи": 7,
     "две": 2,
+    "двумя": 2,
+    "тремя": 3,
+    "четырьмя": 4,
+    "пятью": 5,
     "a": 1,
     "one": 1,
     "two": 2,
@@ -306,7 +310,16 @@ _NUMBER_WORDS = {
 _NUMBERS = r"\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 
 
-_SINGULAR_UNITS = {"день", "сутки", "неделю", "gün", "həftə"}  # "через неделю": one, without a number
+_SINGULAR_UNITS = {
+    "день",
+    "днём",
+    "днем",
+    "сутки",
+    "неделю",
+    "неделей",
+    "gün",
+    "həftə",
+}  # "через неделю": one, without a number
 
 
 def _num(i: int) -> str:
@@ -351,13 +364,15 @@ _RELATIVE: list[tuple[re.Pattern[str], str, int | None]] = [
         ),
         (
             rf"(?:через|спустя)\s+(?:{_num(1)}\s+)?(?P<u1>дн\w*|день|сут\w*|недел\w*)"
-            rf"|{_num(2)}\s+(?P<u2>days?|weeks?)\s+later|(?:{_num(3)}\s+)?(?P<u3>gün|həftə)\s+sonra",
+            rf"|{_num(2)}\s+(?P<u2>days?|weeks?)\s+later|(?:{_num(3)}\s+)?(?P<u3>gün|həftə)\s+sonra"
+            rf"|(?:{_num(4)}\s+)?(?P<u4>дн(?:ём|ем|ями|я|ей)|недел(?:ей|ями|и|ю))\s+(?:позже|позднее|спустя)",
             "prev",
             None,
         ),
         (
             rf"за\s+(?:{_num(1)}\s+)?(?P<u1>дн\w*|день|сут\w*|недел\w*)\s+до|{_num(2)}\s+(?P<u2>days?|weeks?)\s+"
-            rf"(?:earlier|before)|(?:{_num(3)}\s+)?(?P<u3>gün|həftə)\s+(?:əvvəl|öncə)",
+            rf"(?:earlier|before)|(?:{_num(3)}\s+)?(?P<u3>gün|həftə)\s+(?:əvvəl|öncə)"
+            rf"|(?:{_num(4)}\s+)?(?P<u4>дн(?:ём|ем|ями|я|ей)|недел(?:ей|ями|и|ю))\s+(?:раньше|ранее)",
             "prev",
             -999,
         ),

@@ -139,6 +139,22 @@ def _ru_lemma(word: str, case: str | None) -> str:
     return lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma
 
 
+_UD_CASES = {"gent": "Gen", "datv": "Dat", "accs": "Acc", "ablt": "Ins", "loct": "Loc", "voct": "Voc"}
+
+
+def _ru_case(word: str, tagged: str | None) -> str | None:
+    """The case of one word of a Russian name: natasha's, unless it says nominative of a name
+    pymorphy3's dictionary has in oblique cases only ("Байрамову задали вопрос": natasha's
+    tagger reads a sentence-opening surname as the subject). Guesses for words outside the
+    dictionary ("Никол", "Пашинян") are not taken: they bend foreign names at random."""
+    if tagged != "Nom" or not re.search(r"[а-яё]", word, re.I):
+        return tagged
+    named = [p for p in morph().parse(word) if p.is_known and any(t in p.tag for t in _NAME_TAGS)]
+    if not named or any("nomn" in p.tag for p in named):
+        return tagged
+    return _UD_CASES.get(str(named[0].tag.case), tagged)
+
+
 def _ru_analysis(text: str) -> Analysis:
     from natasha import Doc
 
@@ -173,7 +189,11 @@ def _ru_analysis(text: str) -> Analysis:
                 stop = doc.tokens[hi].stop
                 hi += 1
             inside = max(inside, hi)
-        head_case = tokens[-1].feats.get("Case") if span.type == "PER" else tokens[0].feats.get("Case")
+        head_case = (
+            _ru_case(tokens[-1].text, tokens[-1].feats.get("Case"))
+            if span.type == "PER"
+            else tokens[0].feats.get("Case")
+        )
         if span.type == "ORG" and tokens[0].text.isupper() and len(tokens[0].text) > 1:
             head_case = None  # "МИД", "НАТО": an abbreviation does not decline, any case may be its
         if head_case is None:  # a Latin name takes the case of the noun it stands beside ("на платформе Truth Social")
@@ -182,7 +202,7 @@ def _ru_analysis(text: str) -> Analysis:
                 head_case = prev.feats.get("Case")
         lemma = text[span.start : stop]
         if span.type == "PER":
-            lemma = " ".join(_ru_lemma(t.text, t.feats.get("Case")) for t in tokens)
+            lemma = " ".join(_ru_lemma(t.text, _ru_case(t.text, t.feats.get("Case"))) for t in tokens)
         nominative = head_case in (None, "Nom")
         found.append(NameMention(span.start, stop, text[span.start : stop], lemma, nominative, span.type))
         covered.update(range(lo, inside))
@@ -193,7 +213,7 @@ def _ru_analysis(text: str) -> Analysis:
         parses = morph().parse(t.text)
         if not parses or not any(tag in parses[0].tag for tag in ("Surn", "Name")):
             continue
-        case = t.feats.get("Case")
+        case = _ru_case(t.text, t.feats.get("Case"))
         found.append(NameMention(t.start, t.stop, t.text, _ru_lemma(t.text, case), case in (None, "Nom"), "PER"))
     tokens = [Token(t.start, t.stop, t.text, _lower_lemma(t.text), t.feats.get("Case")) for t in doc.tokens]
     return Analysis(tokens, sorted(found, key=lambda m: m.start))

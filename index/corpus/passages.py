@@ -34,6 +34,7 @@ from ..search.lexical import stem
 from ..types import Event, Passage, passage_id
 from .attribution import JOINT, PRONOUN, Attributor
 from .dates import (
+    DateMention,
     RelativeDay,
     find_dates,
     later_undated,
@@ -232,7 +233,12 @@ def _attributive(zone: str, start: int, end: int, lang: str) -> bool:
         words = re.findall(r"\w+", re.sub(r"^-?\w{0,3}", "", after))[:3]
         return any(len(w) >= 6 and w[:1].islower() and _AZ_PARTICIPLE.search(w) for w in words)
     if lang == "ru":
-        near = re.findall(r"\w+", before[-40:])[-1:] + re.findall(r"\w+", after[:30])[:1]
+        # the word either side, and the participial clause the day closes (", переизбранную
+        # президентом Молдовы 3 ноября,")
+        clause = before.rpartition(",")[2] if "," in before else ""
+        near = (
+            re.findall(r"\w+", before[-40:])[-1:] + re.findall(r"\w+", after[:30])[:1] + re.findall(r"\w+", clause)[-4:]
+        )
         return any("PRTF" in morph().parse(w)[0].tag for w in near if w.isalpha())
     return False
 
@@ -259,7 +265,9 @@ def _is_title(para: Paragraph, count: int) -> bool:
     )
 
 
-_DATELINE = re.compile(r"^\s*(?:[^\W\d][\w\-]*(?:[ \t][^\W\d][\w\-]*){0,2}[,.]\s*)?$")
+#: what may come before the day of a dateline or a post's timestamp: a place ("Баку, 10 апреля"),
+#: or nothing but a bracket or markdown emphasis ("[08.08.2025, 22:14]", "**8 Aug 2025**")
+_DATELINE = re.compile(r"^\s*[\[(*_]*\s*(?:[^\W\d][\w\-]*(?:[ \t][^\W\d][\w\-]*){0,2}[,.]\s*)?$")
 #: a wire dateline without a day: "WASHINGTON (AP) —", "МОСКВА (Reuters) -"
 _AGENCY_DATELINE = re.compile(
     r"^\s*[^\W\d\sa-zа-яё][^\W\da-zа-яё]+(?:[ \t][^\W\da-zа-яё]+){0,2}\s*\([^()]{2,30}\)\s*[—–-]"
@@ -316,6 +324,9 @@ class _Dating:
                 self.reference = iso  # "Баку, 10 апреля — АПА.": relative days below count from here
                 if rel is not None and rel.anchor in ("ref", "weekday") and rel.start > day.end:
                     return True, self.relative(rel, events), False
+                own = self._own_day(days[1:], iso)
+                if own is not None:
+                    return True, own, True
             return iso is not None, iso, True
         if later_undated(zone):
             return True, None, False  # "На следующей неделе Госдепартамент объявил …", "bir neçə gün sonra"
@@ -330,6 +341,16 @@ class _Dating:
                 self.context_year = year  # "В апреле 2018 года": the days after are 2018's
             return True, None, False
         return False, None, False
+
+    def _own_day(self, days: list[DateMention], dateline: str) -> str | None:
+        """The event's own day after a dateline ("Bakı, 16 oktyabr. … 15 oktyabr tarixində
+        müsahibə verib"): a later calendar day of the header, not after the dateline (a day after
+        it is a plan the item announces)."""
+        for day in days:
+            iso = day.iso(int(dateline[:4]) if day.year is None else None)
+            if iso and iso < dateline:
+                return iso
+        return None
 
     def relative(self, rel: RelativeDay, events: list[_Event]) -> str | None:
         if rel.anchor == "ref":
@@ -410,6 +431,16 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
                 starts, date, explicit = True, _letter_date(paragraphs, letter, shapes[letter], shapes, dating), True
             elif role is None and _turns_follow(shapes, para.number):
                 starts, date, explicit = True, dating.published, True
+        elif not starts and (role or "").startswith("speaker:") and opens_letter(para.text):
+            # a letter is the event of its sending, whatever came between its announcement and
+            # it ("Письмо направлено после того, как в минувшую пятницу …"): the letter event an
+            # earlier paragraph dates by a calendar day, else an event of its own
+            announced = next((e for e in reversed(events) if e.occasion == "letter" and e.explicit), None)
+            if announced is not None:
+                current = announced
+            elif current is not None and current.occasion != "letter":
+                letter_by = (role or "").partition(":")[2] or None
+                starts, date, explicit = True, _letter_date(paragraphs, para.number, role or "", shapes, dating), True
         if starts:
             header_outside = outside[:zone_end] if zone_end else outside
             speaker = own if own not in (PRONOUN, JOINT) else (current.speaker if own == PRONOUN and current else None)
@@ -445,6 +476,18 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             background = story is not None and lex.opens_background(first)  # "Earlier, X said …"
             if current is None and reports and story is not None and not background:
                 current = story  # the item's story goes on after a background paragraph
+            elif (
+                story is not None
+                and current is not None
+                and current is not story
+                and not in_block
+                and not background
+                and own not in (None, PRONOUN, JOINT)
+                and own != current.speaker
+            ):
+                # an aside on another day ("A senior official, briefing reporters a day earlier,
+                # said …") is its own speaker's; someone else's words after it are the story's again
+                current = story
             continues = (
                 current is not None
                 and not (current is story and background)
@@ -456,6 +499,8 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
                 current.paragraphs.append(para.number)
                 if role is not None and role.startswith(_TURNS):
                     para.speaker = role.partition(":")[2] or current.speaker
+                elif own == PRONOUN and previous is not None and previous.event == current.index and previous.speaker:
+                    para.speaker = previous.speaker  # "He added …": the one the paragraph before quoted
                 elif own == PRONOUN or (own is None and (para.speech or para.depth_at_start)):
                     para.speaker = current.speaker
                 elif own is None and outside.rstrip().endswith(":"):
@@ -616,7 +661,13 @@ def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | 
         found = who.subject(para.start + sent.start, para.start + sent.stop, blanked)
         if found == PRONOUN and sent.start > 0:
             # "Secretary Rubio reacted the next day. In a statement he praised …": the name before
-            return who.first_nominative(para.start, para.start + sent.start, outside[: sent.start]) or PRONOUN
+            # "Байрамову задали вопрос … Министр ответил, …": else the person the sentences before name
+            before = outside[: sent.start]
+            return (
+                who.first_nominative(para.start, para.start + sent.start, before)
+                or who.last_person(para.start, para.start + sent.start, before)
+                or PRONOUN
+            )
         if found is not None:
             return found
     if para.speech:

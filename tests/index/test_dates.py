@@ -46,3 +46,12 @@ def test_seasons() -> None:
     r = question_range("What happened in winter 2025?")
     assert (r.start, r.end) == ("2024-12-01", "2025-02-28")
     assert question_range("Что было в июле 2025 года летом?").label == "2025-07"
+
+
+def test_russian_days_and_weeks_later_in_the_instrumental() -> None:
+    from index.corpus.dates import relative_day
+
+    assert (relative_day("Неделей позже сенатор заявил") or None).offset == 7
+    assert relative_day("Двумя днями позже министр прибыл").offset == 2
+    assert relative_day("Тремя днями ранее посол встретился").offset == -3
+    assert relative_day("Неделю спустя").offset == 7

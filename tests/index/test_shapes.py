@@ -1089,3 +1089,79 @@ def test_a_dateline_with_the_day_before_the_place(speakers) -> None:
     )
     paras, _, _ = paras_of(text, speakers, "en", published="2025-08-09")
     assert (paras[4].date, paras[4].speaker) == ("2025-08-08", "pashinyan")
+
+
+def test_a_dated_post_counts_yesterday_from_its_bracketed_timestamp(speakers) -> None:
+    text = (
+        "# Kanal\n\n"
+        "[12.03.2025, 09:30] Dünən Vaşinqtonda Ceyhun Bayramov Marko Rubio ilə görüşüb.\n\n"
+        "[14.03.2025, 18:00] Prezident İlham Əliyev bildirib ki, Azərbaycan sülhə hazırdır.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "az", "2025-03-20")
+    assert paras[2].date == "2025-03-11"
+    assert paras[3].date == "2025-03-14"
+
+
+def test_the_event_day_after_a_dateline_dates_the_item_not_the_dateline(speakers) -> None:
+    """ "Bakı, 16 mart. … 15 mart tarixində müsahibə verib": the interview's day; a day after the
+    dateline would be a plan, and the dateline stays the date then."""
+    past = "Bakı, 16 mart 2025-ci il. Hikmət Hacıyev 15 mart 2025-ci il tarixində agentliyə müsahibə verib.\n"
+    plan = "Bakı, 16 mart 2025-ci il. Hikmət Hacıyev bildirib ki, görüş 20 mart 2025-ci il tarixində keçiriləcək.\n"
+    assert paras_of("# T\n\n" + past, speakers, "az", "2025-03-16")[0][2].date == "2025-03-15"
+    assert paras_of("# T\n\n" + plan, speakers, "az", "2025-03-16")[0][2].date == "2025-03-16"
+
+
+def test_a_letter_after_an_aside_is_dated_by_its_announcement(speakers) -> None:
+    text = (
+        "# Письмо\n\n"
+        "Президент Ильхам Алиев 11 августа 2025 года направил письмо Президенту США Дональду Трампу.\n\n"
+        "Письмо направлено после того, как в минувшую пятницу в Белом доме прошел саммит.\n\n"
+        "Уважаемый господин Президент!\n\n"
+        "Благодарю Вас за гостеприимство, оказанное нашей делегации.\n\n"
+        "С уважением,\n\n"
+        "Ильхам Алиев\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "ru", "2025-08-12")
+    assert paras[3].date == "2025-08-08"  # the summit: last Friday before the publication
+    assert [paras[n].date for n in range(4, 8)] == ["2025-08-11"] * 4
+    assert {paras[n].speaker for n in range(4, 8)} == {"aliyev"}
+
+
+def test_after_an_aside_on_another_day_a_wire_item_returns_to_its_story(speakers) -> None:
+    text = (
+        "# Summit\n\n"
+        "WASHINGTON, Aug 9 (Reuters) - The leaders of Armenia and Azerbaijan signed a declaration "
+        "at the White House on Friday.\n\n"
+        "A senior official, briefing reporters a day earlier, said companies would bid for the route.\n\n"
+        "Aliyev thanked Trump, saying the new administration had done in months what others failed to do.\n\n"
+        "He added that peace was now within reach.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "en", "2025-08-09")
+    assert paras[2].date == "2025-08-08"
+    assert paras[3].date == "2025-08-07"
+    assert (paras[4].date, paras[4].speaker) == ("2025-08-08", "aliyev")
+    assert (paras[5].date, paras[5].speaker) == ("2025-08-08", "aliyev")
+
+
+def test_an_inflected_name_opening_a_sentence_is_not_its_subject(speakers) -> None:
+    """natasha reads "Байрамову" at a sentence's start as nominative; pymorphy3 knows better,
+    and the person named is the one who answers after "Министр ответил"."""
+    text = (
+        "# T\n\n"
+        "24 сентября в Нью-Йорке Хикмету Гаджиеву задали вопрос о договоре. "
+        "Помощник ответил, что текст согласован и его менять не будут.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "ru", "2025-10-01")
+    assert paras[2].speaker in ("hajiyev", "Хикмет Гаджиев")
+
+
+def test_words_about_a_joint_statement_are_the_speakers_own(speakers) -> None:
+    about = "# T\n\n[09.08.2025, 09:30] Birgə bəyannamə ilə bağlı Tramp deyib: «Bu, böyük gündür».\n"
+    joint = "# T\n\nНа следующий день Госдепартамент опубликовал совместное заявление США и Армении.\n"
+    assert paras_of(about, speakers, "az", "2025-08-10")[0][2].speaker == "trump"
+    assert paras_of(joint, speakers, "ru", "2025-08-10")[0][2].speaker is None
+
+
+def test_an_expert_after_the_verb_is_named_not_his_institute(speakers) -> None:
+    text = "# T\n\nКак считает эксперт Carnegie Europe Томас де Ваал, главный риск для маршрута — деньги.\n"
+    assert paras_of(text, speakers, "ru", "2025-08-10")[0][2].speaker == "Томас де Ваал"
