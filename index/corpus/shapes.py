@@ -142,6 +142,8 @@ def _interviews(paragraphs: Sequence[_Para], lang: str, roles: dict[int, str], w
     turns = _labelled_turns(paragraphs)
     if turns is None:
         turns = _dash_turns(paragraphs, who) or _name_turns(paragraphs, who)
+    # the first line is the headline, never a turn, whatever its form ("Hikmət Hacıyev: …")
+    turns.pop(paragraphs[0].number if paragraphs else 0, None)
     if not turns:
         return
     first = min(turns)

@@ -1165,3 +1165,17 @@ def test_words_about_a_joint_statement_are_the_speakers_own(speakers) -> None:
 def test_an_expert_after_the_verb_is_named_not_his_institute(speakers) -> None:
     text = "# T\n\nКак считает эксперт Carnegie Europe Томас де Ваал, главный риск для маршрута — деньги.\n"
     assert paras_of(text, speakers, "ru", "2025-08-10")[0][2].speaker == "Томас де Ваал"
+
+
+def test_a_headline_in_a_name_label_form_is_not_an_interview_turn(speakers) -> None:
+    text = (
+        "Hikmət Hacıyev: Vaşinqton razılaşmaları geri dönməzdir\n\n"
+        "Bakı, 16 mart 2025-ci il. Hikmət Hacıyev 15 mart tarixində Report agentliyinə müsahibə verib.\n\n"
+        "Report: Cənab Hacıyev, bu səfər nə ifadə edir?\n\n"
+        "Hikmət Hacıyev: Bu, Azərbaycanın nüfuzunun göstəricisidir.\n\n"
+        "Report: Marşrut nə vaxt açılacaq?\n\n"
+        "Hikmət Hacıyev: İşlər davam edir.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "az", "2025-03-16")
+    assert paras[2].role is None  # the introduction, not an answer
+    assert paras[4].role == "speaker:hajiyev"
