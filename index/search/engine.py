@@ -68,6 +68,7 @@ class Tuning:
     paragraph_chars: int = 700  # paragraphs up to this long are shown whole
     use_dense: bool = True  # False: BM25 only (the benchmarks' baseline)
     center_languages: bool = True  # rank on cosines minus the question's cosine to each language's mean
+    min_latin_names: int = 2  # an English/Azerbaijani question naming this many unknown things is declined
 
 
 _PARAGRAPH_FIELDS = ("source_id", "number", "start", "end", "event", "role", "speaker", "occasion")
@@ -642,6 +643,10 @@ class Engine:
         )
         if intent.names and not any(state.para_lexical.knows_name(name) for name in intent.names):
             return False  # everything the question names is something the corpus never mentions
+        if len(intent.latin_names) >= t.min_latin_names and not any(
+            state.para_lexical.knows_latin_name(name) for name in intent.latin_names
+        ):
+            return False  # "Archbishop Bagrat Galstanyan": in no script, not even as a cognate
         specific_period = intent.month_day is not None or (
             intent.date_range is not None and intent.date_range.start[:7] == intent.date_range.end[:7]
         )

@@ -285,6 +285,14 @@ class LexicalIndex:
             i += 1
         return found
 
+    def knows_latin_name(self, word: str) -> bool:
+        """Whether a Latin-script name of a question ("davos", "shusha", "universitetində")
+        occurs in the corpus in any script: as a name (stemmed, or by the key of the word as
+        written, which a stemmer may have cut: "davo" / "давос"), or as a cognate of its stem
+        ("global" / "глобальн")."""
+        stems = tokenize(word, query=True)
+        return self.knows_name(word) or any(self.knows_name(s) or self.cognates.of_token(s) for s in stems)
+
     def knows_name(self, stem: str) -> bool:
         """Whether a name's stem occurs in the corpus, allowing other inflections of it (stems
         shorter than four letters only as they are: "ира" of "Ирана" must not find "ирак"), and

@@ -32,6 +32,7 @@ class Intent:
     tokens: list[str]
     names: list[str]  # stems of the named things (proper nouns, codes) the question asks about
     occasions: frozenset[str] = frozenset()  # occasions the question mentions (letter, phone_call, ...)
+    latin_names: tuple[str, ...] = ()  # an English or Azerbaijani question's capitalised words, lower case
 
 
 def clean(question: str, max_chars: int) -> str:
@@ -81,6 +82,7 @@ def parse(text: str, speakers: Speakers) -> Intent:
         speaker=speaker,
         tokens=tokens,
         names=named_things(text, mentions),
+        latin_names=latin_names(text, mentions),
         occasions=load_lexicon().occasions_in(text),
     )
 
@@ -142,3 +144,21 @@ def named_things(text: str, mentions: list[tuple[int, int, str]]) -> list[str]:
         if is_code or (russian and latin_word and len(word) > 1) or is_proper:
             names.append(stem(word))
     return names
+
+
+def latin_names(text: str, mentions: list[tuple[int, int, str]]) -> tuple[str, ...]:
+    """The capitalised words of an English or Azerbaijani question after its first ("Bagrat",
+    "Galstanyan"), speakers' names and dates left out, as written in lower case. Unlike a
+    Russian question's names they are not stemmed: a corpus in another script is checked
+    through their transliteration keys and cognates (see the engine's abstention)."""
+    if sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ") * 2 > sum(ch.isalpha() for ch in text):
+        return ()
+    dates = [(d.start, d.end) for d in find_dates(text)]
+    found = []
+    for i, m in enumerate(_NAME_WORD.finditer(text)):
+        word = m.group()
+        if any(s <= m.start() < e for s, e, _ in mentions) or any(s <= m.start() < e for s, e in dates):
+            continue
+        if i > 0 and word[:1].isupper() and len(word) >= 4 and not word.isupper() and word.isalpha():
+            found.append(word.lower())
+    return tuple(found)

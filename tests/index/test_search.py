@@ -72,6 +72,15 @@ def test_out_of_scope_is_declined(engine: Engine) -> None:
         assert not ans.answered and ans.hits == [] and ans.reason == "not_covered", q
 
 
+def test_an_english_question_naming_things_in_no_script_is_declined(engine: Engine) -> None:
+    """Two or more capitalised names the corpus has in no script, not even as cognates, and
+    the question is declined; names the Russian seed has in Cyrillic still count as known."""
+    unknown = engine.ask("What did Pashinyan say about the arrest of Archbishop Bagrat Galstanyan?")
+    assert not unknown.answered and unknown.reason == "not_covered"
+    known = engine.ask("What did Aliyev say at the Shusha Global Media Forum?")  # "Шушинском глобальном медиафоруме"
+    assert known.answered
+
+
 def test_bad_input_is_declined_not_raised(engine: Engine) -> None:
     assert engine.ask("").reason == "empty"
     assert engine.ask("   \n\t ").reason == "empty"
