@@ -513,7 +513,25 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
                 continue
             kind = "ORG" if any(_is_org_head(words[i]) for i in part) else "PER"
             found.append(NameMention(start, end, text[start:end], " ".join(lemma_words), nominative, kind))
+    if lang == "en":
+        found = _possessive_bodies(text, found)
     return found
+
+
+#: "Iran's foreign ministry", "Armenia's parliament": a country's body in lower case
+_POSSESSIVE_BODY = re.compile(
+    r"\b([A-Z][a-z]+)['’]s\s+((?:[a-z]+\s+){0,2}(?:" + "|".join(sorted(_ORG_HEADS)) + r"|government))\b"
+)
+
+
+def _possessive_bodies(text: str, found: list[NameMention]) -> list[NameMention]:
+    """A body named by its country's possessive and a head noun in lower case ("Iran's foreign
+    ministry said …"): one organisation, the subject it stands as, not the country "Iran"
+    in the genitive."""
+    for m in _POSSESSIVE_BODY.finditer(text):
+        found = [n for n in found if not (m.start() <= n.start < m.end())]
+        found.append(NameMention(m.start(), m.end(), m.group(), m.group(), True, "ORG"))
+    return sorted(found, key=lambda n: n.start)
 
 
 def _az_name_pieces(words: list[str], part: list[int]) -> list[list[int]]:

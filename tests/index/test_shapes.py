@@ -1179,3 +1179,10 @@ def test_a_headline_in_a_name_label_form_is_not_an_interview_turn(speakers) -> N
     paras, _, _ = paras_of(text, speakers, "az", "2025-03-16")
     assert paras[2].role is None  # the introduction, not an answer
     assert paras[4].role == "speaker:hajiyev"
+
+
+def test_a_countrys_body_in_lower_case_is_the_speaker(speakers) -> None:
+    text = "# T\n\nIran's foreign ministry said on Saturday it welcomed the text but warned against interference.\n"
+    paras, _, _ = paras_of(text, speakers, "en", "2025-08-11")
+    assert paras[2].speaker == "Iran's foreign ministry"
+    assert paras[2].date == "2025-08-09"
