@@ -21,6 +21,7 @@ class Lexicon:
     generic_subjects: re.Pattern[str] | None = None
     background: re.Pattern[str] | None = None  # openers of a news item's background paragraph
     name_modifiers: re.Pattern[str] | None = None  # "Trump administration": the name only qualifies
+    own_voice: re.Pattern[str] | None = None  # "От админа:", "Kanalın qeydi:": the author's own voice
 
     def expand_abbreviations(self, text: str) -> str:
         """``text`` with colloquial short forms ("соцсеть", "госдеп") followed by their full form."""
@@ -59,6 +60,14 @@ class Lexicon:
     def opens_background(self, text: str) -> bool:
         """Whether ``text`` opens with a background marker ("Напомним, …", "Earlier, …")."""
         return self.background is not None and self.background.match(text.lstrip()) is not None
+
+    def opens_own_voice(self, text: str) -> bool:
+        """Whether ``text`` opens with a label of the author's or channel's own voice and a colon
+        or a dash ("От админа: …", "Kanalın qeydi: …", "Editor's note — …")."""
+        if self.own_voice is None:
+            return False
+        m = self.own_voice.match(text.lstrip(" *_"))
+        return m is not None and re.match(r"[*_]*\s*[:—–-]", text.lstrip(" *_")[m.end() :]) is not None
 
     def qualifies(self, after_name: str) -> bool:
         """Whether the words after a name make it a qualifier of something else ("Trump
@@ -103,6 +112,7 @@ def load_lexicon() -> Lexicon:
         else None,
         background=_languages_pattern(raw.get("background_openers")),
         name_modifiers=_languages_pattern(raw.get("name_modifiers")),
+        own_voice=_languages_pattern(raw.get("own_voice_labels")),
     )
 
 

@@ -395,6 +395,11 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             para.date, para.event, para.occasion, para.speaker = None, None, "commentary", None
             para.role = "title"
             continue
+        if role is None and lex.opens_own_voice(outside[_after_timestamp(outside) :]):
+            # "[09.08.2025, 14:40] Kanalın qeydi: …": the channel's own commentary, not an event
+            para.date, para.event, para.occasion, para.speaker = None, None, "commentary", None
+            current, previous = None, para
+            continue
         in_block = role is not None and current is not None
         zone_end, zone = _header_zone(para) if not in_block else (0, "")
         said = _unquoted(zone)  # the zone outside its quotations
@@ -692,7 +697,9 @@ def _post_author(para: Paragraph, who: Attributor) -> str | None:
     return before[0].speaker  # the line opens with the person, whatever follows (platform, time)
 
 
-_TIME_AND_DASH = re.compile(r"(?:[\s,·|]*(?:в\s+)?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?)?[\s,·|]*(?:[—–-]\s*)?")
+_TIME_AND_DASH = re.compile(
+    r"(?:[\s,·|]*(?:в\s+)?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?)?[\]\)*_]*[\s,·|]*(?:[—–-]\s*)?"
+)  # "08.08.2025 22:14 —", "[08.08.2025, 22:14]", "**Aug 8, 2025 · 9:14 PM**"
 
 
 def _after_timestamp(text: str) -> int:

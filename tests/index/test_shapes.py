@@ -1186,3 +1186,16 @@ def test_a_countrys_body_in_lower_case_is_the_speaker(speakers) -> None:
     paras, _, _ = paras_of(text, speakers, "en", "2025-08-11")
     assert paras[2].speaker == "Iran's foreign ministry"
     assert paras[2].date == "2025-08-09"
+
+
+def test_a_timestamped_post_in_the_channels_own_voice_is_commentary(speakers) -> None:
+    text = (
+        "# Kanal\n\n"
+        "[09.08.2025, 11:05] Xarici işlər naziri Ceyhun Bayramov bildirib ki, mətn 17 maddədən ibarətdir.\n\n"
+        "[09.08.2025, 14:40] Kanalın qeydi: ən çox müzakirə olunan mövzu marşrutun adıdır.\n\n"
+        "[10.08.2025, 09:00] Paşinyan: Sülh artıq reallıqdır.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "az", "2025-08-12")
+    assert (paras[2].date, paras[2].speaker) == ("2025-08-09", "bayramov")
+    assert (paras[3].date, paras[3].speaker, paras[3].occasion) == (None, None, "commentary")
+    assert (paras[4].date, paras[4].speaker) == ("2025-08-10", "pashinyan")
