@@ -493,6 +493,17 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
                 # an aside on another day ("A senior official, briefing reporters a day earlier,
                 # said …") is its own speaker's; someone else's words after it are the story's again
                 current = story
+            elif (
+                story is None
+                and current is not None
+                and not in_block
+                and own not in (None, PRONOUN, JOINT)
+                and own != current.speaker
+                and _views_now(first, lex, dating.lang)
+            ):
+                # "Как считает эксперт …", "Cornell argues …": a new voice in the present tense is
+                # a view the author cites, not more of the event before it
+                current = None
             continues = (
                 current is not None
                 and not (current is story and background)
@@ -635,6 +646,30 @@ def _month_opens(text: str, lex: Lexicon) -> bool:
     if lex.opens_background(before):
         before = lex.background.sub("", before.lstrip(), count=1) if lex.background else before
     return all(len(w) <= 5 for w in re.findall(r"[^\W\d_]+", before)) and len(before.split()) <= 3
+
+
+_EN_PRESENT = re.compile(r"(?:[^s]s|[^aeiou]es)$")  # "says", "argues", "believes"; not "has", "was"
+_AZ_PRESENT = re.compile(r"(?:[ıiuü]r|yır|yir|yur|yür)$")  # "hesab edir", "deyir", "düşünür"
+
+
+def _views_now(sentence: str, lex: Lexicon, lang: str) -> bool:
+    """Whether the reporting verb of ``sentence`` is in the present tense ("считает", "says",
+    "hesab edir"): an opinion held, not something said on a day. pymorphy3 tells a Russian
+    verb's tense; English and Azerbaijani present forms are told by their endings."""
+    verb = lex.reporting.search(sentence)
+    if verb is None:
+        return False
+    words = re.findall(r"[^\W\d_]+", sentence[verb.start() :])[: len(verb.group().split())]
+    if not words:
+        return False
+    tail = words[-1].lower()  # the whole word the verb ends in ("считает", "says", "edir" of "hesab edir")
+    if lang == "ru":
+        return "pres" in morph().parse(tail)[0].tag
+    if lang == "en":
+        return tail not in ("has", "was", "is", "does") and _EN_PRESENT.search(tail) is not None
+    if lang == "az":
+        return _AZ_PRESENT.search(tail) is not None
+    return False
 
 
 def _first_sentence(text: str) -> str:

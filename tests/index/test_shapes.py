@@ -1199,3 +1199,16 @@ def test_a_timestamped_post_in_the_channels_own_voice_is_commentary(speakers) ->
     assert (paras[2].date, paras[2].speaker) == ("2025-08-09", "bayramov")
     assert (paras[3].date, paras[3].speaker, paras[3].occasion) == (None, None, "commentary")
     assert (paras[4].date, paras[4].speaker) == ("2025-08-10", "pashinyan")
+
+
+def test_a_new_voice_in_the_present_tense_is_a_view_not_more_of_the_event(speakers) -> None:
+    text = (
+        "# Анализ\n\n"
+        "24 сентября в Нью-Йорке Джейхун Байрамов заявил, что текст договора меняться не будет.\n\n"
+        "Как считает эксперт Томас де Ваал, главный риск для маршрута — деньги.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "ru", "2025-10-20")
+    assert paras[2].date == "2025-09-24"
+    assert (paras[3].date, paras[3].speaker) == (None, "Томас де Ваал")
+    told = text.replace("Как считает эксперт Томас де Ваал,", "Эксперт Томас де Ваал заявил, что")
+    assert paras_of(told, speakers, "ru", "2025-10-20")[0][3].date == "2025-09-24"  # past tense: that day
