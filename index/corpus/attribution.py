@@ -402,7 +402,13 @@ class Attributor:
             if other is chosen or other.speaker == chosen.speaker:
                 continue
             lo, hi = (other.end, chosen.start) if other.end <= chosen.start else (chosen.end, other.start)
-            if 0 <= hi - lo <= 6 and _JOINER.match(self.text[lo:hi]) and other.nominative:
+            # the second of "Bayramov and Mirzoyan initialled" is a subject too, though "and"
+            # before it reads as governing it in English
+            if (
+                0 <= hi - lo <= 6
+                and _JOINER.match(self.text[lo:hi])
+                and (other.nominative or other.start > chosen.start)
+            ):
                 return True
         return False
 

@@ -694,11 +694,21 @@ def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | 
     author = _post_author(para, who)
     if author:
         return author
+    joint = False
     for sent in sentenize(para.text):
         blanked = outside[sent.start : sent.stop]
         if not blanked.strip():
             continue
         found = who.subject(para.start + sent.start, para.start + sent.stop, blanked)
+        if joint and found in (None, PRONOUN, JOINT):
+            continue
+        if joint:
+            # "Aliyev and Pashinyan said they would … «…?» Aliyev asked": one person's words
+            # after a joint sentence are the paragraph's quote
+            return found
+        if found == JOINT and para.speech:
+            joint = True
+            continue
         if found == PRONOUN and sent.start > 0:
             # "Secretary Rubio reacted the next day. In a statement he praised …": the name before
             # "Байрамову задали вопрос … Министр ответил, …": else the person the sentences before name
@@ -710,6 +720,8 @@ def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | 
             )
         if found is not None:
             return found
+    if joint:
+        return JOINT
     if para.speech:
         first_quote = para.speech[0][0]
         return who.first_nominative(para.start, para.start + first_quote, outside[:first_quote])

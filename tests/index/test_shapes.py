@@ -1212,3 +1212,16 @@ def test_a_new_voice_in_the_present_tense_is_a_view_not_more_of_the_event(speake
     assert (paras[3].date, paras[3].speaker) == (None, "Томас де Ваал")
     told = text.replace("Как считает эксперт Томас де Ваал,", "Эксперт Томас де Ваал заявил, что")
     assert paras_of(told, speakers, "ru", "2025-10-20")[0][3].date == "2025-09-24"  # past tense: that day
+
+
+def test_two_names_joined_by_and_are_a_joint_subject_in_english(speakers) -> None:
+    joint = (
+        "# T\n\nOn 8 August, Foreign Ministers Jeyhun Bayramov and Ararat Mirzoyan initialled the text, "
+        "and the leaders asked the OSCE to act.\n"
+    )
+    then_one = (
+        "# T\n\nOn 8 August, Aliyev and Pashinyan said they would nominate Trump for the prize. "
+        '"If not President Trump, then who?" Aliyev asked.\n'
+    )
+    assert paras_of(joint, speakers, "en", "2025-08-10")[0][2].speaker is None
+    assert paras_of(then_one, speakers, "en", "2025-08-10")[0][2].speaker == "aliyev"
