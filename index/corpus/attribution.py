@@ -99,6 +99,16 @@ _JOINT_RE = re.compile(
 )
 _ABOUT_BEFORE = re.compile(r"(?<!\w)(?:о|об|about|on|regarding)\s+(?:the\s+|a\s+)?$", re.I)
 _ABOUT_AFTER = re.compile(r"\w*\s+(?:ilə\s+bağlı|haqqında|barədə|barəsində)(?!\w)", re.I)
+#: a speaker the source does not name, as the subject before the verb: "A senior administration
+#: official, briefing reporters …, said", "Высокопоставленный представитель администрации заявил"
+_UNNAMED_SPEAKER = re.compile(
+    r"(?:^|(?<=[\s,;]))(?:an?\s+(?P<who>(?:(?:senior|top|high-ranking|unnamed|anonymous|U\.S\.|US|American|"
+    r"White\s+House|State\s+Department|Pentagon|administration|government)\s+){0,3}"
+    r"(?:official|spokesperson|spokesman|spokeswoman|diplomat|source))"
+    r"|(?P<ru>(?:высокопоставленн\w+|неназванн\w+|анонимн\w+)\s+(?:представител\w+|источник\w*|дипломат\w*|чиновник\w*)"
+    r"(?:\s+(?:[а-яё]+|США|МИД|ООН)){0,2}|источник\w*\s+в\s+\w+(?:\s+(?:США|[А-ЯЁ]\w+))?))\b(?=[^.!?]*$)",
+    re.IGNORECASE,
+)
 _JOINER = re.compile(r"^\s*,?\s*(?:и|and|və)\s*$", re.I)
 _NOT_PEOPLE = re.compile(
     r"(?:^|\s)(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
@@ -357,6 +367,10 @@ class Attributor:
                 return chosen.speaker
             if _PRONOUN_RE.search(blanked[: verb.start()]):
                 return PRONOUN
+            unnamed = _UNNAMED_SPEAKER.search(blanked[: verb.start()])
+            if unnamed is not None:
+                # an unnamed speaker by the role the source gives: "senior administration official"
+                return re.sub(r"\s+", " ", unnamed.group("who") or unnamed.group("ru"))
             after = [
                 m
                 for m in mentions

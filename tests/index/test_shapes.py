@@ -1225,3 +1225,12 @@ def test_two_names_joined_by_and_are_a_joint_subject_in_english(speakers) -> Non
     )
     assert paras_of(joint, speakers, "en", "2025-08-10")[0][2].speaker is None
     assert paras_of(then_one, speakers, "en", "2025-08-10")[0][2].speaker == "aliyev"
+
+
+def test_a_speaker_the_source_does_not_name_is_shown_by_role(speakers) -> None:
+    en = "# T\n\nOn 7 August, a senior administration official, briefing reporters, said companies would bid.\n"
+    ru = "# T\n\n7 августа высокопоставленный представитель администрации США заявил, что компании примут участие.\n"
+    assert paras_of(en, speakers, "en", "2025-08-09")[0][2].speaker == "senior administration official"
+    assert (
+        paras_of(ru, speakers, "ru", "2025-08-09")[0][2].speaker == "высокопоставленный представитель администрации США"
+    )
