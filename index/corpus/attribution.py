@@ -374,7 +374,7 @@ class Attributor:
             after = [
                 m
                 for m in mentions
-                if m.start >= ve and m.start - ve <= 40 and m.nominative and self._names_next(ve, m.start)
+                if m.start >= ve and self._within_clause(ve, m.start) and m.nominative and self._names_next(ve, m.start)
             ]
             if after:
                 # "Как считает эксперт Carnegie Europe Томас де Ваал": the person, not his body
@@ -385,6 +385,13 @@ class Attributor:
         if _PRONOUN_RE.search(blanked):
             return PRONOUN
         return None
+
+    def _within_clause(self, verb_end: int, name_start: int) -> bool:
+        """Whether a name after the verb is its subject's place: near it (40 characters), or
+        further in the same clause ("— сказал в пятницу на пресс-конференции в Вашингтоне
+        премьер-министр Армении Никол Пашинян": the day, the place and the title come first)."""
+        gap = name_start - verb_end
+        return gap <= 40 or (gap <= 100 and not re.search(r"[,;:.!?«»\"“”]", self.text[verb_end:name_start]))
 
     @staticmethod
     def _joint(blanked: str) -> bool:

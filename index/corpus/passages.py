@@ -422,6 +422,25 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             if rel is not None and rel.anchor in ("ref", "weekday"):
                 date = dating.relative(rel, events)
                 starts, explicit = date is not None, False
+        if (
+            not starts
+            and role is None
+            and para.speech
+            and para.speech[0][0] <= 1
+            and own not in (None, PRONOUN, JOINT)
+            and (current is None or own != current.speaker)
+        ):
+            # «…», — сказал в пятницу … Никол Пашинян.": a quote that opens its paragraph is
+            # dated by its attribution after it, like a header
+            tail = outside[para.speech[0][1] : para.speech[0][1] + 160]
+            rel = relative_day(tail)
+            days = [d for d in find_dates(tail) if d.is_day]
+            if days and (rel is None or days[0].start < rel.start):
+                date = days[0].iso(dating.context_year or dating.year)
+                starts, explicit = date is not None, date is not None
+            elif rel is not None:
+                date = dating.relative(rel, events)
+                starts, explicit = date is not None, False
         letter_by = None
         if not starts and current is None:
             # a letter no event introduces (a press release that is the letter), or one that an
@@ -443,6 +462,11 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             announced = next((e for e in reversed(events) if e.occasion == "letter" and e.explicit), None)
             if announced is not None:
                 current = announced
+                signer = (role or "").partition(":")[2]
+                if current.speaker is None and signer:
+                    # "Aliyev received a letter from Trump": the letter event is its signer's
+                    current.speaker = signer
+                    next(p for p in paragraphs if p.number == current.paragraphs[0]).speaker = signer
             elif current is not None and current.occasion != "letter":
                 letter_by = (role or "").partition(":")[2] or None
                 starts, date, explicit = True, _letter_date(paragraphs, para.number, role or "", shapes, dating), True
@@ -506,7 +530,7 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
                 current = None
             continues = (
                 current is not None
-                and not (current is story and background)
+                and not background  # a background marker opens its own aside, never more of an event
                 and bool(in_block or reports or _bare(current) or (current is story and _story_goes_on(first, lex)))
             )
             if not continues or current is None:

@@ -1234,3 +1234,31 @@ def test_a_speaker_the_source_does_not_name_is_shown_by_role(speakers) -> None:
     assert (
         paras_of(ru, speakers, "ru", "2025-08-09")[0][2].speaker == "высокопоставленный представитель администрации США"
     )
+
+
+def test_a_quote_that_opens_its_paragraph_is_dated_and_attributed_after_it(speakers) -> None:
+    text = (
+        "# T\n\n"
+        "ВАШИНГТОН, 9 августа. /ТАСС/. Хикмет Гаджиев в субботу уточнил, что рабочая группа начнет работу осенью.\n\n"
+        "«Мы закрыли страницу вражды», — сказал в пятницу на пресс-конференции в Вашингтоне "
+        "премьер-министр Армении Никол Пашинян.\n\n"
+        "Напомним, о завершении переговоров стороны объявили в марте.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "ru", "2025-08-09")
+    assert (paras[2].date, paras[2].speaker) == ("2025-08-09", "hajiyev")
+    assert (paras[3].date, paras[3].speaker) == ("2025-08-08", "pashinyan")
+    assert paras[4].date is None  # background of its own, not more of Friday
+
+
+def test_the_letter_an_introduction_announces_is_its_signers(speakers) -> None:
+    text = (
+        "# Letter\n\n"
+        "On August 26, 2025, President Ilham Aliyev received a letter from Donald J. Trump.\n\n"
+        "Dear Mr. President:\n\n"
+        "Thank you for your partnership in Washington.\n\n"
+        "Sincerely,\n\n"
+        "Donald J. Trump\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "en", "2025-08-27")
+    assert (paras[2].date, paras[2].speaker) == ("2025-08-26", "trump")
+    assert {paras[n].speaker for n in range(3, 7)} == {"trump"}
