@@ -109,6 +109,9 @@ _UNNAMED_SPEAKER = re.compile(
     r"(?:\s+(?:[а-яё]+|США|МИД|ООН)){0,2}|источник\w*\s+в\s+\w+(?:\s+(?:США|[А-ЯЁ]\w+))?))\b(?=[^.!?]*$)",
     re.IGNORECASE,
 )
+_THAT = re.compile(r"(?<!\w)(?:that|что|чтобы|ki)(?!\w)", re.I)
+#: an English appositive between a name and its verb: "Frank Pallone, a co-chair of …, said"
+_APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the|who|whose|which|one\s+of|himself|herself)\b[^;.!?]*,\s*$", re.I)
 _JOINER = re.compile(r"^\s*,?\s*(?:и|and|və)\s*$", re.I)
 _NOT_PEOPLE = re.compile(
     r"(?:^|\s)(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
@@ -362,7 +365,11 @@ class Attributor:
             if before:
                 # Azerbaijani puts the verb last and the subject first; elsewhere the closest wins
                 chosen = next((m for m in before if m.known), before[0]) if self.lang == "az" else before[-1]
-                if self._joint(blanked) or self._joined(chosen, mentions):
+                if self.lang == "en":  # the name an appositive follows, not a name inside it
+                    chosen = next(
+                        (m for m in before if m.kind == "PER" and _APPOSITIVE.match(self.text[m.end : vs])), chosen
+                    )
+                if self._joint(blanked, verb.end()) or self._joined(chosen, mentions):
                     return JOINT
                 return chosen.speaker
             if _PRONOUN_RE.search(blanked[: verb.start()]):
@@ -379,7 +386,7 @@ class Attributor:
             if after:
                 # "Как считает эксперт Carnegie Europe Томас де Ваал": the person, not his body
                 chosen = next((m for m in after if m.kind == "PER"), after[0])
-                if self._joint(blanked) or self._joined(chosen, mentions):
+                if self._joint(blanked, verb.end()) or self._joined(chosen, mentions):
                     return JOINT
                 return chosen.speaker
         if _PRONOUN_RE.search(blanked):
@@ -394,11 +401,14 @@ class Attributor:
         return gap <= 40 or (gap <= 100 and not re.search(r"[,;:.!?«»\"“”]", self.text[verb_end:name_start]))
 
     @staticmethod
-    def _joint(blanked: str) -> bool:
+    def _joint(blanked: str, verb_end: int) -> bool:
         """Whether a sentence tells a joint statement, not one person's words about it ("birgə
-        bəyannamə ilə bağlı Tramp deyib", "Трамп сказал о совместном заявлении")."""
+        bəyannamə ilə bağlı Tramp deyib", "Трамп сказал о совместном заявлении", "Rubio told
+        reporters that the joint declaration was a turning point")."""
         return any(
-            not _ABOUT_BEFORE.search(blanked[: j.start()]) and not _ABOUT_AFTER.match(blanked, j.end())
+            not _ABOUT_BEFORE.search(blanked[: j.start()])
+            and not _ABOUT_AFTER.match(blanked, j.end())
+            and not (j.start() >= verb_end and _THAT.search(blanked[verb_end : j.start()]))
             for j in _JOINT_RE.finditer(blanked)
         )
 

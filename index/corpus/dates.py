@@ -417,6 +417,8 @@ def relative_day(text: str) -> RelativeDay | None:
         tail = re.match(r"\s*(?:после|after|since|sonra)\s+([^,.;:!?]{2,80})", text[m.end() :], re.I)
         if tail:
             after = tail.group(1)
+        elif anchor == "prev" and (ablative := re.search(r"([^\W\d_]{3,}?)(?:dan|dən|tan|tən)\s*$", text[: m.start()])):
+            after = ablative.group(1)  # Azerbaijani names the anchor first: "Sammitdən iki gün sonra"
         found.append(RelativeDay(anchor, offset, m.start(), after))
     m = _WEEKDAY_RE.search(text)
     if m:
@@ -465,7 +467,10 @@ _MONTH_ONLY = re.compile(
     + r")(?!\w)"
 )
 _AZ_MONTH_ONLY = re.compile(
-    r"(?<!\w)(?:" + "|".join(_AZ_MONTHS.values()) + r")(?:(?:ın|in|un|ün)?(?:da|də)|\s+ay(?:ın|ı)da)(?!\w)", re.I
+    r"(?<!\w)(?:" + "|".join(_AZ_MONTHS.values()) + r")(?:(?:ın|in|un|ün)?(?:da|də)|\s+ay(?:ın|ı)da"
+    # "Sentyabrın əvvəlində", "iyulun ortasında"
+    r"|(?:ın|in|un|ün)\s+(?:əvvəli|ortası|sonu|axırı|(?:birinci|ikinci)\s+yarısı)n(?:da|də))(?!\w)",
+    re.I,
 )
 
 

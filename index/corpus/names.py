@@ -375,6 +375,11 @@ def az_buffered_stem(word: str) -> str | None:
     return None
 
 
+#: the locative and ablative endings of an Azerbaijani place ("Bakıda", "Vaşinqtondan"); not a
+#: surname's "-zadə" ("Hacızadə")
+_AZ_PLACE_CASE = re.compile(r"^(?!.*zad[əa]$)[\w\-’']{3,}(?:da|də|dan|dən|ta|tə|tan|tən)$", re.I)
+
+
 def strip_az_suffix(word: str) -> tuple[str, bool]:
     """An Azerbaijani name word without its case suffix, and whether it had none."""
     for apostrophe in ("'", "’"):
@@ -508,6 +513,8 @@ def _latin_names(text: str, lang: str) -> list[NameMention]:
                 tail, nominative = re.sub(r"['’]s$", "", tail), False
             elif lang == "az":
                 tail, nominative = strip_az_suffix(tail.rstrip("."))
+                if nominative and _AZ_PLACE_CASE.search(tail):
+                    nominative = False  # "Nyu-Yorkda", "Şarm-əş-Şeyxdə": where, never who
             lemma_words[-1] = tail
             if len(tail) < 3:
                 continue
@@ -541,7 +548,7 @@ def _az_name_pieces(words: list[str], part: list[int]) -> list[list[int]]:
     for i in part:
         pieces[-1].append(i)
         w = words[i].rstrip(".,;:")
-        if re.search(r"['’-][a-zəıöüğşç]{1,4}$", w) or not strip_az_suffix(w)[1]:
+        if re.search(r"['’-][a-zəıöüğşç]{1,4}$", w) or not strip_az_suffix(w)[1] or _AZ_PLACE_CASE.search(w):
             pieces.append([])
     return [p for p in pieces if p]
 

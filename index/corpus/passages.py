@@ -71,6 +71,7 @@ class Paragraph:
     header: bool = False
     role: str | None = None  # "title"; "speaker:<who>": a letter line or an answer; "question:<who>": a question
     context: str = ""  # what a reader knows before this paragraph: title, event header, the question answered
+    own_words: bool = False  # a post under its author's header: the text is the author's own words
 
     def outside_quotes(self) -> str:
         """The paragraph's text with speech quotes blanked out (offsets preserved)."""
@@ -268,6 +269,12 @@ def _is_title(para: Paragraph, count: int) -> bool:
 #: what may come before the day of a dateline or a post's timestamp: a place ("Баку, 10 апреля"),
 #: or nothing but a bracket or markdown emphasis ("[08.08.2025, 22:14]", "**8 Aug 2025**")
 _DATELINE = re.compile(r"^\s*[\[(*_]*\s*(?:[^\W\d][\w\-]*(?:[ \t][^\W\d][\w\-]*){0,2}[,.]\s*)?$")
+#: a post's header before its date on the post's own line: "Nikol Pashinyan (@NikolPashinyan) ·",
+#: "Secretary Marco Rubio (@SecRubio) ·", "@AzerbaijanMFA —"
+_POST_HEAD = re.compile(
+    r"^\s*[\[(*_]*\s*(?P<who>(?:[^\W\d][\w.\-’']*\s+){0,4}[^\W\d][\w.\-’']*\s*\(@\w+\)|@\w+)"
+    r"[*_]*\s*[·|—–,-]\s*$"
+)
 #: a wire dateline without a day: "WASHINGTON (AP) —", "МОСКВА (Reuters) -"
 _AGENCY_DATELINE = re.compile(
     r"^\s*[^\W\d\sa-zа-яё][^\W\da-zа-яё]+(?:[ \t][^\W\da-zа-яё]+){0,2}\s*\([^()]{2,30}\)\s*[—–-]"
@@ -287,6 +294,12 @@ class _Event:
     paragraphs: list[int]
     summary: str
     header_text: str
+
+
+def _stem5(word: str) -> str:
+    """A word's stem cut to five letters: an anchor phrase and an event's header name the same
+    thing in other cases ("встречи" / "встреча", "Sammitdən" / "sammit keçirilib")."""
+    return stem(word)[:5]
 
 
 class _Dating:
@@ -320,12 +333,13 @@ class _Dating:
                 iso = day.iso(year_hint - 1)  # "25 декабря" in a January item: last year's
             if iso:
                 self.context_year = int(iso[:4])
-            if iso and _DATELINE.match(zone[: day.start]):
+            if iso and (_DATELINE.match(zone[: day.start]) or _POST_HEAD.match(zone[: day.start])):
                 self.reference = iso  # "Баку, 10 апреля — АПА.": relative days below count from here
                 if rel is not None and rel.anchor in ("ref", "weekday") and rel.start > day.end:
                     return True, self.relative(rel, events), False
-                own = self._own_day(days[1:], iso)
-                if own is not None:
+                head = zone[: day.start]
+                own = self._own_day(days[1:], iso) if re.search(r"[^\W\d_]", head) and _DATELINE.match(head) else None
+                if own is not None:  # only under a dateline with a place: a post's day is its timestamp
                     return True, own, True
             return iso is not None, iso, True
         if later_undated(zone):
@@ -367,9 +381,9 @@ class _Dating:
         previous dated event."""
         dated = [e for e in events if e.date]
         if rel.after:
-            words = {stem(w) for w in re.findall(r"[^\W\d_]{4,}", rel.after)}
+            words = {_stem5(w) for w in re.findall(r"[^\W\d_]{4,}", rel.after)}
             shared = [
-                (len(words & {stem(w) for w in re.findall(r"[^\W\d_]{4,}", e.header_text)}), i)
+                (len(words & {_stem5(w) for w in re.findall(r"[^\W\d_]{4,}", e.header_text)}), i)
                 for i, e in enumerate(dated)
             ]
             best = max(shared, default=(0, 0))
@@ -717,6 +731,7 @@ def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | 
             return names[-1].speaker
     author = _post_author(para, who)
     if author:
+        para.own_words = True  # the post's text is its author's, as a letter's lines are the signer's
         return author
     joint = False
     for sent in sentenize(para.text):
@@ -754,9 +769,19 @@ def _paragraph_speaker(para: Paragraph, outside: str, who: Attributor) -> str | 
 
 def _post_author(para: Paragraph, who: Attributor) -> str | None:
     """The person a post's header line opens with ("Ilham Aliyev (@presidentaz) · Aug 9, 2025"):
-    a first line that names a person first and holds a date."""
+    a first line that names a person first and holds a date, or a header on the post's own
+    line ("Nikol Pashinyan (@NikolPashinyan) · Aug 9, 2025 — Yesterday …"), whose author is the
+    name before the handle, else the handle ("@AzerbaijanMFA — 9 Aug 2025, 10:15 — …")."""
     if "\n" not in para.text[:120]:
-        return None
+        dates = find_dates(para.text[:120])
+        head = _POST_HEAD.match(para.text[: dates[0].start]) if dates else None
+        if head is None:
+            return None
+        named = who.mentions_in(para.start + head.start("who"), para.start + head.end("who"))
+        if named:
+            return named[0].speaker
+        handle = re.search(r"@(\w+)", head.group("who"))
+        return handle.group(1) if handle else None
     end = para.text.index("\n")
     dates = find_dates(para.text[:end])
     if not dates:
@@ -810,7 +835,7 @@ def build_passages(
     for para in paragraphs:
         for s, e in _windows(para, max_chars):
             share = para.quoted_share(s, e)
-            if share > 0 or (para.role or "").startswith(_TURNS):
+            if share > 0 or (para.role or "").startswith(_TURNS) or para.own_words:
                 kind = "quote"
             elif para.event is not None or para.speaker:
                 kind = "reported"

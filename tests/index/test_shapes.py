@@ -1262,3 +1262,46 @@ def test_the_letter_an_introduction_announces_is_its_signers(speakers) -> None:
     paras, _, _ = paras_of(text, speakers, "en", "2025-08-27")
     assert (paras[2].date, paras[2].speaker) == ("2025-08-26", "trump")
     assert {paras[n].speaker for n in range(3, 7)} == {"trump"}
+
+
+def test_a_post_header_on_the_posts_own_line_names_its_author_and_dates_yesterday(speakers) -> None:
+    text = (
+        "# Feed\n\n"
+        "Nikol Pashinyan (@NikolPashinyan) · Aug 9, 2025 — Yesterday at the White House we signed a declaration.\n\n"
+        "@AzerbaijanMFA — 9 Aug 2025, 10:15 — Results of the visit: a memorandum on the Charter.\n\n"
+        "U.S. Embassy Baku (@USEmbassyBaku) · Sep 10, 2025 — The trip builds on the historic August 8 meeting.\n"
+    )
+    paras, passages, _ = paras_of(text, speakers, "en", "2025-10-01")
+    assert (paras[2].date, paras[2].speaker) == ("2025-08-08", "pashinyan")
+    assert (paras[3].date, paras[3].speaker) == ("2025-08-09", "AzerbaijanMFA")
+    assert paras[4].date == "2025-09-10"  # a day the post mentions is not its day
+    assert {p.kind for p in passages if p.paragraph in (2, 3)} == {"quote"}  # the author's own words
+
+
+def test_azerbaijani_chronology_forms(speakers) -> None:
+    text = (
+        "# Xronika\n\n"
+        "8 avqust 2025-ci il – Ağ Evdə üçtərəfli sammit keçirilib.\n\n"
+        "Ertəsi gün Xarici İşlər Nazirliyi səfərin nəticələrinə dair məlumat yayıb.\n\n"
+        "Sammitdən iki gün sonra Hikmət Hacıyev müsahibəsində bildirib ki, marşrut açılacaq.\n\n"
+        "Sentyabrın əvvəlində Brendan Hanrahan Bakıya səfər edib.\n\n"
+        "Sentyabrın 23-də Nyu-Yorkda BMT sessiyasında İlham Əliyev çıxış edib.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "az", "2025-12-01")
+    assert paras[3].date == "2025-08-09"
+    assert paras[4].date == "2025-08-10"  # two days after the summit, not after the day before
+    assert paras[5].date is None  # early September: month only ("Sentyabrın" is not "sent")
+    assert (paras[6].date, paras[6].speaker) == ("2025-09-23", "aliyev")  # not "Nyu-Yorkda"
+
+
+def test_english_subject_past_an_appositive_and_a_joint_declaration_in_what_was_said(speakers) -> None:
+    text = (
+        "# T\n\n"
+        "On September 15, Representative Frank Pallone, a co-chair of the Caucus on Armenian Issues, said the waiver "
+        "was premature.\n\n"
+        "On August 8, Secretary of State Marco Rubio, who stood behind the leaders, told reporters that the joint "
+        "declaration was a turning point.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "en", "2025-10-01")
+    assert paras[2].speaker == "Frank Pallone"
+    assert paras[3].speaker == "rubio"
