@@ -68,7 +68,7 @@ class Tuning:
     paragraph_chars: int = 700  # paragraphs up to this long are shown whole
     use_dense: bool = True  # False: BM25 only (the benchmarks' baseline)
     center_languages: bool = True  # rank on cosines minus the question's cosine to each language's mean
-    min_latin_names: int = 2  # an English/Azerbaijani question naming this many unknown things is declined
+    min_latin_names: int = 2  # an English question naming this many things the corpus has in no script is declined
 
 
 _PARAGRAPH_FIELDS = ("source_id", "number", "start", "end", "event", "role", "speaker", "occasion")

@@ -32,7 +32,7 @@ class Intent:
     tokens: list[str]
     names: list[str]  # stems of the named things (proper nouns, codes) the question asks about
     occasions: frozenset[str] = frozenset()  # occasions the question mentions (letter, phone_call, ...)
-    latin_names: tuple[str, ...] = ()  # an English or Azerbaijani question's capitalised words, lower case
+    latin_names: tuple[str, ...] = ()  # an English question's capitalised words, lower case
 
 
 def clean(question: str, max_chars: int) -> str:
@@ -147,12 +147,14 @@ def named_things(text: str, mentions: list[tuple[int, int, str]]) -> list[str]:
 
 
 def latin_names(text: str, mentions: list[tuple[int, int, str]]) -> tuple[str, ...]:
-    """The capitalised words of an English or Azerbaijani question after its first ("Bagrat",
+    """The capitalised words of an English question after its first ("Bagrat",
     "Galstanyan"), speakers' names and dates left out, as written in lower case. Unlike a
     Russian question's names they are not stemmed: a corpus in another script is checked
     through their transliteration keys and cognates (see the engine's abstention)."""
     if sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ") * 2 > sum(ch.isalpha() for ch in text):
         return ()
+    if re.search(r"[əƏıİğĞşŞçÇöÖüÜ]", text):
+        return ()  # Azerbaijani capitalises institutions it translates ("Strateji Tərəfdaşlıq Xartiyası")
     dates = [(d.start, d.end) for d in find_dates(text)]
     found = []
     for i, m in enumerate(_NAME_WORD.finditer(text)):

@@ -228,3 +228,9 @@ def test_a_letters_signature_is_never_an_answer(built_data, tmp_path) -> None:
     assert ans.answered
     assert not any(h.text.startswith(("President of the United States", "Donald J. Trump")) for h in ans.hits)
     assert any("twenty-fifth Caspian Oil and Gas exhibition" in h.text for h in ans.hits[:2])
+
+
+def test_an_azerbaijani_question_is_not_declined_for_institutions_it_translates(engine: Engine) -> None:
+    """ "Cənub Qaz Dəhlizi" is "Южный газовый коридор": Azerbaijani capitalises what it translates."""
+    ans = engine.ask("Tramp Əliyevə məktubunda Cənub Qaz Dəhlizi barədə nə yazıb?")
+    assert ans.answered
