@@ -60,7 +60,7 @@ class Tuning:
     period_relief: float = 0.03  # a question naming a covered period may sit this much closer to off-topic
     min_lexical_tokens: int = 2  # ... unless this many query words (and ...
     min_lexical_share: float = 0.6  # ... this share of them) occur together in one top BM25 passage
-    focus_script_share: float = 0.33  # decline questions whose focus words are all unknown, in a script this common
+    focus_script_share: float = 0.5  # decline questions whose focus words are all unknown, in a script this common
     focus_common_share: float = 0.1  # words in more paragraphs than this share are the domain, not a focus
     period_candidates: int = 256  # a period with more passages is cut to this many by cosine (+ BM25)
     keep_within: float = 0.25  # hits further below the best than this are not shown
@@ -670,7 +670,7 @@ class Engine:
         """Is everything the question is about absent from the corpus? Its focus is its words
         minus speakers' names and names common to the corpus (in over a tenth of its
         paragraphs: "Азербайджан", "США"). Absence is evidence only where the corpus is
-        mostly written in the question's script (a third of its paragraphs or more); across
+        mostly written in the question's script (half of its paragraphs or more); across
         scripts a word is naturally absent. A month or a day the question names is a focus
         of its own, so such questions are not checked here."""
         t = self.tuning
