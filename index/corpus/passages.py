@@ -296,6 +296,23 @@ class _Event:
     header_text: str
 
 
+def _day_it_was_said(text: str, lex: Lexicon, dating: _Dating) -> str | None:
+    """The calendar day of the first sentence of ``text`` that reports speech, when the day
+    stands within a few words of its reporting verb ("told local media on November 7 that …")
+    and is not a day a participle gives a thing ("the memorandum signed on August 8")."""
+    for sent in sentenize(text):
+        sentence = text[sent.start : sent.stop]
+        verb = lex.reporting.search(sentence)
+        if verb is None:
+            continue
+        for d in find_dates(sentence):
+            near = -40 <= d.start - verb.end() <= 40 or -40 <= verb.start() - d.end <= 40
+            if d.is_day and near and not _attributive(sentence, d.start, d.end, dating.lang):
+                return d.iso(dating.context_year or dating.year)
+        return None
+    return None
+
+
 def _stem5(word: str) -> str:
     """A word's stem cut to five letters: an anchor phrase and an event's header name the same
     thing in other cases ("встречи" / "встреча", "Sammitdən" / "sammit keçirilib")."""
@@ -436,6 +453,10 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             if rel is not None and rel.anchor in ("ref", "weekday"):
                 date = dating.relative(rel, events)
                 starts, explicit = date is not None, False
+            elif own not in (None, PRONOUN, JOINT) and (told := _day_it_was_said(_unquoted(outside), lex, dating)):
+                # "Energy is the least glamorous strand … Spokesman Hajizada told local media on
+                # November 7 that …": a day in the sentence that reports the speech dates it
+                starts, date, explicit = True, told, True
         if (
             not starts
             and role is None

@@ -1305,3 +1305,14 @@ def test_english_subject_past_an_appositive_and_a_joint_declaration_in_what_was_
     paras, _, _ = paras_of(text, speakers, "en", "2025-10-01")
     assert paras[2].speaker == "Frank Pallone"
     assert paras[3].speaker == "rubio"
+
+
+def test_a_day_next_to_the_verb_in_a_later_sentence_dates_the_speech(speakers) -> None:
+    text = (
+        "# Analysis\n\n"
+        "Energy is the least glamorous strand of the relationship and probably the most concrete. "
+        "Spokesman Aykhan Hajizada told local media on November 7 that the memorandum signed on August 8 "
+        "would widen cooperation.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "en", "2025-12-01")
+    assert paras[2].date == "2025-11-07"
