@@ -286,10 +286,10 @@ class LexicalIndex:
         return found
 
     def knows_latin_name(self, word: str) -> bool:
-        """Whether a Latin-script name of a question ("davos", "shusha", "universitetində")
-        occurs in the corpus in any script: as a name (stemmed, or by the key of the word as
-        written, which a stemmer may have cut: "davo" / "давос"), or as a cognate of its stem
-        ("global" / "глобальн")."""
+        """Whether a Latin-script name of a question ("davos", "shusha", "galstanyan") occurs in
+        the corpus in any script: as a name (stemmed, or by the key of the word as written,
+        which a stemmer may have cut: "davo" / "давос"), or as a cognate of its stem ("global" /
+        "глобальн")."""
         stems = tokenize(word, query=True)
         return self.knows_name(word) or any(self.knows_name(s) or self.cognates.of_token(s) for s in stems)
 
