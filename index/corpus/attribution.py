@@ -109,6 +109,7 @@ _UNNAMED_SPEAKER = re.compile(
     r"(?:\s+(?:[а-яё]+|США|МИД|ООН)){0,2}|источник\w*\s+в\s+\w+(?:\s+(?:США|[А-ЯЁ]\w+))?))\b(?=[^.!?]*$)",
     re.IGNORECASE,
 )
+_PLACE_BEFORE = re.compile(r"(?<!\w)(?:in|at|near|в|во)\s+$", re.I)
 _THAT = re.compile(r"(?<!\w)(?:that|что|чтобы|ki)(?!\w)", re.I)
 #: an English appositive between a name and its verb: "Frank Pallone, a co-chair of …, said"
 _APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the|who|whose|which|one\s+of|himself|herself)\b[^;.!?]*,\s*$", re.I)
@@ -347,7 +348,13 @@ class Attributor:
             if owner:
                 return owner[-1].speaker
         if acc:  # "по мнению эксперта Центра … Вугара Байрамова": the person, else the body
-            after = [m for m in mentions if m.start - start >= acc.end() and m.start - start - acc.end() <= 80]
+            after = [
+                m
+                for m in mentions
+                if m.start - start >= acc.end()
+                and m.start - start - acc.end() <= 80
+                and not _PLACE_BEFORE.search(self.text[max(0, m.start - 6) : m.start])  # "embassy in Washington"
+            ]
             people = [m for m in after if m.kind == "PER"]
             near = [m for m in after if m.start - start - acc.end() <= 40]
             if people or near:
@@ -365,6 +372,10 @@ class Attributor:
             if before:
                 # Azerbaijani puts the verb last and the subject first; elsewhere the closest wins
                 chosen = next((m for m in before if m.known), before[0]) if self.lang == "az" else before[-1]
+                if self.lang == "en" and verb.group().lower().endswith("ing"):
+                    # ", reminding the audience …": the participle's subject is the clause's first
+                    people = [m for m in before if m.kind == "PER"]
+                    chosen = next((m for m in people if m.known), people[0] if people else chosen)
                 if self.lang == "en":  # the name an appositive follows, not a name inside it
                     chosen = next(
                         (m for m in before if m.kind == "PER" and _APPOSITIVE.match(self.text[m.end : vs])), chosen

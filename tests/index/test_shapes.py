@@ -1316,3 +1316,16 @@ def test_a_day_next_to_the_verb_in_a_later_sentence_dates_the_speech(speakers) -
     )
     paras, _, _ = paras_of(text, speakers, "en", "2025-12-01")
     assert paras[2].date == "2025-11-07"
+
+
+def test_english_participle_and_according_to_a_place(speakers) -> None:
+    text = (
+        "# T\n\n"
+        "On October 13, in Sharm el-Sheikh, Trump interrupted his speech to point Aliyev out, reminding the "
+        "audience that the war had lasted decades.\n\n"
+        "On September 20, according to the Azerbaijani embassy in Washington, Hajiyev met senators and invited "
+        "them to Baku.\n"
+    )
+    paras, _, _ = paras_of(text, speakers, "en", "2025-12-01")
+    assert paras[2].speaker == "trump"  # the participle's subject, not the name nearest to it
+    assert paras[3].speaker == "hajiyev"  # not "Washington", where the embassy is
