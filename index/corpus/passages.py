@@ -308,7 +308,7 @@ def _day_it_was_said(text: str, lex: Lexicon, dating: _Dating) -> str | None:
         for d in find_dates(sentence):
             near = -40 <= d.start - verb.end() <= 40 or -40 <= verb.start() - d.end <= 40
             if d.is_day and near and not _attributive(sentence, d.start, d.end, dating.lang):
-                return d.iso(dating.context_year or dating.year)
+                return dating.day_iso(d)
         return None
     return None
 
@@ -342,19 +342,16 @@ class _Dating:
             # the day first, then the place in capitals: "Aug 8, 2025 — WASHINGTON."
             or (bool(days) and not before.strip() and bool(_PLACE_AFTER_DAY.match(zone, days[0].end)))
         )
-        year_hint = self.context_year or self.year
         if days:
             day = days[0]
-            iso = day.iso(year_hint if day.year is None else None)
-            if iso and day.year is None and self.published and iso > self.published and year_hint:
-                iso = day.iso(year_hint - 1)  # "25 декабря" in a January item: last year's
+            iso = self.day_iso(day)
             if iso:
                 self.context_year = int(iso[:4])
-            if iso and (_DATELINE.match(zone[: day.start]) or _POST_HEAD.match(zone[: day.start])):
+            head = zone[: day.start]
+            if iso and (_DATELINE.match(head) or _POST_HEAD.match(head)):
                 self.reference = iso  # "Баку, 10 апреля — АПА.": relative days below count from here
                 if rel is not None and rel.anchor in ("ref", "weekday") and rel.start > day.end:
                     return True, self.relative(rel, events), False
-                head = zone[: day.start]
                 own = self._own_day(days[1:], iso) if re.search(r"[^\W\d_]", head) and _DATELINE.match(head) else None
                 if own is not None:  # only under a dateline with a place: a post's day is its timestamp
                     return True, own, True
@@ -372,6 +369,16 @@ class _Dating:
                 self.context_year = year  # "В апреле 2018 года": the days after are 2018's
             return True, None, False
         return False, None, False
+
+    def day_iso(self, day: DateMention) -> str | None:
+        """A calendar day as an ISO date, a day without a year taking the year of the latest
+        event that named one, else the publication's; one that would fall after the
+        publication is last year's ("25 декабря" in a January item)."""
+        year_hint = self.context_year or self.year
+        iso = day.iso(year_hint if day.year is None else None)
+        if iso and day.year is None and self.published and iso > self.published and year_hint:
+            iso = day.iso(year_hint - 1)
+        return iso
 
     def _own_day(self, days: list[DateMention], dateline: str) -> str | None:
         """The event's own day after a dateline ("Bakı, 16 oktyabr. … 15 oktyabr tarixində
@@ -471,7 +478,7 @@ def assign_events(source: Source, paragraphs: list[Paragraph], speakers: Speaker
             rel = relative_day(tail)
             days = [d for d in find_dates(tail) if d.is_day]
             if days and (rel is None or days[0].start < rel.start):
-                date = days[0].iso(dating.context_year or dating.year)
+                date = dating.day_iso(days[0])
                 starts, explicit = date is not None, date is not None
             elif rel is not None:
                 date = dating.relative(rel, events)
