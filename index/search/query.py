@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..corpus.attribution import surname_keys
@@ -124,20 +125,26 @@ def strip_dates(text: str, rng: DateRange | None = None) -> str:
 _NAME_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+def _free_words(text: str, mentions: list[tuple[int, int, str]]) -> Iterator[tuple[int, str]]:
+    """The words of a question (with their place among its words) outside speakers' names and
+    dates: what is left to name things."""
+    dates = [(d.start, d.end) for d in find_dates(text)]
+    for i, m in enumerate(_NAME_WORD.finditer(text)):
+        if any(s <= m.start() < e for s, e, _ in mentions) or any(s <= m.start() < e for s, e in dates):
+            continue
+        yield i, m.group()
+
+
 def named_things(text: str, mentions: list[tuple[int, int, str]]) -> list[str]:
     """Stems of what a question names: codes such as "COP29" or "F-16" in any language, and in
     a Russian question its capitalised words after the first. Speakers' names and dates are
-    not counted. English and Azerbaijani proper names are not checked: a Russian corpus
-    cannot confirm them word by word."""
+    not counted. An English question's proper names are :func:`latin_names`, checked another
+    way: a Russian corpus cannot confirm them word by word."""
     cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
     latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
     russian = cyrillic > latin
-    dates = [(d.start, d.end) for d in find_dates(text)]
     names = []
-    for i, m in enumerate(_NAME_WORD.finditer(text)):
-        word = m.group()
-        if any(s <= m.start() < e for s, e, _ in mentions) or any(s <= m.start() < e for s, e in dates):
-            continue
+    for i, word in _free_words(text, mentions):
         latin_word = bool(re.search(r"[A-Za-z]", word))
         is_code = latin_word and any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
         is_proper = russian and i > 0 and word[0].isupper() and len(word) >= 4 and not word.isupper()
@@ -155,12 +162,8 @@ def latin_names(text: str, mentions: list[tuple[int, int, str]]) -> tuple[str, .
         return ()
     if re.search(r"[əƏıİğĞşŞçÇöÖüÜ]", text):
         return ()  # Azerbaijani capitalises institutions it translates ("Strateji Tərəfdaşlıq Xartiyası")
-    dates = [(d.start, d.end) for d in find_dates(text)]
     found = []
-    for i, m in enumerate(_NAME_WORD.finditer(text)):
-        word = m.group()
-        if any(s <= m.start() < e for s, e, _ in mentions) or any(s <= m.start() < e for s, e in dates):
-            continue
+    for i, word in _free_words(text, mentions):
         if i > 0 and word[:1].isupper() and len(word) >= 4 and not word.isupper() and word.isalpha():
             found.append(word.lower())
     return tuple(found)
