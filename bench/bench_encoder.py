@@ -164,9 +164,8 @@ _CHILD = """
 import sys, time
 t0 = float(sys.argv[1])
 from index import Settings
-from index.embedding.model import load_embedder
-s = Settings.from_env()
-e = load_embedder(s.model, s.cache_dir)
+from index.embedding.model import embedder_for
+e = embedder_for(Settings.from_env())  # QUOTEBOT_ENCODER, as serving reads it
 t1 = time.time()
 e.encode_queries(["Когда Алиев позвонил Трампу?"])
 t2 = time.time()

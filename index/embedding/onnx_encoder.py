@@ -11,7 +11,8 @@ Layout, beside the materialised sentence-transformers folder ``<models>/<name>``
     <models>/<name>.onnx-v4/
         model.onnx             fp32 graph, fused for onnxruntime: input_ids, attention_mask -> mean-pooled vector ...
         model.onnx.data        ... and its weights, as ONNX external data (memory-mapped)
-        model.int8.onnx        the same, linear weights int8 (dynamic quantisation)
+        model.int8.onnx        the same, linear weights int8 (dynamic quantisation after
+                               SmoothQuant scales, index.embedding.smoothing)
         tokenizer.json         copied from the model folder
         tokenizer.core.json    its core for Latin and Cyrillic text, and the core ids' map
         tokenizer.core.ids.npy   to the full vocabulary (index.embedding.script_tokenizer)
@@ -47,7 +48,8 @@ from ..store.checksums import sha256_file
 from ..store.durable import read_json_object
 from .script_tokenizer import CORE_FILE, CORE_IDS_FILE, FIX, ScriptTokenizer
 
-FORMAT_VERSION = 4  # 2: fp32 weights external (model.onnx.data); 3: fused graph; 4: tokenizer core
+#: 2: fp32 weights external (model.onnx.data); 3: fused graph; 4: tokenizer core; 5: int8 smoothed
+FORMAT_VERSION = 5
 CHECKSUM_FILE = "quotebot_onnx.json"
 TOKENIZER_FILE = "tokenizer.json"
 VERIFIED_FILE = ".quotebot_verified.json"  # stat of files whose checksum was verified
@@ -253,10 +255,8 @@ class OnnxEncoder:
     def token_lengths(self, texts: list[str], prefix: str) -> list[int]:
         return [len(ids) for ids in self._tokenizer.ids([prefix + t for t in texts])]
 
-    def encode(self, texts: list[str], prefix: str, *, threads: int = 1) -> np.ndarray:
-        """float32 ``[len(texts), dim]``, L2-normalised; ``texts`` run as one padded batch."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+    def feeds(self, texts: list[str], prefix: str = "") -> dict[str, np.ndarray]:
+        """The graph's inputs for ``texts`` (non-empty) as one batch padded to the longest."""
         encs = self._tokenizer.ids([prefix + t for t in texts])
         longest = max(len(e) for e in encs)
         ids = np.full((len(encs), longest), self._pad, dtype=np.int64)
@@ -264,7 +264,13 @@ class OnnxEncoder:
         for row, e in enumerate(encs):
             ids[row, : len(e)] = e
             mask[row, : len(e)] = 1
-        (pooled,) = self.session(threads).run(None, {"input_ids": ids, "attention_mask": mask})
+        return {"input_ids": ids, "attention_mask": mask}
+
+    def encode(self, texts: list[str], prefix: str, *, threads: int = 1) -> np.ndarray:
+        """float32 ``[len(texts), dim]``, L2-normalised; ``texts`` run as one padded batch."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        (pooled,) = self.session(threads).run(None, self.feeds(texts, prefix))
         pooled = np.asarray(pooled, dtype=np.float32)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         unit: np.ndarray = pooled / np.maximum(norms, 1e-12)

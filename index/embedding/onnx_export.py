@@ -14,7 +14,9 @@ places torch is needed.
   (docs/performance.md). Eager attention because the optimizer recognises its pattern, not
   the SDPA one. Checked against sentence-transformers on sample texts before it is accepted.
 * **int8**: ``onnxruntime.quantization.quantize_dynamic`` of the fused graph (weights QInt8, per
-  channel; activations quantised per call).
+  channel; activations quantised per call), after SmoothQuant scales move the activations'
+  outlier channels into the weights (``index.embedding.smoothing``: the strength is chosen by
+  measuring each candidate's vectors against fp32 on calibration text).
 * The fp32 weights are then moved out of the graph into ``model.onnx.data`` (ONNX external
   data, each tensor 64 KiB-aligned): onnxruntime memory-maps them instead of parsing and copying
   470 MB at every start (see ``index.embedding.onnx_encoder``).
@@ -36,6 +38,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -52,6 +55,10 @@ from .onnx_encoder import (
     verify_onnx_folder,
 )
 from .script_tokenizer import save_core
+from .smoothing import Smoothing, choose_smoothing
+
+if TYPE_CHECKING:
+    import onnx
 
 OPSET = 17
 #: Minimum cosine between the exported fp32 graph and sentence-transformers on the sample texts.
@@ -137,20 +144,31 @@ def _fuse(traced: Path, target: Path, *, heads: int, hidden: int) -> None:
     fused.save_model_to_file(str(target))
 
 
-def _quantise_int8(fp32: Path, target: Path) -> None:
+def _quantise_int8(fp32: Path, target: Path, tokenizer_folder: Path) -> Smoothing:
+    """``target``: ``fp32`` quantised to int8, smoothed first as ``choose_smoothing`` measures
+    best (``tokenizer_folder``: where the export's tokenizer already is)."""
+    import onnx
+
+    from .onnx_encoder import OnnxEncoder
+
+    tokenizer = OnnxEncoder(tokenizer_folder, "none", verify=False)
+    with _root_log_errors_only():
+        return choose_smoothing(onnx.load(str(fp32)), tokenizer.feeds, _quantise_dynamic, target)
+
+
+def _quantise_dynamic(graph: onnx.ModelProto, target: Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # "consider pre-processing": shape inference adds nothing to a BERT graph
-    with _root_log_errors_only():
-        quantize_dynamic(
-            str(fp32),
-            str(target),
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            # the fused contrib operators have no type inference: their outputs are float
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )
+    quantize_dynamic(
+        graph,
+        str(target),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        # the fused contrib operators have no type inference: their outputs are float
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
 
 
 @contextlib.contextmanager
@@ -232,20 +250,23 @@ def export_onnx(st_folder: Path, *, say: Progress | None = None, fingerprint: st
         shutil.copyfile(st_folder / TOKENIZER_FILE, tmp / TOKENIZER_FILE)
         save_core(tmp / TOKENIZER_FILE, tmp)
         fp32_cos = _check_parity(tmp, st_folder, "none", PARITY_MIN_COSINE)
-        say(f"quantising to int8 (dynamic, per channel) after {time.monotonic() - t0:.0f}s")
-        _quantise_int8(tmp / MODEL_FILES["none"], tmp / MODEL_FILES["int8"])
+        say(f"quantising to int8 (dynamic, per channel, smoothing measured) after {time.monotonic() - t0:.0f}s")
+        smoothing = _quantise_int8(tmp / MODEL_FILES["none"], tmp / MODEL_FILES["int8"], tmp)
+        say(f"int8: smoothing alpha {smoothing.alpha}, mean cosine to fp32 {smoothing.mean_cosine:.5f}")
         for leftover in tmp.glob("*-opt.onnx"):  # quantisation's pre-processing scratch
             leftover.unlink()
         _externalise(tmp / MODEL_FILES["none"])
         fp32_cos = _check_parity(tmp, st_folder, "none", PARITY_MIN_COSINE)  # as it will serve
         int8_cos = _check_parity(tmp, st_folder, "int8", 0.97)
-        _write_checksums(tmp, st_folder, fingerprint, {"none": fp32_cos, "int8": int8_cos})
+        _write_checksums(tmp, st_folder, fingerprint, {"none": fp32_cos, "int8": int8_cos}, smoothing)
         install_dir(tmp, target)
     say(f"ONNX encoder ready: {target}")
     return target
 
 
-def _write_checksums(tmp: Path, st_folder: Path, fingerprint: str, parity: dict[str, float]) -> None:
+def _write_checksums(
+    tmp: Path, st_folder: Path, fingerprint: str, parity: dict[str, float], smoothing: Smoothing
+) -> None:
     import onnxruntime
     import torch
 
@@ -261,6 +282,7 @@ def _write_checksums(tmp: Path, st_folder: Path, fingerprint: str, parity: dict[
         "prompts": st_config.get("prompts") or {},
         "exported_with": {"torch": torch.__version__, "onnxruntime": onnxruntime.__version__, "opset": OPSET},
         "parity_min_cosine": {k: round(v, 7) for k, v in parity.items()},
+        "int8_smoothing": smoothing.as_record(),
         "files": {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.is_file()},
     }
     for path in tmp.iterdir():

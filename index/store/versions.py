@@ -112,8 +112,21 @@ class Manifest:
             )
 
 
+def passage_encoder(e: dict[str, str]) -> tuple[str | None, str | None, str | None]:
+    """What computed the stored vectors: (format, quantisation, checksum) of the passages' side.
+    An encoder record whose questions run on another graph than its passages names the latter in
+    ``passages_quantisation`` / ``passages_checksum``; else one graph did both."""
+    if "passages_quantisation" in e:
+        return e.get("format"), e.get("passages_quantisation"), e.get("passages_checksum")
+    return e.get("format"), e.get("quantisation"), e.get("checksum")
+
+
 def same_encoder(a: dict[str, str], b: dict[str, str]) -> bool:
-    return all(a.get(k) == b.get(k) for k in ("format", "quantisation", "checksum"))
+    """Whether an index built with encoder ``a`` serves encoder ``b``: its stored vectors must come
+    from the same passage graph. The question side may differ (int8 questions against fp32
+    passages, ``QUOTEBOT_ENCODER=onnx-int8-queries``): the same weights map a question to the
+    same space, within the quantisation's cosine (docs/performance.md)."""
+    return passage_encoder(a) == passage_encoder(b)
 
 
 def describe_encoder(e: dict[str, str]) -> str:

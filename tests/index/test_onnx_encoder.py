@@ -77,11 +77,11 @@ def test_long_texts_are_truncated_like_sentence_transformers(shared_cache: Path,
 
 def test_encoder_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUOTEBOT_ENCODER", raising=False)
-    assert encoder_choice(DEFAULT_MODEL, Settings.from_env().encoder) == "onnx"
+    assert encoder_choice(DEFAULT_MODEL, Settings.from_env().encoder) == "onnx-int8-queries"
     assert encoder_choice("/some/other/model", "onnx") == "sentence-transformers"  # no ONNX files for other models
     monkeypatch.setenv("QUOTEBOT_ENCODER", "onnx-int8")  # read once, into the settings
     assert encoder_choice(DEFAULT_MODEL, Settings.from_env().encoder) == "onnx-int8"
-    assert encoder_choice(DEFAULT_MODEL) == "onnx"  # the environment is not read here
+    assert encoder_choice(DEFAULT_MODEL) == "onnx-int8-queries"  # the environment is not read here
     with pytest.raises(ModelMissingError, match="QUOTEBOT_ENCODER='tensorflow' is not one of onnx"):
         encoder_choice(DEFAULT_MODEL, "tensorflow")
     assert set(ENCODERS) == {"onnx", "onnx-int8", "onnx-int8-queries", "sentence-transformers"}
@@ -165,7 +165,7 @@ def test_manifest_records_the_encoder_and_refuses_another(built_data: Path, shar
     assert manifest.encoder == served.encoder
     assert Engine.open(settings).ask("Когда Алиев позвонил Трампу?").answered
     other = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx-int8")
-    with pytest.raises(ManifestMismatchError, match=r"onnx/none .* onnx/int8 .*quotebot index build"):
+    with pytest.raises(ManifestMismatchError, match=r"built with the onnx/.* onnx/int8 .*quotebot index build"):
         Engine.open(settings, embedder=other)
 
 
@@ -180,6 +180,22 @@ def test_index_build_re_embeds_for_another_encoder(data_dir: Path, shared_cache:
     store = IndexStore(settings.index_dir)
     assert store.manifest(switched.version).encoder["quantisation"] == "int8"
     assert Engine.open(settings, embedder=int8).ask("трамп новруз").answered
+
+
+def test_int8_questions_serve_an_index_of_fp32_passages(data_dir: Path, shared_cache: Path) -> None:
+    """Only the passages' graph makes the stored vectors: switching the questions to int8 (or
+    back) keeps the index and every vector; switching the passages re-embeds."""
+    settings = Settings.from_env(data_dir=data_dir)
+    fp32 = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx")
+    mixed = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx-int8-queries")
+    int8 = load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx-int8")
+    first = build_index(settings, encoder=fp32)
+    assert Engine.open(settings, embedder=mixed).ask("трамп новруз").answered
+    assert build_index(settings, encoder=mixed).embedded == 0
+    assert Engine.open(settings, embedder=fp32).ask("трамп новруз").answered
+    with pytest.raises(ManifestMismatchError, match=r"int8 questions, none passages .* onnx/int8 "):
+        Engine.open(settings, embedder=int8)
+    assert build_index(settings, encoder=int8).embedded == first.embedded
 
 
 def test_old_manifest_without_encoder_is_refused(built_data: Path, tmp_path: Path, shared_cache: Path) -> None:
