@@ -8,7 +8,8 @@ every round, each question is asked of the hybrid engine and of the BM25-only en
 encoding (``encode_queries`` alone) is timed the same way, to show where the time goes. Per
 round: p50/p95/p99 wall time; reported: the median over rounds, and the hybrid/BM25 ratio.
 Process CPU time per question is reported too (less sensitive to other processes than wall
-time). ``--threads`` runs the whole thing at other torch thread counts.
+time). ``--threads`` runs the whole thing at other encoder thread counts per question
+(``QUOTEBOT_QUERY_THREADS``; the serving default, one, is the verdict's).
 
     .venv/bin/python -m bench.bench_ask                 # ~2 min on 2 cores
     .venv/bin/python -m bench.bench_ask --rounds 3 --threads 2 1
@@ -78,12 +79,10 @@ def main() -> int:
         type=int,
         nargs="*",
         default=None,
-        help="torch thread counts to measure (default: the engine's own choice only)",
+        help="encoder thread counts per question to measure (default: the engine's own choice only)",
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="an indexed data dir (default: a fresh seed copy)")
     args = parser.parse_args()
-
-    import torch
 
     from index import Engine, Settings, Tuning, build_index
     from index.embedding.model import Threads
@@ -103,19 +102,17 @@ def main() -> int:
             engine.ask(q)
             bm25.ask(q)
         quality = {name: {"hybrid": hit_at_3(engine, qs), "bm25": hit_at_3(bm25, qs)} for name, qs in sets.items()}
-        default_threads = torch.get_num_threads()
+        default_threads = settings.query_threads
         # the engine encodes questions on Settings.query_threads (QUOTEBOT_QUERY_THREADS, default 1)
         thread_counts = args.threads or [settings.query_threads]
         busy_before = cpu_busy_share(1.0)
         load_before = loadavg()
         runs = {}
         for n in thread_counts:
-            torch.set_num_threads(n)
             engine.embedder.threads = Threads(n, settings.threads)  # what encode_queries uses
             t0 = time.perf_counter()
             runs[str(n)] = measure(engine, bm25, questions, args.rounds)
             runs[str(n)]["seconds"] = round(time.perf_counter() - t0, 1)
-        torch.set_num_threads(default_threads)
         result = {
             "questions": {name: len(qs) for name, qs in sets.items()},
             "rounds": args.rounds,
@@ -131,7 +128,7 @@ def main() -> int:
         for k in ("hybrid", "hybrid_repeat", "encode", "bm25", "hybrid_cpu"):
             m = r[k]["median_of_rounds"]
             rows.append([n, k, m["p50"], m["p95"], m["p99"]])
-    print(table(["torch threads", "what", "p50 ms", "p95 ms", "p99 ms"], rows))
+    print(table(["encoder threads", "what", "p50 ms", "p95 ms", "p99 ms"], rows))
     for n, r in runs.items():
         print(
             f"threads {n}: hybrid/BM25 ratio p50 {r['ratio_p50']}×, p95 {r['ratio_p95']}×; "

@@ -103,10 +103,10 @@ def section_ask(r: dict[str, Any]) -> list[str]:
         ),
         ("p50", "p95", "p99"),
     )
-    out += [table(["torch threads", "what", "p50 ms", "p95 ms", "p99 ms"], rows), ""]
+    out += [table(["encoder threads", "what", "p50 ms", "p95 ms", "p99 ms"], rows), ""]
     for n, d in r["by_threads"].items():
         out.append(
-            f"* {n} torch thread(s): hybrid / BM25-only = **{d['ratio_p50']}×** at p50, {d['ratio_p95']}× "
+            f"* {n} encoder thread(s): hybrid / BM25-only = **{d['ratio_p50']}×** at p50, {d['ratio_p95']}× "
             f"at p95; the hybrid ask minus the query encoding: {_ms(d['non_encoder_p50'])} ms at p50."
         )
     q = r.get("quality", {})

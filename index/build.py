@@ -25,7 +25,7 @@ from .config import Settings
 from .corpus.corrections import apply_corrections, correct_paragraphs
 from .corpus.passages import build_passages
 from .corpus.sources import SPEAKERS_FILE, Source, load_sources, load_speakers, registry_yaml
-from .errors import IndexCorruptError, IndexFormatError, IndexMissingError
+from .errors import IndexCorruptError, IndexFormatError, IndexMissingError, ManifestMismatchError
 from .search.lexical import LexicalIndex
 from .search.offtopic import load_offtopic, offtopic_hash
 from .search.vectors import VectorIndex
@@ -175,13 +175,34 @@ def open_engine(settings: Settings, *, progress: bool = False, notice: TextIO | 
             )
         ensure_index(settings, progress=progress)
         return Engine.open(settings)
+    except ManifestMismatchError as exc:
+        # e.g. an upgrade changed the default encoder: the corpus is intact, so its index is built
+        # again once with what is configured; the old version stays (`quotebot index rollback`)
+        if notice is not None:
+            print(f"{exc}\nBuilding it again once with the configured model and encoder…", file=notice, flush=True)
+        ensure_index(settings, progress=progress, configured=True)
+        return Engine.open(settings)
 
 
-def ensure_index(settings: Settings, *, progress: bool = False) -> BuildReport | None:
+def _serves_configured(settings: Settings, store: IndexStore) -> bool:
+    """Whether the published version was built with the configured model and encoder."""
+    from .embedding.model import embedder_for
+
+    embedder = embedder_for(settings)
+    try:
+        store.manifest(store.require_current()).check_model(embedder.name, embedder.fingerprint, embedder.encoder)
+    except (ManifestMismatchError, IndexMissingError):
+        return False
+    return True
+
+
+def ensure_index(settings: Settings, *, progress: bool = False, configured: bool = False) -> BuildReport | None:
     """Build the first index version unless one is published by the time the lock is ours (a
-    reader that found no index must not build a second one behind a writer that is building)."""
+    reader that found no index must not build a second one behind a writer that is building);
+    with ``configured``, unless the published one was built with the configured model and encoder."""
     with writing(settings, wait=600.0) as store:
-        if store.versions() and store.current() in store.versions():
+        published = bool(store.versions()) and store.current() in store.versions()
+        if published and (not configured or _serves_configured(settings, store)):
             return None
         return build_locked(settings, store, load_sources(settings.data_dir), progress=progress)
 

@@ -164,13 +164,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _open_engine(settings: Settings) -> Engine:
     """The engine on the published version; the first version is built once if there is none (a
-    build another process is running is waited for, not repeated)."""
-    from index.errors import IndexMissingError
+    build another process is running is waited for, not repeated), and built again once if it
+    was made with another model or encoder than the configured one (``index.build.open_engine``)."""
+    from index.errors import IndexMissingError, ManifestMismatchError
     from index.search.engine import Engine
 
     try:
         return Engine.open(settings)
-    except IndexMissingError:  # only then the build side (corpus model, bm25s, natasha) is imported
+    except (IndexMissingError, ManifestMismatchError):  # only then the build side is imported
         from index.build import open_engine
 
         return open_engine(settings, progress=sys.stderr.isatty(), notice=sys.stderr)

@@ -12,7 +12,9 @@ Layout, beside the materialised sentence-transformers folder ``<models>/<name>``
         model.onnx             fp32 graph, fused for onnxruntime: input_ids, attention_mask -> mean-pooled vector ...
         model.onnx.data        ... and its weights, as ONNX external data (memory-mapped)
         model.int8.onnx        the same, linear weights int8 (dynamic quantisation after
-                               SmoothQuant scales, index.embedding.smoothing)
+                               SmoothQuant scales, index.embedding.smoothing): questions
+        model.int8-mixed.onnx  the same with the first third of the feed-forward output
+                               MatMuls left fp32: passages (closer to fp32, ~1.8x torch)
         tokenizer.json         copied from the model folder
         tokenizer.core.json    its core for Latin and Cyrillic text, and the core ids' map
         tokenizer.core.ids.npy   to the full vocabulary (index.embedding.script_tokenizer)
@@ -48,14 +50,15 @@ from ..store.checksums import sha256_file
 from ..store.durable import read_json_object
 from .script_tokenizer import CORE_FILE, CORE_IDS_FILE, FIX, ScriptTokenizer
 
-#: 2: fp32 weights external (model.onnx.data); 3: fused graph; 4: tokenizer core; 5: int8 smoothed
-FORMAT_VERSION = 5
+#: 2: fp32 weights external (model.onnx.data); 3: fused graph; 4: tokenizer core; 5: int8 smoothed;
+#: 6: int8-mixed
+FORMAT_VERSION = 6
 CHECKSUM_FILE = "quotebot_onnx.json"
 TOKENIZER_FILE = "tokenizer.json"
 VERIFIED_FILE = ".quotebot_verified.json"  # stat of files whose checksum was verified
 DATA_SUFFIX = ".data"  # a graph's external weights: <graph file> + DATA_SUFFIX
 #: quantisation -> file name (of the graph; its weights may be beside it, see ``model_files``)
-MODEL_FILES = {"none": "model.onnx", "int8": "model.int8.onnx"}
+MODEL_FILES = {"none": "model.onnx", "int8": "model.int8.onnx", "int8-mixed": "model.int8-mixed.onnx"}
 
 
 def onnx_folder(st_folder: Path) -> Path:

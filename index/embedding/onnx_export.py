@@ -16,7 +16,9 @@ places torch is needed.
 * **int8**: ``onnxruntime.quantization.quantize_dynamic`` of the fused graph (weights QInt8, per
   channel; activations quantised per call), after SmoothQuant scales move the activations'
   outlier channels into the weights (``index.embedding.smoothing``: the strength is chosen by
-  measuring each candidate's vectors against fp32 on calibration text).
+  measuring each candidate's vectors against fp32 on calibration text). Twice: everything int8
+  (``model.int8.onnx``, questions), and with the first third of the feed-forward output MatMuls
+  in fp32 (``model.int8-mixed.onnx``, passages: the stored vectors, which need to be closer).
 * The fp32 weights are then moved out of the graph into ``model.onnx.data`` (ONNX external
   data, each tensor 64 KiB-aligned): onnxruntime memory-maps them instead of parsing and copying
   470 MB at every start (see ``index.embedding.onnx_encoder``).
@@ -38,7 +40,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -55,7 +57,7 @@ from .onnx_encoder import (
     verify_onnx_folder,
 )
 from .script_tokenizer import save_core
-from .smoothing import Smoothing, choose_smoothing
+from .smoothing import choose_smoothing, cosines, early_feed_forward_outputs, held_out
 
 if TYPE_CHECKING:
     import onnx
@@ -144,19 +146,33 @@ def _fuse(traced: Path, target: Path, *, heads: int, hidden: int) -> None:
     fused.save_model_to_file(str(target))
 
 
-def _quantise_int8(fp32: Path, target: Path, tokenizer_folder: Path) -> Smoothing:
-    """``target``: ``fp32`` quantised to int8, smoothed first as ``choose_smoothing`` measures
-    best (``tokenizer_folder``: where the export's tokenizer already is)."""
+#: share of the layers whose feed-forward output MatMul stays fp32 in the passages' int8 graph
+#: (``index.embedding.smoothing.early_feed_forward_outputs``)
+MIXED_FP32_SHARE = 1 / 3
+
+
+def _quantise_int8(folder: Path) -> dict[str, Any]:
+    """``folder``'s fp32 graph quantised to int8 twice, both smoothed as ``choose_smoothing``
+    measures best: everything int8 (questions), and the same with the early feed-forward
+    outputs in fp32 (passages). Returns what the checksum record says of them."""
     import onnx
 
     from .onnx_encoder import OnnxEncoder
 
-    tokenizer = OnnxEncoder(tokenizer_folder, "none", verify=False)
+    feeds = OnnxEncoder(folder, "none", verify=False).feeds  # the export's tokenizer, already there
+    fp32 = onnx.load(str(folder / MODEL_FILES["none"]))
     with _root_log_errors_only():
-        return choose_smoothing(onnx.load(str(fp32)), tokenizer.feeds, _quantise_dynamic, target)
+        smoothing = choose_smoothing(fp32, feeds, _quantise_dynamic, folder / MODEL_FILES["int8"])
+        keep = early_feed_forward_outputs(smoothing.graph, MIXED_FP32_SHARE)
+        _quantise_dynamic(smoothing.graph, folder / MODEL_FILES["int8-mixed"], keep_fp32=keep)
+    mixed = cosines(fp32, folder / MODEL_FILES["int8-mixed"], held_out()[1], feeds)
+    return {
+        **smoothing.as_record(),
+        "int8-mixed": {"fp32_nodes": keep, "mean_cosine": round(float(mixed.mean()), 6)},
+    }
 
 
-def _quantise_dynamic(graph: onnx.ModelProto, target: Path) -> None:
+def _quantise_dynamic(graph: onnx.ModelProto, target: Path, keep_fp32: list[str] | None = None) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -166,6 +182,7 @@ def _quantise_dynamic(graph: onnx.ModelProto, target: Path) -> None:
         str(target),
         weight_type=QuantType.QInt8,
         per_channel=True,
+        nodes_to_exclude=keep_fp32 or [],
         # the fused contrib operators have no type inference: their outputs are float
         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
     )
@@ -251,21 +268,24 @@ def export_onnx(st_folder: Path, *, say: Progress | None = None, fingerprint: st
         save_core(tmp / TOKENIZER_FILE, tmp)
         fp32_cos = _check_parity(tmp, st_folder, "none", PARITY_MIN_COSINE)
         say(f"quantising to int8 (dynamic, per channel, smoothing measured) after {time.monotonic() - t0:.0f}s")
-        smoothing = _quantise_int8(tmp / MODEL_FILES["none"], tmp / MODEL_FILES["int8"], tmp)
-        say(f"int8: smoothing alpha {smoothing.alpha}, mean cosine to fp32 {smoothing.mean_cosine:.5f}")
+        int8 = _quantise_int8(tmp)
+        say(
+            f"int8: smoothing alpha {int8['alpha']}, mean cosine to fp32 {int8['mean_cosine']:.5f} "
+            f"(int8-mixed {int8['int8-mixed']['mean_cosine']:.5f})"
+        )
         for leftover in tmp.glob("*-opt.onnx"):  # quantisation's pre-processing scratch
             leftover.unlink()
         _externalise(tmp / MODEL_FILES["none"])
         fp32_cos = _check_parity(tmp, st_folder, "none", PARITY_MIN_COSINE)  # as it will serve
-        int8_cos = _check_parity(tmp, st_folder, "int8", 0.97)
-        _write_checksums(tmp, st_folder, fingerprint, {"none": fp32_cos, "int8": int8_cos}, smoothing)
+        parity = {q: _check_parity(tmp, st_folder, q, 0.97) for q in ("int8", "int8-mixed")}
+        _write_checksums(tmp, st_folder, fingerprint, {"none": fp32_cos, **parity}, int8)
         install_dir(tmp, target)
     say(f"ONNX encoder ready: {target}")
     return target
 
 
 def _write_checksums(
-    tmp: Path, st_folder: Path, fingerprint: str, parity: dict[str, float], smoothing: Smoothing
+    tmp: Path, st_folder: Path, fingerprint: str, parity: dict[str, float], int8: dict[str, Any]
 ) -> None:
     import onnxruntime
     import torch
@@ -282,7 +302,7 @@ def _write_checksums(
         "prompts": st_config.get("prompts") or {},
         "exported_with": {"torch": torch.__version__, "onnxruntime": onnxruntime.__version__, "opset": OPSET},
         "parity_min_cosine": {k: round(v, 7) for k, v in parity.items()},
-        "int8_smoothing": smoothing.as_record(),
+        "int8_smoothing": int8,
         "files": {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.is_file()},
     }
     for path in tmp.iterdir():

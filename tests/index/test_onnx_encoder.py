@@ -3,6 +3,7 @@ index manifests, a missing or damaged export, and a serving path that never impo
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -41,7 +42,10 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- parity
 
 
-@pytest.mark.parametrize(("encoder", "min_cos", "mean_cos"), [("onnx", 0.99999, 0.99999), ("onnx-int8", 0.97, 0.99)])
+@pytest.mark.parametrize(
+    ("encoder", "min_cos", "mean_cos"),
+    [("onnx", 0.99999, 0.99999), ("onnx-int8", 0.99, 0.997), ("onnx-int8-mixed", 0.99, 0.997)],
+)
 def test_parity_with_sentence_transformers(
     shared_cache: Path, reference: Embedder, encoder: str, min_cos: float, mean_cos: float
 ) -> None:
@@ -77,14 +81,14 @@ def test_long_texts_are_truncated_like_sentence_transformers(shared_cache: Path,
 
 def test_encoder_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUOTEBOT_ENCODER", raising=False)
-    assert encoder_choice(DEFAULT_MODEL, Settings.from_env().encoder) == "onnx-int8-queries"
+    assert encoder_choice(DEFAULT_MODEL, Settings.from_env().encoder) == "onnx-int8-mixed"
     assert encoder_choice("/some/other/model", "onnx") == "sentence-transformers"  # no ONNX files for other models
     monkeypatch.setenv("QUOTEBOT_ENCODER", "onnx-int8")  # read once, into the settings
     assert encoder_choice(DEFAULT_MODEL, Settings.from_env().encoder) == "onnx-int8"
-    assert encoder_choice(DEFAULT_MODEL) == "onnx-int8-queries"  # the environment is not read here
+    assert encoder_choice(DEFAULT_MODEL) == "onnx-int8-mixed"  # the environment is not read here
     with pytest.raises(ModelMissingError, match="QUOTEBOT_ENCODER='tensorflow' is not one of onnx"):
         encoder_choice(DEFAULT_MODEL, "tensorflow")
-    assert set(ENCODERS) == {"onnx", "onnx-int8", "onnx-int8-queries", "sentence-transformers"}
+    assert set(ENCODERS) == {"onnx", "onnx-int8", "onnx-int8-queries", "onnx-int8-mixed", "sentence-transformers"}
 
 
 def test_int8_questions_with_fp32_passages(shared_cache: Path, tmp_path: Path) -> None:
@@ -196,6 +200,25 @@ def test_int8_questions_serve_an_index_of_fp32_passages(data_dir: Path, shared_c
     with pytest.raises(ManifestMismatchError, match=r"int8 questions, none passages .* onnx/int8 "):
         Engine.open(settings, embedder=int8)
     assert build_index(settings, encoder=int8).embedded == first.embedded
+
+
+def test_run_builds_again_once_for_a_changed_encoder(data_dir: Path, shared_cache: Path) -> None:
+    """An upgrade that changes the default encoder must not stop the bot: `quotebot run` / `ask`
+    (``open_engine``) re-embed the intact corpus once, and the old version stays for rollback."""
+    from index.build import open_engine
+
+    settings = Settings.from_env(data_dir=data_dir)
+    old = build_index(settings, encoder=load_embedder(DEFAULT_MODEL, shared_cache, encoder="onnx-int8"))
+    notice = io.StringIO()
+    engine = open_engine(settings, notice=notice)
+    assert "built with the onnx/int8 " in notice.getvalue() and "Building it again once" in notice.getvalue()
+    store = IndexStore(settings.index_dir)
+    assert store.current() != old.version and old.version in store.versions()
+    assert store.manifest(store.require_current()).encoder == load_embedder(DEFAULT_MODEL, shared_cache).encoder
+    assert engine.ask("трамп новруз").answered
+    again = io.StringIO()
+    open_engine(settings, notice=again)  # nothing to do the second time
+    assert again.getvalue() == "" and store.current() == engine.version
 
 
 def test_old_manifest_without_encoder_is_refused(built_data: Path, tmp_path: Path, shared_cache: Path) -> None:

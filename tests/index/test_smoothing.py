@@ -19,6 +19,7 @@ from index.embedding.smoothing import (
     activation_ranges,
     calibration_texts,
     choose_smoothing,
+    early_feed_forward_outputs,
     quantised_inputs,
     smoothed,
 )
@@ -128,3 +129,42 @@ def test_calibration_text_is_prompted_and_multilingual() -> None:
     assert all(line.startswith(("query: ", "passage: ")) for line in lines)
     scripts = {"cyrillic": "а", "azerbaijani": "ə", "latin": "the "}
     assert all(any(mark in line.lower() for line in lines) for mark in scripts.values())
+
+
+def _layers(n: int) -> onnx.ModelProto:
+    """``n`` feed-forward blocks (MatMul -> Gelu -> MatMul) in a row, for the graph's structure."""
+    rng = np.random.default_rng(3)
+    nodes, inits, x = [], [], "x0"
+    for i in range(n):
+        inits += [
+            numpy_helper.from_array(rng.normal(size=(DIM, HIDDEN)).astype(np.float32), f"up{i}.w"),
+            numpy_helper.from_array(rng.normal(size=(HIDDEN, DIM)).astype(np.float32), f"down{i}.w"),
+        ]
+        nodes += [
+            helper.make_node("MatMul", [x, f"up{i}.w"], [f"h{i}"], name=f"layer{i}/up"),
+            helper.make_node("Gelu", [f"h{i}"], [f"a{i}"], name=f"layer{i}/gelu", domain="com.microsoft"),
+            helper.make_node("MatMul", [f"a{i}", f"down{i}.w"], [f"x{i + 1}"], name=f"layer{i}/down"),
+        ]
+        x = f"x{i + 1}"
+    graph = helper.make_graph(
+        nodes,
+        "layers",
+        [helper.make_tensor_value_info("x0", TensorProto.FLOAT, ["batch", "seq", DIM])],
+        [helper.make_tensor_value_info(x, TensorProto.FLOAT, ["batch", "seq", DIM])],
+        inits,
+    )
+    return helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid("com.microsoft", 1)]
+    )
+
+
+def test_early_feed_forward_outputs_are_the_first_layers_matmuls_after_a_gelu() -> None:
+    model = _layers(6)
+    assert early_feed_forward_outputs(model, 1 / 3) == ["layer0/down", "layer1/down"]
+    assert early_feed_forward_outputs(model, 1.0) == [f"layer{i}/down" for i in range(6)]
+    assert early_feed_forward_outputs(model, 0.0) == []
+    ranges = {
+        t: np.ones(DIM if t.startswith("x") else HIDDEN, dtype=np.float32) for t in quantised_inputs(model).values()
+    }
+    smooth = smoothed(model, ranges, 0.5)  # a smoothing Mul between the GELU and the MatMul
+    assert early_feed_forward_outputs(smooth, 1 / 3) == ["layer0/down", "layer1/down"]
