@@ -19,9 +19,11 @@ places torch is needed.
   measuring each candidate's vectors against fp32 on calibration text). Twice: everything int8
   (``model.int8.onnx``, questions), and with the first third of the feed-forward output MatMuls
   in fp32 (``model.int8-mixed.onnx``, passages: the stored vectors, which need to be closer).
-* The fp32 weights are then moved out of the graph into ``model.onnx.data`` (ONNX external
-  data, each tensor 64 KiB-aligned): onnxruntime memory-maps them instead of parsing and copying
-  470 MB at every start (see ``index.embedding.onnx_encoder``).
+* The weights are then moved out of each graph into ``<graph>.data`` (ONNX external data, each
+  tensor 64 KiB-aligned): onnxruntime memory-maps them instead of parsing and copying them at
+  every start (470 MB for fp32; for int8 a session loads in 0.04 s instead of 0.20 s and its
+  96 MB embedding table stays on disk but for the rows questions use; see
+  ``index.embedding.onnx_encoder``).
 
 The files are written into a temporary folder beside the verified sentence-transformers folder
 (never into it: exporters there may rewrite its files), with ``tokenizer.json`` copied from it
@@ -275,7 +277,8 @@ def export_onnx(st_folder: Path, *, say: Progress | None = None, fingerprint: st
         )
         for leftover in tmp.glob("*-opt.onnx"):  # quantisation's pre-processing scratch
             leftover.unlink()
-        _externalise(tmp / MODEL_FILES["none"])
+        for graph in MODEL_FILES.values():  # memory-mapped at load: int8 too (load 0.20 -> 0.04 s, -100 MB)
+            _externalise(tmp / graph)
         fp32_cos = _check_parity(tmp, st_folder, "none", PARITY_MIN_COSINE)  # as it will serve
         parity = {q: _check_parity(tmp, st_folder, q, 0.97) for q in ("int8", "int8-mixed")}
         _write_checksums(tmp, st_folder, fingerprint, {"none": fp32_cos, **parity}, int8)

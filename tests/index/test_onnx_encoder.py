@@ -113,7 +113,8 @@ def small_cache(tmp_path: Path, shared_cache: Path) -> Path:
     src = default_onnx_folder(shared_cache)
     dst = default_onnx_folder(tmp_path)
     dst.mkdir(parents=True)
-    for name in (onx.CHECKSUM_FILE, onx.TOKENIZER_FILE, onx.CORE_FILE, onx.CORE_IDS_FILE, onx.MODEL_FILES["int8"]):
+    int8 = onx.model_files("int8", onx.read_record(src) or {})
+    for name in (onx.CHECKSUM_FILE, onx.TOKENIZER_FILE, onx.CORE_FILE, onx.CORE_IDS_FILE, *int8):
         shutil.copyfile(src / name, dst / name)
     return tmp_path
 
@@ -123,7 +124,7 @@ def test_copied_export_serves(small_cache: Path) -> None:
     assert emb.encoder == {
         "format": "onnx",
         "quantisation": "int8",
-        "checksum": onx.read_record(default_onnx_folder(small_cache))["files"]["model.int8.onnx"],
+        "checksum": onx.encoder_checksum("int8", onx.read_record(default_onnx_folder(small_cache)) or {}),
     }
     assert emb.encode_queries(["трамп новруз"]).shape == (1, 384)
     assert not (small_cache / "models" / FOLDER_NAME).exists()  # serving never needs the torch folder
@@ -133,7 +134,8 @@ def test_copied_export_serves(small_cache: Path) -> None:
     ("damage", "why"),
     [
         (lambda f: (f / "model.int8.onnx").unlink(), "model.int8.onnx is missing"),
-        (lambda f: flip_byte(f / "model.int8.onnx", 5_000_000), "checksum mismatch for model.int8.onnx"),
+        (lambda f: flip_byte(f / "model.int8.onnx.data", 5_000_000), "checksum mismatch for model.int8.onnx.data"),
+        (lambda f: flip_byte(f / "model.int8.onnx", 1000), "checksum mismatch for model.int8.onnx"),
         (lambda f: (f / "tokenizer.json").write_text("{}"), "checksum mismatch for tokenizer.json"),
         (lambda f: flip_byte(f / "tokenizer.core.json", 1000), "checksum mismatch for tokenizer.core.json"),
         (lambda f: (f / "tokenizer.core.ids.npy").unlink(), "tokenizer.core.ids.npy is missing"),
@@ -272,9 +274,10 @@ def test_verified_files_are_not_hashed_again_until_they_change(
     monkeypatch.setattr(onx, "sha256_file", lambda p: hashed.append(Path(p).name) or real(p))
     assert onx.verify_onnx_folder(folder, WEIGHTS_SHA256, "int8") is None
     assert hashed == []
-    flip_byte(folder / "model.int8.onnx", 5_000_000)
-    assert "checksum mismatch for model.int8.onnx" in (onx.verify_onnx_folder(folder, WEIGHTS_SHA256, "int8") or "")
-    assert hashed == ["model.int8.onnx"]
+    flip_byte(folder / "model.int8.onnx.data", 5_000_000)
+    problem = onx.verify_onnx_folder(folder, WEIGHTS_SHA256, "int8") or ""
+    assert "checksum mismatch for model.int8.onnx.data" in problem
+    assert hashed == ["model.int8.onnx.data"]
 
 
 def test_fp32_weights_are_external_data_listed_in_the_record(shared_cache: Path) -> None:
