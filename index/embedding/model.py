@@ -58,7 +58,7 @@ ENCODERS = {
 }
 #: The default model's encoder, chosen by measurement (docs/performance.md, bench/bench_encoder.py):
 #: a question on the int8 graph (smoothed, ``index.embedding.smoothing``) takes under half the fp32
-#: time, and passages on the int8-mixed graph embed ~1.8x faster than torch; together they rank as
+#: time, and passages on the int8-mixed graph embed ~1.7x faster than torch; together they rank as
 #: fp32 does on every evaluation set (hit@3 within 0.01, most sets identical). Passages fully int8
 #: drift further (one question of 66 out of the top 3 on corpus_dev, over the 0.01 allowed).
 DEFAULT_ENCODER = "onnx-int8-mixed"

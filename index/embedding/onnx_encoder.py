@@ -14,7 +14,7 @@ Layout, beside the materialised sentence-transformers folder ``<models>/<name>``
         model.int8.onnx        the same, linear weights int8 (dynamic quantisation after
                                SmoothQuant scales, index.embedding.smoothing): questions
         model.int8-mixed.onnx  the same with the first third of the feed-forward output
-                               MatMuls left fp32: passages (closer to fp32, ~1.8x torch)
+                               MatMuls left fp32: passages (closer to fp32, ~1.7x torch)
         model.int8*.onnx.data  their weights, external too
         tokenizer.json         copied from the model folder
         tokenizer.core.json    its core for Latin and Cyrillic text, and the core ids' map
