@@ -59,7 +59,7 @@ from .onnx_encoder import (
     verify_onnx_folder,
 )
 from .script_tokenizer import save_core
-from .smoothing import choose_smoothing, cosines, early_feed_forward_outputs, held_out
+from .smoothing import choose_smoothing, early_feed_forward_outputs
 
 if TYPE_CHECKING:
     import onnx
@@ -167,7 +167,7 @@ def _quantise_int8(folder: Path) -> dict[str, Any]:
         smoothing = choose_smoothing(fp32, feeds, _quantise_dynamic, folder / MODEL_FILES["int8"])
         keep = early_feed_forward_outputs(smoothing.graph, MIXED_FP32_SHARE)
         _quantise_dynamic(smoothing.graph, folder / MODEL_FILES["int8-mixed"], keep_fp32=keep)
-    mixed = cosines(fp32, folder / MODEL_FILES["int8-mixed"], held_out()[1], feeds)
+    mixed = smoothing.cosines(folder / MODEL_FILES["int8-mixed"], feeds)
     return {
         **smoothing.as_record(),
         "int8-mixed": {"fp32_nodes": keep, "mean_cosine": round(float(mixed.mean()), 6)},

@@ -57,13 +57,22 @@ Quantise = Callable[["onnx.ModelProto", Path], None]
 class Smoothing:
     """What ``choose_smoothing`` chose: ``alpha`` (None: none), the mean / minimum cosine of
     that int8 graph's vectors to the fp32 ones on the held-out calibration lines (and the mean per
-    candidate), and the fp32 ``graph`` it quantised (to quantise again with other settings)."""
+    candidate), and the fp32 ``graph`` it quantised (to quantise again with other settings, and
+    judge that graph by ``cosines``)."""
 
     alpha: float | None
     mean_cosine: float
     min_cosine: float
     candidates: dict[str, float]
     graph: Any = field(repr=False, compare=False, default=None)
+    #: the held-out calibration lines, and the fp32 graph's vectors of them
+    judge: list[str] = field(repr=False, compare=False, default_factory=list)
+    reference: Any = field(repr=False, compare=False, default=None)
+
+    def cosines(self, quantised: Path, feeds: Feeds) -> np.ndarray:
+        """Per held-out line, the cosine between ``quantised``'s vector and the fp32 one."""
+        cos: np.ndarray = (unit_vectors(quantised, self.judge, feeds) * self.reference).sum(1)
+        return cos
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -156,20 +165,16 @@ def held_out(texts: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
     return lines[0::2], lines[1::2]
 
 
-def cosines(reference: onnx.ModelProto, quantised: Path, texts: list[str], feeds: Feeds) -> np.ndarray:
-    """Per text, the cosine between the vectors of ``quantised`` (a file) and of ``reference``."""
+def unit_vectors(graph: onnx.ModelProto | Path, texts: list[str], feeds: Feeds) -> np.ndarray:
+    """``graph``'s (a model or a file) L2-normalised vectors of ``texts``, in batches of 16."""
     import onnxruntime as ort
 
-    def vectors(session: Any) -> np.ndarray:
-        rows = [np.asarray(session.run(None, feeds(texts[i : i + 16]))[0]) for i in range(0, len(texts), 16)]
-        v = np.concatenate(rows).astype(np.float32)
-        unit: np.ndarray = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-        return unit
-
-    ref = vectors(ort.InferenceSession(reference.SerializeToString(), providers=["CPUExecutionProvider"]))
-    got = vectors(ort.InferenceSession(str(quantised), providers=["CPUExecutionProvider"]))
-    cos: np.ndarray = (ref * got).sum(1)
-    return cos
+    source = str(graph) if isinstance(graph, Path) else graph.SerializeToString()
+    session = ort.InferenceSession(source, providers=["CPUExecutionProvider"])
+    rows = [np.asarray(session.run(None, feeds(texts[i : i + 16]))[0]) for i in range(0, len(texts), 16)]
+    v = np.concatenate(rows).astype(np.float32)
+    unit: np.ndarray = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    return unit
 
 
 def choose_smoothing(
@@ -183,9 +188,12 @@ def choose_smoothing(
 ) -> Smoothing:
     """Quantise ``model`` (``quantise(graph, path)``) with each of ``alphas`` and keep at
     ``target`` the int8 graph whose vectors are closest to ``model``'s (mean cosine) on the odd
-    calibration lines; the ranges come from the even ones."""
+    calibration lines; the ranges come from the even ones. ``model``'s own vectors of those
+    lines are computed once, and kept in the result to judge other graphs by
+    (``Smoothing.cosines``)."""
     fit, judge = held_out(texts)
     ranges = activation_ranges(model, fit, feeds)
+    reference = unit_vectors(model, judge, feeds)
     best: tuple[float, float, float | None, onnx.ModelProto] | None = None
     tried: dict[str, float] = {}
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".smoothing-") as scratch:
@@ -193,13 +201,21 @@ def choose_smoothing(
             graph = _copy(model) if alpha is None else smoothed(model, ranges, alpha)
             path = Path(scratch) / f"int8-{alpha}.onnx"
             quantise(graph, path)
-            cos = cosines(model, path, judge, feeds)
+            cos = (unit_vectors(path, judge, feeds) * reference).sum(1)
             tried[str(alpha)] = round(float(cos.mean()), 6)
             if best is None or float(cos.mean()) > best[0]:
                 best = (float(cos.mean()), float(cos.min()), alpha, graph)
                 path.replace(target)
     assert best is not None, "no candidate alpha"
-    return Smoothing(alpha=best[2], mean_cosine=best[0], min_cosine=best[1], candidates=tried, graph=best[3])
+    return Smoothing(
+        alpha=best[2],
+        mean_cosine=best[0],
+        min_cosine=best[1],
+        candidates=tried,
+        graph=best[3],
+        judge=judge,
+        reference=reference,
+    )
 
 
 def early_feed_forward_outputs(model: onnx.ModelProto, share: float) -> list[str]:
