@@ -155,13 +155,18 @@ def query_latency(embedders: dict[str, Any], questions: list[str], threads: list
 def passage_throughput(embedders: dict[str, Any], texts: list[str], runs: int) -> dict[str, Any]:
     threads = next(iter(embedders.values())).threads.batch
     seconds: dict[str, list[float]] = {k: [] for k in embedders}
+
+    def embed(emb: Any, batch: list[str]) -> None:
+        """On the passages' own graph (int8-mixed for the default), in the build's batches."""
+        graph = emb.passage_backend()
+        emb._encode(batch, emb._passage, batch_size=32, progress=False, threads=threads, backend=graph)
+
     for emb in embedders.values():
-        # the passages' own graph (int8-mixed for the default), as a build runs it; warm-up first
-        emb._encode(texts[:32], emb._passage, batch_size=32, progress=False, threads=threads, backend=_p(emb))
+        embed(emb, texts[:32])  # warm-up
     for _ in range(runs):
         for label, emb in embedders.items():
             t0 = time.perf_counter()
-            emb._encode(texts, emb._passage, batch_size=32, progress=False, threads=threads, backend=_p(emb))
+            embed(emb, texts)
             seconds[label].append(time.perf_counter() - t0)
     out: dict[str, Any] = {"texts": len(texts), "threads": threads, "runs": runs}
     ref = statistics.median(seconds[REFERENCE])
@@ -173,12 +178,8 @@ def passage_throughput(embedders: dict[str, Any], texts: list[str], runs: int) -
             "speedup": round(ref / med, 2),
         }
     for emb in embedders.values():
-        _p(emb).release(threads)
+        emb.passage_backend().release(threads)
     return out
-
-
-def _p(emb: Any) -> Any:
-    return emb.passage_backend()
 
 
 # ----------------------------------------------------------------------------- cold start
